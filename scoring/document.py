@@ -1,0 +1,53 @@
+"""The page as the signals see it: ordered blocks, their sentences, and LM-ready tokens.
+
+Every offset (`start`, `end`) indexes `Document.text`, the extracted text that reports include, so
+evidence can be highlighted in it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "caption", "quote", "table", "other")
+
+
+@dataclass
+class Block:
+    index: int
+    kind: str                 # one of BLOCK_KINDS
+    tag: str                  # HTML tag name ("" for plain text)
+    start: int
+    end: int
+    text: str
+    depth: int = 0            # DOM depth of the element
+    link_density: float = 0.0  # share of the block's characters inside <a>
+    hints: tuple[str, ...] = ()  # lowercased class/id/role words of the element and its ancestors
+
+
+@dataclass
+class Sentence:
+    block: int                # index of its Block
+    start: int
+    end: int
+    text: str
+    tokens: list[str]         # normalised (scoring.normalize)
+    spans: list[tuple[int, int]]  # offsets of each token in Document.text
+    # Filled by the scorer once per sentence, shared by all signals:
+    logprobs: np.ndarray | None = None   # log10 P(token | context), with <s> context; len(tokens) + 1 (last is </s>)
+    orders: np.ndarray | None = None     # n-gram order matched for each of those
+
+
+@dataclass
+class Document:
+    source: str
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+    def block_sentences(self, index: int) -> list[Sentence]:
+        return [s for s in self.sentences if s.block == index]

@@ -1,0 +1,55 @@
+"""Text normalisation shared by model training and scoring. This is the one place it is defined.
+
+Like CCNet: Unicode NFKC, lowercase, accents stripped, every digit mapped to 0, Unicode punctuation
+mapped to ASCII. A token is a run of letters/digits, optionally joined by internal apostrophes or
+hyphens ("don't", "well-known"); other punctuation is dropped: sentence boundaries are given to the
+language model as <s> ... </s>, not as tokens.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NORMALISATION = "nfkc+lower+strip-accents+digits-to-0+ascii-punct; tokens=[a-z0]+ joined by ' or -"
+
+_PUNCT = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2026": "...", "\u00a0": " ",
+})
+_DIGIT = re.compile(r"\d")
+TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """Normalise a string (case, digits, accents, punctuation); keeps its length only for ASCII input."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT).lower()
+    if not text.isascii():
+        text = _strip_accents(text)
+    return _DIGIT.sub("0", text)
+
+
+def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
+    """Tokens of `text` with their character offsets into `text` itself (not into the normalised copy)."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        token = normalise(m.group())
+        if token:
+            out.append((token, m.start(), m.end()))
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised tokens, as the language model sees them."""
+    return TOKEN_RE.findall(normalise(text))
+
+
+def lm_line(text: str) -> str:
+    """One sentence as a line of training text / a string to score."""
+    return " ".join(tokenize(text))

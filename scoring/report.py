@@ -1,0 +1,76 @@
+"""The report schema: what a scored page looks like in JSON, in audit logs and in HTML reports.
+
+Stable interface: the Scrapy layer, the benchmark and exported reports all read these fields.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Page statuses.
+SCORED = "scored"                # every signal ran
+UNSCORED = "unscored"            # scoring failed; `error` says why (the page is kept and counted)
+UNSUPPORTED = "unsupported_language"  # no model for the detected language; not scored as spam
+TOO_SHORT = "too_short"          # fewer words than the minimum; signals report low confidence
+
+# Actions, in increasing severity.
+KEEP, TAG, DROP = "keep", "tag", "drop"
+ACTION_SEVERITY = {KEEP: 0, TAG: 1, DROP: 2}
+
+
+@dataclass
+class Evidence:
+    """One flagged span of `PageReport.text`: a word or phrase, a sentence boundary or a block."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+    kind: str = "span"           # "word", "phrase", "boundary", "block"
+    weight: float = 1.0          # how strongly this span contributed, in [0, 1]
+    suggestion: str | None = None  # e.g. the likelier synonym for a spun word
+
+
+@dataclass
+class SignalResult:
+    name: str
+    score: float                  # calibrated to [0, 1]; compare with a threshold
+    evidence: list[Evidence] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)  # raw, uncalibrated measurements
+    confidence: float = 1.0       # < 1 for short pages: little text, little certainty
+
+
+@dataclass
+class PageReport:
+    source: str                   # file name or URL
+    status: str = SCORED
+    language: str | None = None
+    language_prob: float = 0.0
+    words: int = 0
+    action: str = KEEP
+    flags: list[str] = field(default_factory=list)
+    signals: dict[str, SignalResult] = field(default_factory=dict)
+    text: str = ""                # extracted text; evidence offsets index into it
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # [{start, end, kind, tag}] of the text
+    error: str | None = None      # exception type and message when status == UNSCORED
+    model: str | None = None      # which language model scored the page
+    seconds: float = 0.0          # scoring time
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PageReport":
+        data = dict(data)
+        signals = {
+            name: SignalResult(**{**sig, "evidence": [Evidence(**e) for e in sig.get("evidence", [])]})
+            for name, sig in data.pop("signals", {}).items()
+        }
+        return cls(**data, signals=signals)
+
+    def scores(self) -> dict[str, float]:
+        return {name: sig.score for name, sig in self.signals.items()}

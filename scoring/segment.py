@@ -1,0 +1,80 @@
+"""Blocks to sentences to tokens, keeping character offsets.
+
+The splitter is deliberately literal: it splits wherever a sentence-ending mark is followed by space and
+a capital (or digit/quote), except after known abbreviations and initials. It must not repair broken
+segmentation: the `split` signal judges each boundary it produces.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Block, Document, Sentence
+from .normalize import tokenize_spans
+
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt ft vs etc inc ltd co corp no vol fig gen gov sen rep rev sgt capt col lt"
+    " jan feb mar apr jun jul aug sep sept oct nov dec approx dept est e.g i.e u.s u.k a.m p.m".split()
+)
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"')\]]*\s+$")
+
+
+def _is_abbreviation(prefix: str) -> bool:
+    m = _LAST_WORD.search(prefix)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of one block of text."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if _is_abbreviation(text[start:m.end()]):
+            continue
+        end = m.end()
+        stripped = text[start:end].rstrip()
+        if stripped:
+            spans.append((start, start + len(stripped)))
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        lead = len(text[start:]) - len(text[start:].lstrip())
+        spans.append((start + lead, start + lead + len(tail)))
+    return spans
+
+
+def sentences_of(block: Block) -> list[Sentence]:
+    out = []
+    for s, e in split_sentences(block.text):
+        tokens = tokenize_spans(block.text[s:e])
+        out.append(Sentence(
+            block=block.index,
+            start=block.start + s,
+            end=block.start + e,
+            text=block.text[s:e],
+            tokens=[t for t, _, _ in tokens],
+            spans=[(block.start + s + a, block.start + s + b) for _, a, b in tokens],
+        ))
+    return out
+
+
+def segment(doc: Document) -> Document:
+    """Fill `doc.sentences` from `doc.blocks`."""
+    doc.sentences = [s for block in doc.blocks for s in sentences_of(block)]
+    return doc
+
+
+def blocks_from_text(text: str, source: str = "<text>") -> Document:
+    """Plain text: one block per non-empty line."""
+    blocks, pos, lines = [], 0, []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line:
+            lines.append(line)
+    joined = "\n".join(lines)
+    for i, line in enumerate(lines):
+        blocks.append(Block(index=i, kind="paragraph", tag="", start=pos, end=pos + len(line), text=line))
+        pos += len(line) + 1
+    return Document(source=source, text=joined, blocks=blocks)

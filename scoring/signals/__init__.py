@@ -1,0 +1,1 @@
+"""Signals: spin, split, injection, boilerplate (scored) and language (reported)."""
