@@ -1,0 +1,123 @@
+"""The spin signal on an article written for this test, and on the same article run through a synonym spinner by hand."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from scoring.calibrate import Calibration
+from scoring.lm import load_model, read_card
+from scoring.segment import blocks_from_text, segment
+from scoring.signals.base import ScoringContext
+from scoring.signals.spin import SpinSignal
+
+CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
+Under the plan, the city will spend more money on buses and cycle lanes over the next three years. Officials expect the first new routes to open in the spring, and they hope that more people will leave their cars at home.
+Local businesses gave the proposal a mixed reception. Some shop owners fear that fewer parking spaces will keep customers away, while others believe that quieter streets will bring more visitors to the old town.
+The company that runs the bus network reported strong quarterly profits last month. Its chief executive said the firm was ready to hire more drivers and buy electric vehicles if the council kept its promise."""
+
+# The same article with about a fifth of its content words swapped for WordNet synonyms, as cheap spinners do.
+SPUN = """The city council sanctioned a fresh budget on Tuesday after a prolonged argument about road repairs and populace transport. The mayor said the design would trim traffic in the midpoint and better safety for children walking to school.
+Under the plan, the metropolis will expend more money on buses and cycle lanes over the adjacent three years. Officials anticipate the first new paths to unfold in the bounce, and they hope that more multitude will depart their cars at home.
+Local businesses gave the proposal a integrated receipt. Some shop owners dread that fewer parking spaces will hold customers away, while others believe that quieter streets will convey more visitors to the older town.
+The firm that runs the bus network documented sturdy quarterly profits final month. Its main executive said the house was ready to employ more drivers and purchase electrical vehicles if the council kept its promise."""
+SWAPPED = ("sanctioned fresh prolonged argument populace design trim midpoint better metropolis expend adjacent "
+           "anticipate paths unfold bounce multitude depart integrated receipt dread hold convey older firm "
+           "documented sturdy final main house employ purchase electrical").split()
+
+
+@pytest.fixture(scope="module")
+def ctx(default_model) -> ScoringContext:
+    card = read_card(default_model)
+    synonyms_file = default_model.parent / card.get("synonyms", "synonyms.json")
+    assert synonyms_file.is_file(), f"{synonyms_file} is missing: run `make model`"
+    synonyms = json.loads(synonyms_file.read_text(encoding="utf-8"))
+    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+
+
+def score(text: str, ctx: ScoringContext):
+    doc = segment(blocks_from_text(text))
+    for s in doc.sentences:
+        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    return doc, SpinSignal().score(doc, ctx)
+
+
+def swapped_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for word in set(SWAPPED):
+        spans += [m.span() for m in re.finditer(rf"\b{word}\b", text)]
+    return spans
+
+
+def test_spun_article_scores_above_the_clean_one(ctx):
+    _, clean = score(CLEAN, ctx)
+    _, spun = score(SPUN, ctx)
+    assert spun.features["raw"] > clean.features["raw"] + 0.5
+    assert spun.score > clean.score
+    assert spun.features["suspicious_rate"] > 2 * clean.features["suspicious_rate"]
+    assert clean.confidence == spun.confidence == 1.0
+
+
+def test_evidence_points_at_the_swapped_words(ctx):
+    doc, spun = score(SPUN, ctx)
+    truth = swapped_spans(doc.text)
+    assert spun.evidence
+    for ev in spun.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
+        assert ev.kind == "word" and ev.reason and 0.0 <= ev.weight <= 1.0
+    on_target = [ev for ev in spun.evidence if any(a < ev.end and ev.start < b for a, b in truth)]
+    assert len(on_target) >= 0.6 * len(spun.evidence)   # precision of the flagged words
+    assert len(on_target) >= 0.3 * len(truth)           # recall of the swaps
+    assert any(ev.suggestion for ev in on_target)         # the likelier synonym is offered
+
+
+def test_the_original_word_is_offered_as_the_likelier_synonym(ctx):
+    _, spun = score(SPUN, ctx)
+    suggested = {(ev.text.lower(), ev.suggestion) for ev in spun.evidence}
+    originals = {("metropolis", "city"), ("adjacent", "next"), ("anticipate", "expect"), ("multitude", "people")}
+    assert len(suggested & originals) >= 2, suggested
+
+
+def test_short_pages_are_less_confident(ctx):
+    _, short = score("The firm documented sturdy quarterly profits.", ctx)
+    _, full = score(SPUN, ctx)
+    assert short.confidence < 0.3 < full.confidence
+    assert short.score <= ctx.calibration.score("spin", short.features["raw"]) * 0.3
+
+
+@pytest.mark.parametrize("text", ["", "   \n  ", "One sentence only.", "12 345 6789. 42, 17; 99 100 7.",
+                                  "The the the of of and and.", "\u00e9t\u00e9 \u00e0 Paris caf\u00e9 cr\u00e8me."])
+def test_odd_pages_give_a_calm_answer(ctx, text):
+    doc, result = score(text, ctx)
+    assert result.name == "spin"
+    assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
+    assert result.score < 0.5
+    for ev in result.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
+
+
+def test_numbers_and_empty_pages_have_no_confidence(ctx):
+    for text in ("", "12 345 6789. 42, 17; 99 100 7."):
+        _, result = score(text, ctx)
+        assert result.confidence == 0.0 and result.score == 0.0 and not result.evidence
+
+
+TORTURED = ("Hospitals now use counterfeit consciousness to read scans. Profound learning models trained on "
+            "huge information flagged more tumours than doctors did, the study found.")
+ESTABLISHED = ("Hospitals now use artificial intelligence to read scans. Deep learning models trained on "
+               "big data flagged more tumours than doctors did, the study found.")
+
+
+def test_catalogued_tortured_phrases_are_evidence_with_the_established_term(ctx):
+    doc, spun = score(TORTURED, ctx)
+    _, clean = score(ESTABLISHED, ctx)
+    phrases = [e for e in spun.evidence if e.kind == "phrase"]
+    assert [(e.text.lower(), e.suggestion) for e in phrases] == [
+        ("counterfeit consciousness", "artificial intelligence"),
+        ("profound learning", "deep learning"),
+        ("huge information", "big data"),
+    ]
+    assert all(doc.text[e.start:e.end] == e.text for e in phrases)
+    assert spun.features["raw"] > clean.features["raw"] + 1.0
+    assert not [e for e in clean.evidence if e.kind == "phrase"]

@@ -1,0 +1,82 @@
+"""The split signal on an article written for this test, and on the same article with periods stuffed mid-sentence."""
+from __future__ import annotations
+
+import pytest
+
+from scoring.calibrate import Calibration
+from scoring.lm import load_model, read_card
+from scoring.segment import blocks_from_text, segment
+from scoring.signals.base import ScoringContext
+from scoring.signals.split import SplitSignal
+
+CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
+Under the plan, the city will spend more money on buses and cycle lanes over the next three years. Officials expect the first new routes to open in the spring, and they hope that more people will leave their cars at home.
+Local businesses gave the proposal a mixed reception. Some shop owners fear that fewer parking spaces will keep customers away, while others believe that quieter streets will bring more visitors to the old town.
+The company that runs the bus network reported strong quarterly profits last month. Its chief executive said the firm was ready to hire more drivers and buy electric vehicles if the council kept its promise."""
+
+BROKEN = """The city council approved a new budget on Tuesday after a long. Debate about road repairs and public transport. The mayor said the plan would reduce traffic in the. Centre and improve safety for children walking to school.
+Under the plan, the city will spend more money on. Buses and cycle lanes over the next three years. Officials expect the first new routes to open in the spring, and they hope that. More people will leave their cars at home.
+Local businesses gave the proposal a mixed reception. Some shop owners fear that fewer parking spaces will keep. Customers away, while others believe that quieter streets will bring more visitors to the old town.
+The company that runs the bus network reported strong quarterly profits last month. Its chief executive said the firm was ready to hire more drivers and buy. Electric vehicles if the council kept its promise."""
+BROKEN_AT = ["long. Debate", "the. Centre", "on. Buses", "that. More", "keep. Customers", "buy. Electric"]
+
+
+@pytest.fixture(scope="module")
+def ctx(default_model) -> ScoringContext:
+    card = read_card(default_model)
+    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), {})
+
+
+def score(text: str, ctx: ScoringContext):
+    doc = segment(blocks_from_text(text))
+    for s in doc.sentences:
+        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    return doc, SplitSignal().score(doc, ctx)
+
+
+def test_broken_article_scores_above_the_clean_one(ctx):
+    _, clean = score(CLEAN, ctx)
+    _, broken = score(BROKEN, ctx)
+    assert broken.features["raw"] > clean.features["raw"] + 2.0
+    assert broken.score > clean.score
+    assert broken.features["broken_rate"] > 2 * clean.features["broken_rate"]
+
+
+def test_evidence_points_at_the_broken_boundaries(ctx):
+    doc, broken = score(BROKEN, ctx)
+    truth = [(doc.text.index(b), doc.text.index(b) + len(b)) for b in BROKEN_AT]
+    assert broken.evidence
+    for ev in broken.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text and ev.kind == "boundary" and ev.reason
+        assert ". " in ev.text  # spans the end of A and the start of B
+    hits = [t for t in truth if any(ev.start <= t[0] and t[1] <= ev.end for ev in broken.evidence)]
+    on_target = [ev for ev in broken.evidence if any(ev.start <= a and b <= ev.end for a, b in truth)]
+    assert len(hits) >= 4, [ev.text for ev in broken.evidence]
+    assert len(on_target) >= 0.75 * len(broken.evidence)
+
+
+def test_clean_article_boundaries_are_not_evidence(ctx):
+    _, clean = score(CLEAN, ctx)
+    assert len(clean.evidence) <= 1, [ev.text for ev in clean.evidence]
+
+
+def test_boundaries_between_blocks_are_not_judged(ctx):
+    # one sentence per line: no boundary inside a block, whatever the lines say
+    _, result = score("The mayor opened the new.\nBridge on Monday after two years of.\nConstruction delays.", ctx)
+    assert result.features["boundaries"] == 0.0 and result.score == 0.0 and result.confidence == 0.0
+
+
+def test_one_broken_boundary_in_a_short_block_is_found(ctx):
+    doc, result = score("The mayor opened the new. Bridge on Monday after two years of construction delays.", ctx)
+    assert [ev.text for ev in result.evidence] == ["new. Bridge"]
+    assert result.confidence < 1.0
+
+
+@pytest.mark.parametrize("text", ["", "  \n ", "One sentence only.", "12 345. 6789 42. 17 99. 100 7.",
+                                  "!!! ??? ... ---", "\u00c9t\u00e9. \u00c0 Paris. Caf\u00e9 cr\u00e8me."])
+def test_odd_pages_give_a_calm_answer(ctx, text):
+    doc, result = score(text, ctx)
+    assert result.name == "split"
+    assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
+    for ev in result.evidence:
+        assert doc.text[ev.start:ev.end] == ev.text
