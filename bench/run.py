@@ -1,0 +1,460 @@
+"""The benchmark: `python3 -m bench.run` (full, writes bench/RESULTS.md) or `python3 -m bench.run --small`.
+
+Sections, each a function returning Markdown (a later section, e.g. the hostile-input fuzz corpus of
+issue 6, plugs in by adding an entry to SECTIONS):
+- accuracy: every test article, clean and under every corruption at every strength, rendered as HTML and
+  scored by `scoring.scorer.Scorer`; per-signal ROC-AUC, recall at 1%/5% FPR, evidence localisation;
+  datatrove's filters on the same pages (on trafilatura's text, as datatrove pipelines run them, and on our
+  extracted text).
+- speed: our scoring vs trafilatura.extract vs raw KenLM vs datatrove's filters, same pages, one run.
+- crawl: loopback `scrapy crawl` of generated pages with the plugin on vs off.
+
+Per-page results are kept in bench/out/<run>/pages.jsonl (git-ignored) so tables can be re-derived.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shlex
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import metrics
+from .corrupt import KINDS, STRENGTHS, Corrupted, clean, corrupt
+from .data import ROOT, Article, headline_pool, load_articles
+from .pages import map_truth, render_html, template_of
+
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SEED = 0
+MIDDLE = 1  # the strength index the targets are stated at
+SIGNALS = ("spin", "split", "injection", "boilerplate")
+SMALL_PER_SOURCE = 10  # --small: 10 ABC + 10 Brown test articles, middle strength only (100 pages)
+
+
+# == the page set =========================================================================================
+@dataclass
+class RunOptions:
+    split: str = "test"
+    small: bool = False
+    articles: int | None = None      # cap on articles (after the split)
+    levels: tuple[int, ...] = (0, 1, 2)
+    jobs: int = 2
+    sections: tuple[str, ...] = ("accuracy", "speed", "crawl")
+    out: Path = RESULTS
+    speed_pages: int = 300
+    crawl_pages: int = 2000
+    command: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def select_articles(opts: RunOptions) -> tuple[list[Article], list[tuple[str, str]]]:
+    articles = load_articles()
+    headlines = headline_pool(articles)
+    chosen = [a for a in articles if a.split == opts.split]
+    if opts.small:  # a fixed handful from both sources
+        abc = [a for a in chosen if a.source == "abc"][:SMALL_PER_SOURCE]
+        brown = [a for a in chosen if a.source == "brown"][:SMALL_PER_SOURCE]
+        chosen = abc + brown
+    if opts.articles:
+        chosen = chosen[: opts.articles]
+    return chosen, headlines
+
+
+def build_pages(articles: list[Article], headlines, levels=(0, 1, 2)) -> list[Corrupted]:
+    pages = []
+    for a in articles:
+        pages.append(clean(a))
+        for kind in KINDS:
+            for level in levels:
+                pages.append(corrupt(a, kind, level, headlines, seed=SEED))
+    return pages
+
+
+# == scoring one page (in a worker) =======================================================================
+_WORKER: dict = {}
+
+
+def _init_worker(with_scorer: bool, with_peers: bool) -> None:
+    _WORKER.clear()
+    if with_scorer:
+        try:
+            from scoring.scorer import Scorer
+            from scoring.config import QualityConfig
+
+            _WORKER["scorer"] = Scorer(QualityConfig())
+        except Exception as exc:  # reported in the results, never hidden
+            _WORKER["scorer_error"] = f"{type(exc).__name__}: {exc}"
+    if with_peers:
+        from datatrove.pipeline.extractors import Trafilatura
+
+        from .peers import PeerPanel
+
+        _WORKER["peers"] = PeerPanel()
+        # datatrove's extractor with its defaults, except cross-document deduplication: the 13 versions of an
+        # article would otherwise erase each other's paragraphs (and results would depend on page order).
+        _WORKER["trafilatura"] = Trafilatura(deduplicate=False)
+
+
+def scorer_error() -> str | None:
+    return _WORKER.get("scorer_error")
+
+
+def score_page(page: Corrupted) -> dict:
+    html = render_html(page)
+    row = {
+        "id": page.id, "article": page.article.id, "source": page.article.source, "template": template_of(page.article.id),
+        "kind": page.kind, "strength": page.strength, "level": page.level, "stats": page.stats,
+        "truth_total": page.truth_count, "html_bytes": len(html.encode()),
+    }
+    scorer = _WORKER.get("scorer")
+    text = None
+    if scorer is not None:
+        report = scorer.score_html(html, f"bench/{page.id}.html")
+        text = report.text
+        truth = map_truth(page, text)
+        row.update({
+            "status": report.status, "action": report.action, "flags": report.flags, "words": report.words,
+            "error": report.error, "seconds": report.seconds,
+            "scores": {n: s.score for n, s in report.signals.items()},
+            "raw": {n: s.features.get("raw") for n, s in report.signals.items()},
+            "evidence": {n: [(e.start, e.end) for e in s.evidence] for n, s in report.signals.items()},
+            "truth": truth.spans, "truth_missing": truth.missing,
+        })
+    elif "scorer_error" in _WORKER:
+        row["scorer_error"] = _WORKER["scorer_error"]
+    if "peers" in _WORKER:
+        traf = _WORKER["trafilatura"].extract(html) or ""
+        row["peers_trafilatura"] = {n: [r.dropped, r.reason, r.score] for n, r in _WORKER["peers"].run(traf).items()}
+        if text is not None:
+            row["peers_ours"] = {n: [r.dropped, r.reason, r.score] for n, r in _WORKER["peers"].run(text).items()}
+        inserted = [t for p in page.parts if p.inserted for t in p.texts]
+        row["trafilatura_kept"] = [sum(t in traf for t in inserted), len(inserted)]
+    return row
+
+
+def run_pages(pages: list[Corrupted], jobs: int, with_scorer=True, with_peers=True, progress=print) -> list[dict]:
+    started = time.perf_counter()
+    rows: list[dict] = []
+    if jobs <= 1:
+        _init_worker(with_scorer, with_peers)
+        it = map(score_page, pages)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (with_scorer, with_peers))
+        it = pool.imap(score_page, pages, chunksize=8)
+    try:
+        for i, row in enumerate(it, 1):
+            rows.append(row)
+            if progress and (i % 500 == 0 or i == len(pages)):
+                progress(f"  scored {i}/{len(pages)} pages ({time.perf_counter() - started:.0f} s)")
+                sys.stdout.flush()
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return rows
+
+
+# == tables ===============================================================================================
+def fmt(x, digits=3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:.{digits}f}"
+
+
+def pct(x) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _scores(rows, signal, kind=None, level=None):
+    sel = [r for r in rows if r["kind"] == (kind or "clean") and (level is None or r["level"] == level)]
+    return np.array([r["scores"].get(signal, 0.0) if r.get("scores") else 0.0 for r in sel]), sel
+
+
+def _any_score(r) -> float:
+    return max(r["scores"].values()) if r.get("scores") else 0.0
+
+
+def accuracy_tables(rows: list[dict], threshold: dict[str, float]) -> str:
+    scored = [r for r in rows if "scores" in r]
+    if not scored:
+        errs = {r.get("scorer_error") for r in rows if r.get("scorer_error")}
+        return "Our scorer did not run: " + ("; ".join(sorted(errs)) or "not requested") + "\n"
+    parts = []
+    clean_rows = [r for r in scored if r["kind"] == "clean"]
+    n_clean = len(clean_rows)
+    statuses = defaultdict(int)
+    for r in scored:
+        statuses[r["status"]] += 1
+    parts.append(f"{len(scored)} pages scored ({n_clean} clean); statuses: "
+                 + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+                 + f". Ground-truth spans not found in the extracted text: "
+                 f"{sum(r['truth_missing'] for r in scored)} of {sum(r['truth_total'] for r in scored)}.\n")
+
+    # -- 1. each signal against its own corruption, per strength
+    head = ["corruption", "strength", "n", "ROC-AUC", "recall@1%FPR", "recall@5%FPR",
+            "recall / FPR at threshold", "evidence precision", "evidence recall"]
+    body = []
+    for kind in KINDS:
+        neg, _ = _scores(scored, kind)
+        for level, (label, _) in enumerate(STRENGTHS[kind]):
+            pos, sel = _scores(scored, kind, kind, level)
+            if not len(sel):
+                continue
+            loc = metrics.Localisation()
+            for r in sel:
+                loc.add(r["evidence"].get(kind, []), [(s, e) for s, e, _ in r["truth"]])
+            at1 = metrics.recall_at_fpr(neg, pos, 0.01)
+            at5 = metrics.recall_at_fpr(neg, pos, 0.05)
+            rec, fpr = metrics.rates_at(neg, pos, threshold[kind])
+            body.append([kind, label, str(len(sel)), fmt(metrics.roc_auc(neg, pos)), pct(at1.recall), pct(at5.recall),
+                         f"{pct(rec)} / {pct(fpr)}", fmt(loc.precision, 2), fmt(loc.recall, 2)])
+    parts.append("### Each signal on its own corruption (negatives: the clean pages)\n\n"
+                 f"ROC-AUC and recall at a false-positive rate: the signal's score on the corrupted pages against "
+                 f"the same signal on the {n_clean} clean pages (threshold = clean-score quantile, flag when "
+                 f"strictly above). \"At threshold\": the configured threshold (default 0.99). Evidence: an "
+                 f"evidence span is correct when it overlaps a ground-truth span (precision over evidence spans, "
+                 f"recall over truth spans).\n\n" + _table(head, body))
+
+    # -- 2. cross-signal AUC at the middle strength (does each signal fire only on its own kind?)
+    head = ["signal \\ corruption (middle strength)"] + [f"{k} {STRENGTHS[k][MIDDLE][0]}" for k in KINDS] + \
+        ["evidence spans per clean page"]
+    body = []
+    for signal in SIGNALS + ("any (max score)",):
+        line = [signal]
+        for kind in KINDS:
+            if signal in SIGNALS:
+                neg, _ = _scores(scored, signal)
+                pos, _ = _scores(scored, signal, kind, MIDDLE)
+            else:
+                neg = np.array([_any_score(r) for r in clean_rows])
+                pos = np.array([_any_score(r) for r in scored if r["kind"] == kind and r["level"] == MIDDLE])
+            line.append(fmt(metrics.roc_auc(neg, pos)))
+        line.append(fmt(np.mean([len(r["evidence"].get(signal, [])) for r in clean_rows]), 2)
+                    if signal in SIGNALS else "")
+        body.append(line)
+    parts.append("### Every signal against every corruption (ROC-AUC, middle strength)\n\n" + _table(head, body))
+
+    # -- 3. page verdicts under the default config
+    head = ["pages", "n", "action != keep", "dropped", "flags (share of pages)"]
+    body = []
+    groups = [("clean", None)] + [(k, lv) for k in KINDS for lv in range(3)]
+    for kind, level in groups:
+        sel = [r for r in scored if r["kind"] == kind and (level is None or r["level"] == level)]
+        if not sel:
+            continue
+        flags = defaultdict(int)
+        for r in sel:
+            for f in r["flags"]:
+                flags[f] += 1
+        label = kind if level is None else f"{kind} {STRENGTHS[kind][level][0]}"
+        body.append([label, str(len(sel)), pct(np.mean([r["action"] != "keep" for r in sel])),
+                     pct(np.mean([r["action"] == "drop" for r in sel])),
+                     ", ".join(f"{k} {pct(v / len(sel))}" for k, v in sorted(flags.items())) or "none"])
+    parts.append("### Page verdicts under the default configuration\n\n" + _table(head, body))
+
+    # -- 4. slices at the middle strength
+    head = ["corruption (middle)", "slice", "n clean", "n corrupted", "ROC-AUC", "recall@1%FPR"]
+    body = []
+    for kind in KINDS:
+        slices = [("source=abc", lambda r: r["source"] == "abc"), ("source=brown", lambda r: r["source"] == "brown")]
+        if kind in ("injection", "boilerplate"):
+            slices += [("class hints kept", lambda r: r["kind"] == "clean" or r["stats"].get("class_hints") == 1.0),
+                       ("class names opaque", lambda r: r["kind"] == "clean" or r["stats"].get("class_hints") == 0.0)]
+        for name, pred in slices:
+            neg = np.array([r["scores"].get(kind, 0.0) for r in clean_rows if pred(r)])
+            sel = [r for r in scored if r["kind"] == kind and r["level"] == MIDDLE and pred(r)]
+            pos = np.array([r["scores"].get(kind, 0.0) for r in sel])
+            body.append([kind, name, str(len(neg)), str(len(sel)), fmt(metrics.roc_auc(neg, pos)),
+                         pct(metrics.recall_at_fpr(neg, pos, 0.01).recall)])
+    parts.append("### Slices (own signal, middle strength)\n\n" + _table(head, body))
+
+    # -- 5. speed of scoring inside this run (all pages)
+    secs = np.array([r["seconds"] for r in scored])
+    parts.append(f"Scoring time per page inside this run (`PageReport.seconds`, {len(secs)} pages, worker processes "
+                 f"sharing 2 cores): median {1000 * np.median(secs):.1f} ms, p95 {1000 * np.quantile(secs, 0.95):.1f} ms, "
+                 f"max {1000 * secs.max():.1f} ms.")
+    return "\n\n".join(parts) + "\n"
+
+
+def peer_tables(rows: list[dict]) -> str:
+    from .peers import PEERS
+
+    parts = []
+    scored = [r for r in rows if "scores" in r]
+    for key, label in (("peers_trafilatura", "on trafilatura's text (datatrove's Trafilatura extractor, as its pipelines run)"),
+                       ("peers_ours", "on our extracted text (PageReport.text, the scorer's own input)")):
+        have = [r for r in rows if key in r]
+        if not have:
+            continue
+        clean_rows = [r for r in have if r["kind"] == "clean"]
+        head = ["filter", "FPR on clean (defaults)"] + [f"{k} {STRENGTHS[k][MIDDLE][0]}: recall / AUC / ours@same FPR"
+                                                         for k in KINDS]
+        body = []
+        for peer in PEERS:
+            neg_flags = [r[key][peer][0] for r in clean_rows]
+            neg_scores = [r[key][peer][2] for r in clean_rows]
+            line = [peer, pct(np.mean(neg_flags))]
+            fpr_peer = float(np.mean(neg_flags))
+            for kind in KINDS:
+                sel = [r for r in have if r["kind"] == kind and r["level"] == MIDDLE]
+                rec = float(np.mean([r[key][peer][0] for r in sel])) if sel else float("nan")
+                auc = metrics.roc_auc(neg_scores, [r[key][peer][2] for r in sel])
+                ours = "n/a"
+                if scored:
+                    neg, _ = _scores(scored, kind)
+                    pos, _ = _scores(scored, kind, kind, MIDDLE)
+                    ours = pct(metrics.recall_at_fpr(neg, pos, fpr_peer).recall)
+                line.append(f"{pct(rec)} / {fmt(auc, 2)} / {ours}")
+            body.append(line)
+        reasons = defaultdict(int)
+        for r in have:
+            for peer in PEERS:
+                if r[key][peer][0]:
+                    reasons[f"{peer}:{r[key][peer][1]}"] += 1
+        parts.append(f"#### datatrove filters {label}\n\n" + _table(head, body) +
+                     "\n\nDrop reasons over all pages: " + (", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) or "none"))
+    kept = defaultdict(lambda: [0, 0])
+    for r in rows:
+        if "trafilatura_kept" in r and r["kind"] in ("injection", "boilerplate"):
+            kept[(r["kind"], r["strength"])][0] += r["trafilatura_kept"][0]
+            kept[(r["kind"], r["strength"])][1] += r["trafilatura_kept"][1]
+    if kept:
+        parts.append("What `trafilatura.extract` (as datatrove runs it) leaves of the inserted strings — text it "
+                     "removes is not flagged but is gone from its output: " +
+                     ", ".join(f"{k} {s}: {pct(a / b if b else float('nan'))} kept" for (k, s), (a, b) in sorted(kept.items())))
+    parts.insert(0, "ROC-AUC of a filter comes from sweeping all its thresholds together (bench/peers.py); \"ours@same "
+                    "FPR\": our own signal's recall for that corruption at the filter's false-positive rate on the "
+                    "same clean pages.")
+    return "\n\n".join(parts) + "\n"
+
+
+# == sections =============================================================================================
+def section_accuracy(opts: RunOptions, state: dict) -> str:
+    articles, headlines = select_articles(opts)
+    pages = build_pages(articles, headlines, opts.levels)
+    print(f"accuracy: {len(articles)} {opts.split} articles, {len(pages)} pages", flush=True)
+    started = time.perf_counter()
+    rows = run_pages(pages, opts.jobs, with_peers=not opts.extra.get("no_peers"))
+    elapsed = time.perf_counter() - started
+    out_dir = OUT / ("small" if opts.small else opts.split)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / "pages.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    state["rows"] = rows
+    thresholds = _thresholds()
+    words = np.array([a.words for a in articles])
+    text = (f"Data: {len(articles)} articles of the `{opts.split}` split "
+            f"({sum(a.source == 'abc' for a in articles)} ABC news, {sum(a.source == 'brown' for a in articles)} Brown press; "
+            f"{int(np.median(words))} words median), each clean and under {len(KINDS)} corruptions x "
+            f"{len(opts.levels)} strengths = {len(pages)} HTML pages, scored in {elapsed:.0f} s with {opts.jobs} "
+            f"worker processes (our scorer + 4 datatrove filters twice + trafilatura).\n\n")
+    return text + accuracy_tables(rows, thresholds) + "\n### Peers: datatrove's quality filters on the same pages\n\n" + \
+        peer_tables(rows)
+
+
+def _thresholds() -> dict[str, float]:
+    try:
+        from scoring.config import QualityConfig
+
+        cfg = QualityConfig()
+        return {s: cfg.threshold(s) for s in SIGNALS}
+    except Exception:
+        return dict.fromkeys(SIGNALS, 0.99)
+
+
+def section_speed(opts: RunOptions, state: dict) -> str:
+    from .speed import speed_section
+
+    articles, headlines = select_articles(opts)
+    return speed_section(articles, headlines, opts)
+
+
+def section_crawl(opts: RunOptions, state: dict) -> str:
+    from .crawl import crawl_section
+
+    return crawl_section(opts)
+
+
+SECTIONS = {"accuracy": section_accuracy, "speed": section_speed, "crawl": section_crawl}
+TITLES = {"accuracy": "Detection accuracy", "speed": "Speed", "crawl": "Crawl throughput (loopback)"}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m bench.run", description=__doc__.split("\n")[0])
+    p.add_argument("--small", action="store_true", help="a few dozen pages, < 60 s (the test suite's version)")
+    p.add_argument("--split", default="test", choices=("test", "dev"), help="which frozen split (tune on dev only)")
+    p.add_argument("--articles", type=int, default=None, help="cap the number of articles")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    p.add_argument("--sections", default=None, help=f"comma-separated subset of: {', '.join(SECTIONS)}")
+    p.add_argument("--out", type=Path, default=None, help="Markdown output (default: bench/RESULTS.md, "
+                                                          "or bench/out/small.md with --small)")
+    p.add_argument("--no-peers", action="store_true", help="skip the datatrove filters in the accuracy section")
+    p.add_argument("--speed-pages", type=int, default=None)
+    p.add_argument("--crawl-pages", type=int, default=None)
+    args = p.parse_args(argv)
+    small = args.small
+    opts = RunOptions(
+        split=args.split, small=small, articles=args.articles, jobs=args.jobs,
+        levels=(MIDDLE,) if small else (0, 1, 2),
+        sections=tuple(s.strip() for s in args.sections.split(",")) if args.sections else
+        (("accuracy",) if small else tuple(SECTIONS)),
+        out=args.out or (OUT / "small.md" if small else RESULTS),
+        speed_pages=args.speed_pages or (40 if small else 300),
+        crawl_pages=args.crawl_pages or (200 if small else 2000),
+        extra={"no_peers": args.no_peers},
+        command="python3 -m bench.run" + ("" if argv is None and len(sys.argv) <= 1 else " " + " ".join(
+            shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))),
+    )
+    for s in opts.sections:
+        if s not in SECTIONS:
+            p.error(f"unknown section {s!r}; known: {', '.join(SECTIONS)}")
+    started = time.perf_counter()
+    state: dict = {}
+    body = []
+    for name in opts.sections:
+        t0 = time.perf_counter()
+        print(f"== {name}", flush=True)
+        text = SECTIONS[name](opts, state)
+        body.append(f"## {TITLES.get(name, name)}\n\n_{time.perf_counter() - t0:.0f} s_\n\n{text}")
+    header = (f"# Benchmark results\n\nProduced by `{opts.command}` in {time.perf_counter() - started:.0f} s on "
+              f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, model "
+              f"{_model_name()}. Every figure below comes from that one command; per-page rows are in "
+              f"`bench/out/` (git-ignored). See bench/README.md for the method.\n\n")
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    opts.out.write_text(header + "\n".join(body), encoding="utf-8")
+    print(f"wrote {opts.out} ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+def _model_name() -> str:
+    try:
+        from scoring.lm import DEFAULT_MODEL, read_card
+
+        card = read_card(DEFAULT_MODEL)
+        tokens = (card.get("corpus") or {}).get("tokens")
+        return (f"{DEFAULT_MODEL.name} ({card.get('order', '?')}-gram, "
+                f"{f'{tokens:,}' if isinstance(tokens, int) else '?'} training tokens)") if card else DEFAULT_MODEL.name
+    except Exception as exc:
+        return f"unavailable ({exc})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

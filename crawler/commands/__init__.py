@@ -1,0 +1,1 @@
+"""Scrapy commands of scrapy-quality: `scrapy score` and `scrapy quality-report` (COMMANDS_MODULE)."""

@@ -1,0 +1,543 @@
+"""Scrapy middlewares that score fetched pages, act on the items built from them and audit every verdict.
+
+- `QualityScoringMiddleware` (downloader): scores each HTML/text response with the `scoring` library and
+  attaches the `PageReport` to ``response.meta["quality"]``; optionally drops at download time.
+- `QualityItemMiddleware` (spider): tags or drops the items a spider yields from a scored response.
+- `AuditTrail`: the crawl's JSONL audit log and, at spider close, its HTML report (shared by both).
+
+Settings are documented in `crawler/settings.py`; stats go under ``quality/``.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+import os
+import tempfile
+import tomllib
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+import scrapy
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from scoring.config import ConfigError, QualityConfig
+from scoring.report import DROP, KEEP, TAG, TOO_SHORT, UNSCORED, UNSUPPORTED, SCORED, PageReport
+
+from .audit import AUDIT_SUFFIX, REPORT_SUFFIX, AuditWriter, item_record, page_record, utc_now
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+META_KEY = "quality"            # response.meta["quality"]: the PageReport
+DONT_SCORE = "dont_score"       # request.meta["dont_score"] = True: skip scoring
+STATS = "quality"               # stats prefix
+
+# QUALITY_* settings that map onto scoring.config.QualityConfig fields.
+CONFIG_SETTINGS = {
+    "QUALITY_SIGNALS": "signals",
+    "QUALITY_MODELS": "models",
+    "QUALITY_THRESHOLDS": "thresholds",
+    "QUALITY_ACTIONS": "actions",
+    "QUALITY_MIN_WORDS": "min_words",
+    "QUALITY_MAX_BYTES": "max_bytes",
+    "QUALITY_MAX_TOKENS": "max_tokens",
+}
+DICT_SETTINGS = {"QUALITY_MODELS", "QUALITY_THRESHOLDS", "QUALITY_ACTIONS"}
+# Scrapy-side settings and their defaults (the scoring defaults live in QualityConfig).
+DEFAULTS: dict[str, Any] = {
+    "QUALITY_ENABLED": True,
+    "QUALITY_POLICY": None,
+    "QUALITY_ITEM_FIELD": "quality",
+    "QUALITY_DROP_AT_DOWNLOAD": False,
+    "QUALITY_WORKERS": 0,
+    "QUALITY_REPORT_DIR": "reports",
+    "QUALITY_REPORT_NAME": "%(name)s-%(time)s",
+    "QUALITY_HTML_REPORT": True,
+}
+
+
+# -- configuration -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QualityOptions:
+    """Everything the middlewares read from the settings, validated once."""
+
+    config: QualityConfig
+    item_field: str | None = DEFAULTS["QUALITY_ITEM_FIELD"]
+    drop_at_download: bool = DEFAULTS["QUALITY_DROP_AT_DOWNLOAD"]
+    workers: int = DEFAULTS["QUALITY_WORKERS"]
+    report_dir: Path = Path(DEFAULTS["QUALITY_REPORT_DIR"])
+    report_name: str = DEFAULTS["QUALITY_REPORT_NAME"]
+    html_report: bool = DEFAULTS["QUALITY_HTML_REPORT"]
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> "QualityOptions":
+        """Raise NotConfigured when disabled, ConfigError (saying what to fix) when misconfigured."""
+        if not settings.getbool("QUALITY_ENABLED", DEFAULTS["QUALITY_ENABLED"]):
+            raise NotConfigured("QUALITY_ENABLED is False")
+        workers = settings.get("QUALITY_WORKERS", DEFAULTS["QUALITY_WORKERS"])
+        try:
+            workers = int(workers)
+            if workers < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigError(f"QUALITY_WORKERS is {workers!r}; use 0 (score in the crawl process) or a "
+                              "positive number of worker processes") from None
+        item_field = settings.get("QUALITY_ITEM_FIELD", DEFAULTS["QUALITY_ITEM_FIELD"])
+        return cls(
+            config=scoring_config(settings),
+            item_field=str(item_field) if item_field else None,
+            drop_at_download=settings.getbool("QUALITY_DROP_AT_DOWNLOAD", DEFAULTS["QUALITY_DROP_AT_DOWNLOAD"]),
+            workers=workers,
+            report_dir=Path(settings.get("QUALITY_REPORT_DIR") or DEFAULTS["QUALITY_REPORT_DIR"]),
+            report_name=str(settings.get("QUALITY_REPORT_NAME") or DEFAULTS["QUALITY_REPORT_NAME"]),
+            html_report=settings.getbool("QUALITY_HTML_REPORT", DEFAULTS["QUALITY_HTML_REPORT"]),
+        )
+
+
+def scoring_config(settings: BaseSettings) -> QualityConfig:
+    """The scoring configuration: defaults < QUALITY_POLICY file < QUALITY_* settings; validated."""
+    policy_path = settings.get("QUALITY_POLICY")
+    mapping: dict[str, Any] = read_policy(policy_path) if policy_path else {}
+    for name, key in CONFIG_SETTINGS.items():
+        if settings.get(name) is None:
+            continue
+        if name in DICT_SETTINGS:
+            value = _getdict(settings, name)
+            mapping[key] = {**mapping.get(key, {}), **value}
+        elif name == "QUALITY_SIGNALS":
+            mapping[key] = settings.getlist(name)
+        else:
+            mapping[key] = settings.get(name)
+    where = "QUALITY_* settings" + (f" and policy file {policy_path}" if policy_path else "")
+    try:
+        return QualityConfig.from_mapping(mapping).validate()
+    except ConfigError as exc:
+        raise ConfigError(f"scrapy-quality: {exc} (check the {where})") from None
+
+
+def _getdict(settings: BaseSettings, name: str) -> dict[str, Any]:
+    try:
+        return dict(settings.getdict(name))
+    except (TypeError, ValueError) as exc:  # -s QUALITY_THRESHOLDS=not-json
+        raise ConfigError(f"scrapy-quality: {name} must be a dict (JSON on the command line, e.g. "
+                          f"-s {name}='{{\"spin\": 0.95}}'): {exc}") from None
+
+
+def read_policy(path: str | os.PathLike) -> dict[str, Any]:
+    """A TOML policy file as a QualityConfig mapping; relative model paths are relative to the file."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"scrapy-quality: QUALITY_POLICY file not found: {path}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"scrapy-quality: cannot read QUALITY_POLICY file {path}: {exc}") from None
+    for key in ("models", "sentencepiece"):
+        if isinstance(data.get(key), Mapping):
+            data[key] = {lang: str((path.parent / str(p)).resolve()) for lang, p in data[key].items()}
+    return data
+
+
+# -- scoring, in this process or in worker processes ----------------------------------------------------------
+def score_kind(request: scrapy.Request, response: Response, max_bytes: int) -> tuple[str | None, str | None]:
+    """("html" | "text", None) for a response to score, or (None, skip reason) for one to leave alone."""
+    if request.meta.get(DONT_SCORE):
+        return None, "dont_score"
+    if not 200 <= response.status < 300:
+        return None, "http_status"
+    if isinstance(response, HtmlResponse):
+        kind = "html"
+    elif isinstance(response, TextResponse) and not isinstance(response, XmlResponse) and \
+            response.headers.get(b"Content-Type", b"text/plain").split(b";")[0].strip().lower() == b"text/plain":
+        kind = "text"
+    else:
+        return None, "content_type"   # images, PDFs, XML feeds, JSON, ...
+    if len(response.body) > max_bytes:
+        return None, "too_large"
+    if b"\x00" in response.body[:1024]:
+        return None, "binary"         # binary served as text (a NUL never occurs in real text)
+    return kind, None
+
+
+def unscored(url: str, exc: BaseException) -> PageReport:
+    return PageReport(source=url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
+
+
+def _score_with(scorer, kind: str, text: str, url: str) -> PageReport:
+    return scorer.score_html(text, url=url) if kind == "html" else scorer.score_text(text, url)
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(config: QualityConfig) -> None:
+    from scoring.scorer import Scorer
+
+    try:
+        _worker["scorer"] = Scorer(config)
+    except Exception as exc:  # reported to the crawl by _worker_ready, not lost in a dead process
+        _worker["error"] = f"{type(exc).__name__}: {exc}"
+
+
+def _worker_ready() -> str | None:
+    return _worker.get("error")
+
+
+def _score_in_worker(kind: str, text: str, url: str) -> PageReport:
+    if "scorer" not in _worker:
+        raise RuntimeError(_worker.get("error", "scorer not loaded"))
+    try:
+        return _score_with(_worker["scorer"], kind, text, url)
+    except Exception as exc:
+        return unscored(url, exc)
+
+
+class ScoringPool:
+    """Runs the scorer inline (workers=0) or in worker processes that each load the model once.
+
+    KenLM's Python module holds the GIL while it scores, so threads would only keep the reactor free,
+    not run in parallel; processes do both. Workers are started with "spawn" (forking a process that
+    runs a reactor and a DNS thread pool is unsafe) and warmed up at start-up, which also surfaces a
+    model that fails to load as a start-up error.
+    """
+
+    def __init__(self, config: QualityConfig, workers: int = 0):
+        from scoring.scorer import Scorer
+
+        self.config, self.workers = config, workers
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        try:
+            self._scorer = Scorer(config) if workers == 0 else None
+        except Exception as exc:
+            raise ConfigError(f"scrapy-quality: cannot load the scorer: {type(exc).__name__}: {exc}") from exc
+        if workers:
+            self._start()
+
+    def _start(self) -> None:
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(self.config,),
+        )
+        errors = {f.result() for f in [self._executor.submit(_worker_ready) for _ in range(self.workers)]}
+        errors.discard(None)
+        if errors:
+            self.close()
+            raise ConfigError(f"scrapy-quality: cannot load the scorer in a worker: {errors.pop()}")
+
+    async def score(self, kind: str, text: str, url: str) -> PageReport:
+        if self._executor is None:
+            try:
+                return _score_with(self._scorer, kind, text, url)
+            except Exception as exc:
+                return unscored(url, exc)
+        try:
+            return await _await_future(self._executor.submit(_score_in_worker, kind, text, url))
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            logger.error("scrapy-quality: a scoring worker died (%s); restarting the pool", exc)
+            self.close()
+            self._start()
+            return unscored(url, exc)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+async def _await_future(future: concurrent.futures.Future) -> Any:
+    """Await a concurrent.futures.Future on the asyncio loop or, with another reactor, as a Deferred."""
+    if is_asyncio_available():
+        return await asyncio.wrap_future(future)
+    from twisted.internet import defer, reactor
+
+    deferred: defer.Deferred = defer.Deferred()
+
+    def fire(done: concurrent.futures.Future) -> None:
+        if done.exception() is not None:
+            deferred.errback(done.exception())
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
+    return await maybe_deferred_to_future(deferred)
+
+
+# -- the audit trail -------------------------------------------------------------------------------------------
+class AuditTrail:
+    """The crawl's audit log, shared by both middlewares of a crawler.
+
+    The report directory is checked at start-up; the log is opened when the spider opens, and at close it
+    gets a summary line and the HTML report is written next to it. Write failures are counted under
+    quality/errors/audit and logged: nothing is dropped silently.
+    """
+
+    _by_crawler: "weakref.WeakKeyDictionary[Crawler, AuditTrail]" = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler, options: QualityOptions) -> "AuditTrail":
+        trail = cls._by_crawler.get(crawler)
+        if trail is None:
+            trail = cls._by_crawler[crawler] = cls(crawler, options)
+        return trail
+
+    def __init__(self, crawler: Crawler, options: QualityOptions):
+        self.crawler, self.options, self.stats = crawler, options, crawler.stats
+        check_writable(options.report_dir)
+        stem = report_stem(options.report_name, crawler.spider.name if crawler.spider else "crawl")
+        self.audit_path = options.report_dir / f"{stem}{AUDIT_SUFFIX}"
+        self.report_path = options.report_dir / f"{stem}{REPORT_SUFFIX}"
+        self.writer = AuditWriter(self.audit_path, on_error=self._write_failed)
+        self._logged_errors = 0
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def spider_opened(self, spider: scrapy.Spider) -> None:
+        try:
+            self.writer.open()
+        except OSError as exc:
+            self._write_failed(exc)
+        config = self.options.config
+        self.writer.write({
+            "record": "crawl", "format": 1, "time": utc_now(), "spider": spider.name,
+            "config": {
+                "signals": list(config.signals), "thresholds": dict(config.thresholds),
+                "actions": dict(config.actions), "models": dict(config.models), "min_words": config.min_words,
+                "max_bytes": config.max_bytes, "max_tokens": config.max_tokens,
+            },
+        })
+        logger.info("scrapy-quality: audit log %s", self.audit_path)
+
+    def page(self, report: PageReport, *, url: str, stage: str | None, http_status: int | None) -> None:
+        self.writer.write(page_record(report, url=url, stage=stage, http_status=http_status))
+
+    def item(self, *, url: str | None, verdict: str, flags: list[str], item: dict | None = None) -> None:
+        self.writer.write(item_record(url=url, verdict=verdict, flags=flags, item=item))
+
+    def spider_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        stats = self.stats.get_stats()
+        self.writer.write({
+            "record": "summary", "time": utc_now(), "finish_reason": reason,
+            "stats": {k: v for k, v in stats.items() if k.startswith(f"{STATS}/")},
+            "items_scraped": stats.get("item_scraped_count", 0), "responses": stats.get("response_received_count", 0),
+        })
+        self.writer.close()
+        logger.info("scrapy-quality: %d audit records in %s", self.writer.written, self.audit_path)
+        if self.options.html_report and self.writer.written:
+            self.write_html_report()
+
+    def write_html_report(self) -> None:
+        from .html_report import write_report
+
+        try:
+            write_report(self.audit_path, self.report_path)
+        except Exception as exc:  # a report failure must not hide the crawl's result; the log is intact
+            count_error(self.stats, "report")
+            logger.error("scrapy-quality: cannot write the HTML report %s: %s: %s (the audit log %s is complete; "
+                         "run `scrapy quality-report` on it)", self.report_path, type(exc).__name__, exc,
+                         self.audit_path)
+            return
+        logger.info("scrapy-quality: HTML report %s", self.report_path)
+
+    def _write_failed(self, exc: Exception) -> None:
+        count_error(self.stats, "audit")
+        self._logged_errors += 1
+        if self._logged_errors <= 10 or self._logged_errors % 1000 == 0:
+            logger.error("scrapy-quality: cannot write to the audit log %s (%s: %s); %d records lost so far",
+                         self.audit_path, type(exc).__name__, exc, self._logged_errors)
+
+
+def check_writable(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"scrapy-quality: QUALITY_REPORT_DIR {directory} is not writable ({exc.strerror or exc}); "
+                          "point QUALITY_REPORT_DIR at a writable directory") from None
+
+
+def report_stem(template: str, spider_name: str) -> str:
+    """The audit/report file stem from QUALITY_REPORT_NAME: only the spider name and time go in."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
+    safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider_name) or "crawl"
+    try:
+        stem = template % {"name": safe_name, "time": stamp}
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"scrapy-quality: QUALITY_REPORT_NAME {template!r} is invalid ({exc}); "
+                          "use %(name)s and %(time)s only") from None
+    if not stem or os.sep in stem or (os.altsep and os.altsep in stem) or stem in (".", ".."):
+        raise ConfigError(f"scrapy-quality: QUALITY_REPORT_NAME {template!r} must give a plain file name")
+    return stem
+
+
+def count_error(stats: StatsCollector, where: str) -> None:
+    stats.inc_value(f"{STATS}/errors")
+    stats.inc_value(f"{STATS}/errors/{where}")
+
+
+# -- downloader middleware --------------------------------------------------------------------------------------
+class QualityScoringMiddleware:
+    """Scores HTML and plain-text responses and attaches the PageReport to ``response.meta["quality"]``."""
+
+    def __init__(self, crawler: Crawler, options: QualityOptions, pool: ScoringPool, audit: AuditTrail):
+        self.crawler, self.options, self.pool, self.audit = crawler, options, pool, audit
+        self.stats: StatsCollector = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "QualityScoringMiddleware":
+        options = QualityOptions.from_settings(crawler.settings)
+        audit = AuditTrail.for_crawler(crawler, options)
+        middleware = cls(crawler, options, ScoringPool(options.config, options.workers), audit)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self) -> None:
+        self.pool.close()
+
+    async def process_response(self, request: scrapy.Request, response: Response) -> Response:
+        kind, skip = score_kind(request, response, self.options.config.max_bytes)
+        if kind is None:
+            self.stats.inc_value(f"{STATS}/skipped/{skip}")
+            return response
+        try:
+            text = response.text
+        except Exception as exc:  # undecodable body: kept, counted, audited
+            report = unscored(response.url, exc)
+        else:
+            report = await self.pool.score(kind, text, response.url)
+        request.meta[META_KEY] = report  # response.meta is request.meta
+        drop_now = self.options.drop_at_download and report.action == DROP
+        self._count(report, response.url)
+        self.audit.page(report, url=response.url, http_status=response.status,
+                        stage=("download" if drop_now else "items") if report.action == DROP else None)
+        if drop_now:
+            raise IgnoreRequest(f"scrapy-quality: dropped {response.url} ({', '.join(report.flags)})")
+        return response
+
+    def _count(self, report: PageReport, url: str) -> None:
+        inc = self.stats.inc_value
+        if report.status == SCORED:
+            inc(f"{STATS}/scored")
+        elif report.status == UNSCORED:
+            inc(f"{STATS}/unscored")
+            count_error(self.stats, "scoring")
+            logger.warning("scrapy-quality: could not score %s: %s (page kept, tagged unscored)", url, report.error)
+        elif report.status in (TOO_SHORT, UNSUPPORTED):
+            inc(f"{STATS}/skipped/{report.status}")
+        inc(f"{STATS}/pages/{report.action}")
+        for signal in report.flags:
+            inc(f"{STATS}/flagged/{signal}")
+            if report.action in (DROP, TAG) and self.options.config.action(signal) == report.action:
+                inc(f"{STATS}/{'dropped' if report.action == DROP else 'tagged'}/{signal}")
+
+
+# -- spider middleware -----------------------------------------------------------------------------------------
+class QualityItemMiddleware(BaseSpiderMiddleware):
+    """Tags or drops what a spider yields from a scored response; requests pass through untouched.
+
+    Works for sync and async callbacks (BaseSpiderMiddleware provides both output hooks) and any item
+    type itemadapter supports.
+    """
+
+    def __init__(self, crawler: Crawler, options: QualityOptions, audit: AuditTrail):
+        super().__init__(crawler)
+        self.options, self.audit, self.stats = options, audit, crawler.stats
+        self._untaggable: set[type] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "QualityItemMiddleware":
+        options = QualityOptions.from_settings(crawler.settings)
+        return cls(crawler, options, AuditTrail.for_crawler(crawler, options))
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        report = report_of(response)
+        url = response.url if response is not None else None
+        if report is None or not ItemAdapter.is_item(item):
+            return self._keep(item, url, KEEP, [])
+        if report.action == DROP:
+            self.stats.inc_value(f"{STATS}/items/dropped")
+            self.audit.item(url=url, verdict=DROP, flags=report.flags, item=_as_dict(item))
+            return None
+        if report.action == TAG or report.status == UNSCORED:
+            if self._tag(item, verdict(report)):
+                self.stats.inc_value(f"{STATS}/items/tagged")
+            return self._keep(item, url, TAG, report.flags)
+        return self._keep(item, url, KEEP, report.flags)
+
+    def _keep(self, item: Any, url: str | None, verdict_: str, flags: list[str]) -> Any:
+        self.stats.inc_value(f"{STATS}/items/kept")
+        self.audit.item(url=url, verdict=verdict_, flags=flags)
+        return item
+
+    def _tag(self, item: Any, value: dict[str, Any]) -> bool:
+        name = self.options.item_field
+        if name is None:
+            return False
+        try:
+            ItemAdapter(item)[name] = value
+            return True
+        except KeyError:
+            if isinstance(item, scrapy.Item):  # declare the field on the Item class, as `name = Field()` would
+                type(item).fields[name] = scrapy.Field()
+                logger.info("scrapy-quality: declared field %r on %s for the quality verdict", name,
+                            type(item).__name__)
+                ItemAdapter(item)[name] = value
+                return True
+        except (AttributeError, TypeError):  # frozen dataclass, slotted class, ...
+            pass
+        count_error(self.stats, "item_field")
+        if type(item) not in self._untaggable:
+            self._untaggable.add(type(item))
+            logger.warning("scrapy-quality: cannot set field %r on %s items; declare it (e.g. `%s: dict | None = "
+                           "None`) or set QUALITY_ITEM_FIELD. Items pass untagged.", name, type(item).__name__, name)
+        return False
+
+
+def report_of(response: Response | None) -> PageReport | None:
+    if response is None:
+        return None
+    try:
+        report = response.meta.get(META_KEY)
+    except AttributeError:  # a response not tied to a request
+        return None
+    return report if isinstance(report, PageReport) else None
+
+
+def verdict(report: PageReport, per_signal: int = 3, width: int = 120) -> dict[str, Any]:
+    """The short verdict stored in an item: action, flags, scores and the top evidence per flagged signal."""
+    value: dict[str, Any] = {
+        "action": report.action, "status": report.status, "flags": list(report.flags),
+        "scores": {name: round(sig.score, 4) for name, sig in report.signals.items()},
+        "evidence": {
+            name: [f"{e.reason}: {e.text[:width]}" for e in
+                   sorted(report.signals[name].evidence, key=lambda e: -e.weight)[:per_signal]]
+            for name in report.flags if name in report.signals
+        },
+        "language": report.language,
+    }
+    if report.error:
+        value["error"] = report.error
+    return value
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    try:
+        return ItemAdapter(item).asdict()
+    except Exception:  # an exotic item still leaves a trace in the audit log
+        return {"repr": repr(item)[:10_000]}

@@ -1,0 +1,80 @@
+# Scrapy settings of the bundled project (the `demo` spider and the `score` / `quality-report` commands).
+#
+# To use scrapy-quality in your own project, copy the ADDONS line and a model setting:
+#
+#     ADDONS = {"crawler.addon.QualityAddon": 300}
+#     QUALITY_MODELS = {"en": "models/en/en.bin"}
+#
+# ---- Middleware order ------------------------------------------------------------------------------------
+# The add-on adds two middlewares (unless you already listed them, even with None to disable one):
+#
+#   DOWNLOADER_MIDDLEWARES["crawler.middlewares.QualityScoringMiddleware"] = 540
+#       Scores responses in process_response. 540 puts it below HttpCompressionMiddleware (590) and
+#       RedirectMiddleware (600), so it sees decompressed bodies and never scores a redirect, and below
+#       RetryMiddleware (550), so a retried 5xx is not scored before the retry. It attaches the PageReport to
+#       response.meta["quality"] and, with QUALITY_DROP_AT_DOWNLOAD, raises IgnoreRequest for dropped pages.
+#   SPIDER_MIDDLEWARES["crawler.middlewares.QualityItemMiddleware"] = 850
+#       Tags or drops the items a spider yields from a scored response; requests pass untouched. Any
+#       priority works (it only reads response.meta); 850 puts it on the spider side of the built-in
+#       middlewares so dropped items cost nothing downstream.
+#
+# ---- scrapy-quality settings (all optional; the value after "=" is the default) ---------------------------
+# Precedence, lowest first: built-in defaults < the QUALITY_POLICY file < QUALITY_* settings (settings.py,
+# custom_settings, then `-s` on the command line). Dict settings merge per key over the policy file.
+#
+# QUALITY_ENABLED = True
+#     False turns both middlewares off (NotConfigured) without removing them.
+# QUALITY_POLICY = None
+#     Path of a TOML policy file: top-level min_words, max_bytes, max_tokens, signals, and tables
+#     [thresholds], [actions], [models]. Model paths in it are relative to the file.
+# QUALITY_MODELS = {"en": "models/en/en.bin"}
+#     KenLM model per language (langdetect code). Pages in other languages are reported as
+#     unsupported_language and kept. A missing file fails at start-up.
+# QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
+#     Signals to run.
+# QUALITY_THRESHOLDS = {"spin": 0.99, "split": 0.99, "injection": 0.99, "boilerplate": 0.99}
+#     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
+#     (0.99 = beyond 99% of clean reference pages). Tune them with `scrapy quality-report --sweep`.
+# QUALITY_ACTIONS = {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}
+#     Per signal: "drop" (the item never reaches the pipelines), "tag" (the verdict is added to the item)
+#     or "keep" (only counted and audited). A page takes the most severe action of its flagged signals.
+# QUALITY_MIN_WORDS = 50
+#     Pages with fewer words are reported too_short and kept.
+# QUALITY_MAX_BYTES = 2000000
+#     Larger responses are not scored (quality/skipped/too_large) and kept.
+# QUALITY_MAX_TOKENS = 20000
+#     Scoring stops after this many tokens of a page (bounds the time per page).
+# QUALITY_ITEM_FIELD = "quality"
+#     Item field that receives the verdict of tagged (and unscored) pages. dict items get the key;
+#     scrapy.Item classes without the field get it declared on first use (logged once); dataclass and
+#     attrs items must declare it (e.g. `quality: dict | None = None`), otherwise they pass untagged and
+#     quality/errors/item_field counts them. None disables tagging.
+# QUALITY_DROP_AT_DOWNLOAD = False
+#     True drops pages with a "drop" verdict in the downloader middleware (IgnoreRequest): the spider
+#     never parses them, so their links are not followed either. Counted and audited like any drop.
+# QUALITY_WORKERS = 0
+#     0 scores in the crawl's own process; N > 0 scores in N worker processes, each loading the model
+#     once (KenLM holds the GIL, so threads would not run in parallel). See README for measurements.
+# QUALITY_REPORT_DIR = "reports"
+#     Where the JSONL audit log and the HTML report go. Must be writable: checked at start-up.
+# QUALITY_REPORT_NAME = "%(name)s-%(time)s"
+#     File name stem of the audit log (.audit.jsonl) and report (.report.html); %(name)s is the
+#     spider name and %(time)s the UTC start time. Never derived from crawled content.
+# QUALITY_HTML_REPORT = True
+#     Write the HTML report when the spider closes (`scrapy quality-report` can write it later).
+#
+# Per request: Request(url, meta={"dont_score": True}) skips scoring (quality/skipped/dont_score).
+
+BOT_NAME = "crawler"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+ADDONS = {"crawler.addon.QualityAddon": 300}
+
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""The bundled spiders (SPIDER_MODULES = ["crawler.spiders"])."""

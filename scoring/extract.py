@@ -1,0 +1,289 @@
+"""HTML to ordered text blocks, keeping what the DOM says about each block.
+
+Nothing is thrown away except markup that never renders as text (scripts, styles, templates, SVG, ...):
+navigation, ads, comment forms and share widgets stay in, because the `boilerplate` and `injection`
+signals judge them. Each block records its tag, DOM depth, link density and the class/id/role/aria words
+of its element and ancestors ("hints").
+
+Parser: selectolax's Lexbor binding. Measured on 90-100 KB real pages (2 cores, one run each,
+`bench_parse`-style loop): Lexbor parses in 1.0-1.9 ms and a full enter/exit walk with attributes costs
+4.9-5.9 ms, against lxml.html's 2.7-6.0 ms parse and 8.3-19.6 ms `iterwalk`. Lexbor is also an HTML5
+parser (it handles broken markup, NUL bytes and 10k-deep nesting the way browsers do), so it is both the
+faster and the more robust choice.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .document import Block, Document
+
+# Elements whose own text forms a block of a given kind.
+BLOCK_KIND = {
+    "title": "title",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
+    "p": "paragraph",
+    "li": "list_item", "dt": "list_item", "dd": "list_item", "option": "list_item",
+    "figcaption": "caption", "caption": "caption",
+    "blockquote": "quote",
+    "tr": "table",
+}
+# Block-level containers: their loose text (outside the block elements above) forms "other" blocks.
+CONTAINERS = frozenset(
+    "html body div section article main aside header footer nav form ul ol dl menu table thead tbody tfoot"
+    " figure address details summary fieldset legend center pre hr hgroup dialog search frameset noframes"
+    " select optgroup textarea".split()
+)
+# Never rendered as text.
+SKIPPED = frozenset(
+    "script style noscript template svg math iframe object embed canvas audio video meta link base"
+    " param source track map area".split()
+)
+# Semantic tags that say as much as a class name; added to the hints of everything inside them.
+TAG_HINTS = frozenset("nav footer header aside form article main menu".split())
+# Their class names describe the page ("single-post has-sidebar"), not the blocks inside: no hints from them.
+PAGE_TAGS = frozenset(("html", "body"))
+CELL_SEPARATOR = " | "
+MAX_HINTS = 32
+
+_HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# -- decoding -------------------------------------------------------------------------------------------------
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.I)
+# WHATWG: these labels mean windows-1252 / gb18030 in practice; a utf-16 label in an ASCII-compatible
+# document cannot be true (the meta tag itself was readable), so it means utf-8.
+_LABEL_ALIASES = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+    "ascii": "cp1252", "us-ascii": "cp1252", "x-user-defined": "cp1252",
+    "gb2312": "gb18030", "gbk": "gb18030",
+}
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
+    label = label.strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "utf-8" if name.startswith("utf-16") or name.startswith("utf-32") else name
+
+
+def sniff_encoding(data: bytes, declared: str | None = None) -> tuple[str, int]:
+    """(codec, bytes to skip): BOM first, then the transport's declared encoding, then <meta>, then utf-8."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    codec = _codec(declared)
+    if codec is None:
+        head = data[:4096]
+        m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+        codec = _codec(m.group(1)) if m else None
+    return codec or "utf-8", 0
+
+
+def decode_html(data: bytes | str, encoding: str | None = None) -> str:
+    """Bytes to text, never failing: undecodable bytes become U+FFFD."""
+    if isinstance(data, str):
+        text = data
+    else:
+        codec, skip = sniff_encoding(bytes(data), encoding)
+        text = bytes(data[skip:]).decode(codec, errors="replace")
+    if _SURROGATE.search(text):  # lone surrogates cannot be handed to the parser as UTF-8
+        text = _SURROGATE.sub("\ufffd", text)
+    return text.replace("\x00", "")
+
+
+# -- walking the DOM ------------------------------------------------------------------------------------------
+def _hint_words(attrs: dict) -> tuple[str, ...]:
+    if not attrs:
+        return ()
+    parts = [v for v in (attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-label")) if v]
+    if not parts:
+        return ()
+    return tuple(w.lower() for w in _HINT_WORD.findall(" ".join(parts)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _merge(nearer: tuple[str, ...], farther: tuple[str, ...]) -> tuple[str, ...]:
+    """Union of two hint lists, nearest element's words first (the cap keeps the most specific)."""
+    out = list(dict.fromkeys(nearer))
+    for w in farther:
+        if w not in out:
+            out.append(w)
+    return tuple(out[:MAX_HINTS])
+
+
+class _Builder:
+    """Collects the text of the innermost open block element and cuts it into Blocks."""
+
+    def __init__(self, max_chars: int | None):
+        self.blocks: list[Block] = []
+        self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
+        self.has_text = False  # anything but whitespace in parts
+        self.hints: tuple[str, ...] = ()
+        self.pos = 0
+        self.max_chars = max_chars
+        self.full = False
+        self._last_hints: tuple[str, ...] = ()
+
+    def add(self, text: str, in_link: bool, hints: tuple[str, ...] = ()) -> None:
+        """Text of the open block; `hints` of an inline element inside it (e.g. <a class="share">)."""
+        self.parts.append((text, in_link))
+        if not self.has_text and not text.isspace():
+            self.has_text = True
+        if hints and hints is not self._last_hints:
+            self._last_hints = hints
+            self.hints = _merge(self.hints, hints)
+
+    def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...]) -> None:
+        if not self.has_text or self.full:
+            self.parts, self.hints, self._last_hints = [], (), ()
+            return
+        parts, extra, self.parts, self.hints, self._last_hints = self.parts, self.hints, [], (), ()
+        self.has_text = False
+        text = " ".join("".join(p for p, _ in parts).translate(_CONTROL).split())
+        if text.endswith(CELL_SEPARATOR.rstrip()):  # a row ending in empty cells
+            text = text[: -len(CELL_SEPARATOR.rstrip())].rstrip()
+        if not text:
+            return
+        linked = sum(len("".join(p.split())) for p, link in parts if link)
+        total = len("".join(text.split())) or 1
+        if self.blocks:
+            self.pos += 1  # the "\n" between blocks
+        if self.max_chars is not None and self.pos + len(text) > self.max_chars:
+            text = text[: max(self.max_chars - self.pos, 0)].rstrip()
+            self.full = True
+            if not text:
+                return
+        self.blocks.append(Block(
+            index=len(self.blocks), kind=kind, tag=tag, start=self.pos, end=self.pos + len(text), text=text,
+            depth=depth, link_density=min(linked / total, 1.0), hints=_merge(extra, hints) if extra else hints,
+        ))
+        self.pos += len(text)
+
+
+class _Frame:
+    """An open element that matters for the text: a block, a link, or an element with hints."""
+    __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link")
+
+    def __init__(self, mem_id, tag, kind, depth, hints, in_link):
+        self.mem_id, self.tag, self.kind, self.depth, self.hints, self.in_link = (
+            mem_id, tag, kind, depth, hints, in_link)
+
+
+def _walk(root, builder: _Builder) -> None:
+    """Iterative depth-first walk (no recursion: 10k-deep nesting is a real input).
+
+    Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
+    hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
+    """
+    top = _Frame(None, "", None, -1, (), False)
+    stack: list[_Frame] = [top]
+    owners: list[_Frame] = []  # open block elements/containers; text goes to the innermost
+    flush = builder.flush
+
+    def leave() -> None:
+        frame = stack.pop()
+        if frame.kind is not None:
+            owners.pop()
+            flush(frame.kind, frame.tag, frame.depth, frame.hints)
+
+    node, depth = root, 0
+    while node is not None and not builder.full:
+        tag = node.tag
+        if tag == "-text":
+            if owners:
+                text = node.text_content
+                if text:
+                    frame = stack[-1]
+                    builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
+        elif tag and tag[0] != "-" and tag not in SKIPPED:
+            parent = stack[-1]
+            attrs = node.attributes
+            own = _hint_words(attrs) if tag not in PAGE_TAGS else ()
+            if tag in TAG_HINTS:
+                own = (tag, *own)
+            kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
+            framed = kind is not None or own or tag == "a"
+            if framed:
+                frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
+                               parent.in_link or tag == "a")
+                if kind is not None:
+                    if owners:
+                        o = owners[-1]
+                        flush(o.kind, o.tag, o.depth, o.hints)
+                    owners.append(frame)
+                stack.append(frame)
+            elif tag == "br":
+                _line_break(builder, owners)
+            elif tag in ("td", "th"):
+                if builder.has_text:
+                    builder.add(CELL_SEPARATOR, False)
+            elif tag == "input" and (attrs.get("type") or "").lower() in ("submit", "button"):
+                builder.add(" " + (attrs.get("value") or "") + " ", False, parent.hints)
+            child = node.child
+            if child is not None:
+                node, depth = child, depth + 1
+                continue
+            if framed:
+                leave()
+        # next node in document order: the next sibling, or the next sibling of the nearest ancestor that has one
+        nxt = node.next
+        while nxt is None:
+            node, depth = node.parent, depth - 1
+            if node is None or depth < 0:
+                break
+            if stack[-1].mem_id == node.mem_id:
+                leave()
+            nxt = node.next
+        node = nxt if depth >= 0 else None
+    while len(stack) > 1:
+        leave()
+
+
+def _line_break(builder: _Builder, owners: list[_Frame]) -> None:
+    """<br>: a space; two in a row (nothing but whitespace between) end a block, as in <div>text<br><br>text."""
+    parts = builder.parts
+    i = len(parts) - 1
+    while i >= 0 and not parts[i][0].strip():
+        if parts[i][0] == "\n":
+            o = owners[-1] if owners else None
+            if o is not None:
+                builder.flush(o.kind, o.tag, o.depth, o.hints)
+            return
+        i -= 1
+    builder.add("\n", False)
+
+
+def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None = None,
+            max_chars: int | None = None) -> Document:
+    """The page's text as ordered blocks. Never raises for odd input; an empty page has no blocks.
+
+    `encoding` is the transport's declared charset (HTTP header), if any. With `max_chars`, extraction stops
+    once the text reaches that length (the caller can tell: `len(doc.text) >= max_chars`).
+    """
+    text = decode_html(html, encoding)
+    builder = _Builder(max_chars)
+    if text.strip():
+        tree = LexborHTMLParser(text)
+        if tree.root is not None:
+            _walk(tree.root, builder)
+    blocks = builder.blocks
+    return Document(source=source, text="\n".join(b.text for b in blocks), blocks=blocks)

@@ -1,0 +1,285 @@
+"""The scoring pipeline: HTML -> blocks -> sentences -> tokens -> LM scores -> signals -> verdict -> PageReport.
+
+`Scorer(config)` loads what it needs once (models, calibrations, synonym tables) and fails there if
+anything is missing; after that, no page content can make it raise: a failure inside scoring returns a
+report with status UNSCORED and the error. Work per page is bounded by `max_bytes` and `max_tokens`.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from .calibrate import Calibration
+from .config import SIGNAL_NAMES, ConfigError, QualityConfig
+from .document import Document
+from .extract import extract
+from .lm import LanguageModel, ModelError, load_model, read_card, write_card
+from .report import ACTION_SEVERITY, KEEP, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED, PageReport, SignalResult
+from .segment import blocks_from_text, segment
+from .signals.base import ScoringContext
+from .signals.boilerplate import BoilerplateSignal
+from .signals.injection import InjectionSignal
+from .signals.language import detect_language, language_detector
+from .signals.spin import SpinSignal
+from .signals.split import SplitSignal
+
+log = logging.getLogger("scoring")
+
+SIGNALS = {"spin": SpinSignal, "split": SplitSignal, "injection": InjectionSignal, "boilerplate": BoilerplateSignal}
+assert tuple(SIGNALS) == SIGNAL_NAMES, "scoring.config.SIGNAL_NAMES must list the registry's signals"
+
+# Characters per token is ~6 in English prose; cutting text at 12x max_tokens before segmenting bounds the
+# work on any page while never cutting a page that the token cap would have kept.
+CHARS_PER_TOKEN_BOUND = 12
+
+
+@dataclass
+class ModelBundle:
+    """What one language needs: its LM, the calibration and synonym table from its card."""
+    language: str
+    lm: LanguageModel
+    calibration: Calibration
+    synonyms: dict[str, list[str]]
+    card: dict
+
+    @classmethod
+    def load(cls, language: str, path: str | os.PathLike, sentencepiece: str | None = None) -> "ModelBundle":
+        lm = load_model(path, sentencepiece)
+        card = read_card(path)
+        synonyms: dict[str, list[str]] = {}
+        if card.get("synonyms"):
+            synonyms = _load_synonyms(Path(path).resolve().parent / card["synonyms"])
+        if not card.get("calibration"):
+            log.warning("model %s has no calibration in its card: scores are not comparable with thresholds; "
+                        "run calibrate_model (part of `make model`)", path)
+        return cls(language, lm, Calibration.from_dict(card.get("calibration")), synonyms, card)
+
+
+def _load_synonyms(path: Path) -> dict[str, list[str]]:
+    if not path.is_file():
+        raise ModelError(f"synonym table {path} named by the model card is missing; rebuild it with `make model`")
+    return _read_synonyms(str(path), path.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_synonyms(path: str, mtime: float) -> dict[str, list[str]]:
+    try:
+        table = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"synonym table {path} is unreadable ({exc}); rebuild it with `make model`") from exc
+    if not isinstance(table, dict):
+        raise ModelError(f"synonym table {path} is not a {{word: [synonyms]}} object; rebuild it with `make model`")
+    return table
+
+
+class Scorer:
+    def __init__(self, config: QualityConfig | None = None):
+        self.config = (config or QualityConfig()).validate()
+        self.models = {
+            lang: ModelBundle.load(lang, path, self.config.sentencepiece.get(lang))
+            for lang, path in self.config.models.items()
+        }
+        self.signals = [SIGNALS[name]() for name in self.config.signals]
+        language_detector()  # load langdetect's profiles now (~1 s), not on the first page of a crawl
+
+    # -- entry points ---------------------------------------------------------------------------------------
+    def score_html(self, html: bytes | str, url: str | None = None, *, encoding: str | None = None) -> PageReport:
+        """Score an HTML page (bytes are decoded by BOM, `encoding` (e.g. the HTTP header) or <meta>)."""
+        def build() -> tuple[Document, list[str]]:
+            notes: list[str] = []
+            data = html if html is not None else b""
+            if len(data) > self.config.max_bytes:
+                notes.append(f"truncated: page of {len(data):,} bytes cut to max_bytes={self.config.max_bytes:,}")
+                data = data[: self.config.max_bytes]
+            max_chars = self.config.max_tokens * CHARS_PER_TOKEN_BOUND
+            doc = extract(data, url or "<html>", encoding=encoding, max_chars=max_chars)
+            if len(doc.text) >= max_chars:
+                notes.append(f"truncated: extracted text cut at {max_chars:,} characters (max_tokens bound)")
+            return doc, notes
+
+        return self._run(url or "<html>", build)
+
+    def score_text(self, text: str, source: str = "<text>") -> PageReport:
+        """Score plain text: one block per non-empty line."""
+        def build() -> tuple[Document, list[str]]:
+            notes: list[str] = []
+            body = text if isinstance(text, str) else str(text, "utf-8", "replace")
+            if len(body) > self.config.max_bytes:
+                notes.append(f"truncated: text of {len(body):,} characters cut to max_bytes={self.config.max_bytes:,}")
+                body = body[: self.config.max_bytes]
+            doc = blocks_from_text(body.replace("\x00", ""), source)
+            max_chars = self.config.max_tokens * CHARS_PER_TOKEN_BOUND
+            if len(doc.text) > max_chars:
+                notes.append(f"truncated: text cut at {max_chars:,} characters (max_tokens bound)")
+                truncate(doc, max_chars)
+            return doc, notes
+
+        return self._run(source, build)
+
+    # -- the pipeline -------------------------------------------------------------------------------------------
+    def _run(self, source: str, build: Callable[[], tuple[Document, list[str]]]) -> PageReport:
+        started = time.perf_counter()
+        report = PageReport(source=source)
+        try:
+            doc, notes = build()
+            self._score(doc, report, notes)
+        except Exception as exc:  # page content must never crash a crawl: report it, keep the page
+            log.debug("scoring %s failed", source, exc_info=True)
+            report.status, report.action, report.flags, report.signals = UNSCORED, KEEP, [], {}
+            report.error = f"{type(exc).__name__}: {exc}"
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _score(self, doc: Document, report: PageReport, notes: list[str]) -> None:
+        cfg = self.config
+        segment(doc)
+        if doc.words > cfg.max_tokens:
+            notes.append(f"truncated: {doc.words:,} tokens cut to max_tokens={cfg.max_tokens:,}")
+            truncate_tokens(doc, cfg.max_tokens)
+        report.text = doc.text
+        report.blocks = [{"start": b.start, "end": b.end, "kind": b.kind, "tag": b.tag} for b in doc.blocks]
+        report.words = doc.words
+        for note in notes:
+            _note(report, note)
+
+        lang, prob = detect_language(doc.text, cfg.language_sample_chars)
+        report.language, report.language_prob = lang, prob
+        bundle = self.models.get(lang)
+        if bundle is None:
+            # A short text's language is a guess ("hello" reads as Finnish): call it too short, not foreign.
+            report.status = TOO_SHORT if doc.words < cfg.min_words else UNSUPPORTED
+            return
+        report.model = bundle.lm.name
+        results = score_signals(doc, bundle, self.signals)
+        report.signals = results
+        report.flags = [name for name, r in results.items() if r.score >= cfg.threshold(name)]
+        report.action = max((cfg.action(name) for name in report.flags), key=ACTION_SEVERITY.__getitem__,
+                            default=KEEP)
+        report.status = TOO_SHORT if doc.words < cfg.min_words else SCORED
+
+
+def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Calibration | None = None
+                  ) -> dict[str, SignalResult]:
+    """LM scores for every sentence (once, shared by all signals), then each signal."""
+    lm = bundle.lm
+    for s in doc.sentences:
+        s.logprobs, s.orders = lm.token_scores(s.tokens)
+    ctx = ScoringContext(lm=lm, calibration=calibration or bundle.calibration, synonyms=bundle.synonyms,
+                         extra={"language": bundle.language})
+    results = {}
+    for signal in signals:
+        r = signal.score(doc, ctx)
+        if not math.isfinite(r.score):
+            r.score = 0.0
+        r.score = min(max(float(r.score), 0.0), 1.0)
+        results[signal.name] = r
+    return results
+
+
+def _note(report: PageReport, note: str) -> None:
+    """Record why the page was not scored whole (PageReport.notes when the schema has it)."""
+    notes = getattr(report, "notes", None)
+    if isinstance(notes, list):
+        notes.append(note)
+    else:
+        report.error = note if not report.error else f"{report.error}; {note}"
+
+
+# -- bounded work -----------------------------------------------------------------------------------------------
+def truncate(doc: Document, cut: int) -> Document:
+    """Cut the document's text at character `cut`, keeping every offset valid."""
+    if cut >= len(doc.text):
+        return doc
+    blocks = []
+    for b in doc.blocks:
+        if b.start >= cut:
+            break
+        if b.end > cut:
+            b.text = b.text[: cut - b.start].rstrip()
+            b.end = b.start + len(b.text)
+            if not b.text:
+                break
+        blocks.append(b)
+    doc.blocks = blocks
+    doc.text = doc.text[: blocks[-1].end] if blocks else ""
+    doc.sentences = [s for s in doc.sentences if s.end <= len(doc.text)]
+    return doc
+
+
+def truncate_tokens(doc: Document, max_tokens: int) -> Document:
+    total = 0
+    for i, s in enumerate(doc.sentences):
+        total += len(s.tokens)
+        if total > max_tokens:
+            cut = s.start
+            doc.sentences = doc.sentences[:i]
+            return truncate(doc, cut)
+    return doc
+
+
+# -- calibration ---------------------------------------------------------------------------------------------------
+def pseudo_documents(reference_path: str | os.PathLike) -> Iterator[str]:
+    """Blank-line separated documents of a reference file (one paragraph per line)."""
+    lines: list[str] = []
+    with open(reference_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                lines.append(line)
+            elif lines:
+                yield "\n".join(lines)
+                lines = []
+    if lines:
+        yield "\n".join(lines)
+
+
+def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.PathLike,
+                    progress: Callable[[str], None] = print, config: QualityConfig | None = None) -> Calibration:
+    """Score clean reference pages with the model, uncalibrated; store each signal's raw quantiles in its card."""
+    started = time.perf_counter()
+    cfg = config or QualityConfig(models={"en": str(model_path)})
+    card = read_card(model_path)
+    language = card.get("language", "en")
+    bundle = ModelBundle.load(language, model_path)
+    signals = [SIGNALS[name]() for name in SIGNAL_NAMES]
+    raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
+    pages = words = 0
+    uncalibrated = Calibration()
+    docs = list(pseudo_documents(reference_path))
+    for i, text in enumerate(docs):
+        doc = segment(blocks_from_text(text, f"reference#{i}"))
+        truncate_tokens(doc, cfg.max_tokens)
+        if doc.words < cfg.min_words:
+            continue
+        for name, result in score_signals(doc, bundle, signals, uncalibrated).items():
+            value = result.features.get("raw")
+            if value is not None and math.isfinite(value):
+                raw[name].append(float(value))
+        pages += 1
+        words += doc.words
+        if progress and (i + 1) % 200 == 0:
+            progress(f"calibration: {i + 1}/{len(docs)} reference pages scored")
+    if not pages:
+        raise ConfigError(f"no reference page in {reference_path} has {cfg.min_words}+ words: cannot calibrate")
+    calibration = Calibration.fit(raw)
+    card["calibration"] = calibration.to_dict()
+    card["reference"] = {
+        "path": Path(reference_path).name, "pages": pages, "words": words,
+        "signals": {name: {"median": float(np.median(v)), "p99": float(np.quantile(v, 0.99))}
+                    for name, v in raw.items() if v},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    write_card(model_path, card)
+    if progress:
+        progress(f"calibration: {pages} pages, {words:,} words, {card['reference']['seconds']} s; "
+                 + ", ".join(f"{n} p99={s['p99']:.3g}" for n, s in card["reference"]["signals"].items()))
+    return calibration

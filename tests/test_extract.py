@@ -1,0 +1,165 @@
+"""HTML -> blocks: kinds, offsets, DOM hints and link density, decoding, and hostile input."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.extract import decode_html, extract, sniff_encoding
+
+DATA = Path(__file__).parent / "data" / "engine"
+
+PAGE = """<!DOCTYPE html><html><head><title>Bridge opens</title>
+<style>p { color: red }</style><script>var hidden = "script text";</script></head>
+<body class="single-post has-sidebar">
+<nav class="mainNav" role="navigation"><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
+<article class="entry-content">
+<h1>Bridge opens</h1>
+<p>The mayor <a href="/m">opened</a> the <b>new</b> bridge on Monday.</p>
+<figure><img src="x.jpg" alt="alt text is not text"><figcaption>The bridge at dawn.</figcaption></figure>
+<blockquote>It was worth the wait, she said.</blockquote>
+<table><tr><td>Cost</td><td>48 million</td><td></td></tr></table>
+<div class="adSlot">Limited offer<br><br>Free delivery</div>
+<noscript>Enable JavaScript</noscript><template><p>template text</p></template>
+<svg><text>svg text</text></svg>
+<ul><li>First item <ul><li>Nested item</li></ul></li></ul>
+Loose text in the article.
+</article>
+<footer><p>&copy; 2024 The Courier</p></footer>
+</body></html>"""
+
+
+def texts(doc):
+    return [b.text for b in doc.blocks]
+
+
+def test_blocks_in_order_with_kinds_and_exact_offsets():
+    doc = extract(PAGE)
+    got = [(b.kind, b.tag, b.text) for b in doc.blocks]
+    assert got == [
+        ("title", "title", "Bridge opens"),
+        ("list_item", "li", "Home"),
+        ("list_item", "li", "World"),
+        ("heading", "h1", "Bridge opens"),
+        ("paragraph", "p", "The mayor opened the new bridge on Monday."),
+        ("caption", "figcaption", "The bridge at dawn."),
+        ("quote", "blockquote", "It was worth the wait, she said."),
+        ("table", "tr", "Cost | 48 million"),
+        ("other", "div", "Limited offer"),
+        ("other", "div", "Free delivery"),
+        ("list_item", "li", "First item"),
+        ("list_item", "li", "Nested item"),
+        ("other", "article", "Loose text in the article."),
+        ("paragraph", "p", "© 2024 The Courier"),
+    ]
+    assert doc.text == "\n".join(b.text for b in doc.blocks)
+    for i, b in enumerate(doc.blocks):
+        assert b.index == i
+        assert doc.text[b.start:b.end] == b.text
+
+
+def test_non_text_markup_is_dropped_but_chrome_is_kept():
+    text = extract(PAGE).text
+    for gone in ("script text", "color: red", "Enable JavaScript", "template text", "svg text", "alt text"):
+        assert gone not in text
+    for kept in ("Home", "Limited offer", "© 2024"):  # navigation, ads and footers are signals, not noise
+        assert kept in text
+
+
+def test_hints_link_density_and_depth():
+    doc = extract(PAGE)
+    by_text = {b.text: b for b in doc.blocks}
+    home = by_text["Home"]
+    assert home.link_density == 1.0
+    assert {"nav", "main", "navigation"} <= set(home.hints)  # tag, camelCase class split, role
+    para = by_text["The mayor opened the new bridge on Monday."]
+    assert 0.1 < para.link_density < 0.3  # "opened" only
+    assert {"article", "entry", "content"} <= set(para.hints)
+    assert "sidebar" not in para.hints  # <body> classes describe the page, not its blocks
+    ad = by_text["Limited offer"]
+    assert ad.hints[:2] == ("ad", "slot")  # nearest element's words first
+    assert by_text["© 2024 The Courier"].hints[0] == "footer"
+    assert by_text["Nested item"].depth > by_text["First item"].depth > 0
+
+
+def test_inline_element_hints_reach_their_block():
+    doc = extract('<p>Read it. <a class="share-link" href="#">Share</a></p>')
+    assert "share" in doc.blocks[0].hints
+
+
+def test_sample_page_paragraphs_come_out_verbatim():
+    doc = extract((DATA / "bridge.html").read_bytes())
+    article = (DATA / "bridge.txt").read_text(encoding="utf-8").splitlines()
+    blocks = texts(doc)
+    for paragraph in article[1:]:
+        assert paragraph in blocks
+    assert blocks.index(article[1]) < blocks.index(article[-1])
+
+
+@pytest.mark.parametrize("data, expected", [
+    ('<meta charset="iso-8859-1"><p>caf\xe9 cr\xe8me</p>'.encode("latin-1"), "café crème"),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><p>\x93quoted\x94</p>'.encode("latin-1"),
+     "\u201cquoted\u201d"),
+    (codecs.BOM_UTF8 + "<p>naïve</p>".encode(), "naïve"),
+    (codecs.BOM_UTF16_LE + "<p>naïve</p>".encode("utf-16-le"), "naïve"),
+    ('<meta charset="shift_jis"><p>日本語</p>'.encode("shift_jis"), "日本語"),
+    ('<meta charset="no-such-charset"><p>caf\u00e9</p>'.encode("utf-8"), "café"),  # unknown label: utf-8
+])
+def test_encodings_are_sniffed(data, expected):
+    assert extract(data).blocks[-1].text == expected
+
+
+def test_transport_encoding_beats_meta_but_not_bom():
+    data = '<meta charset="utf-8"><p>caf\xe9</p>'.encode("latin-1")
+    assert extract(data, encoding="iso-8859-1").text == "café"
+    assert sniff_encoding(codecs.BOM_UTF8 + b"x", "latin-1") == ("utf-8", 3)
+
+
+def test_invalid_utf8_and_nul_bytes_do_not_break_text():
+    doc = extract(b"<p>good \xff\xfe bytes\x00 and NUL</p>")
+    assert doc.blocks[0].text == "good \ufffd\ufffd bytes and NUL"
+    assert "\x00" not in decode_html("a\x00b") and decode_html("\ud800x") == "\ufffdx"
+
+
+@pytest.mark.parametrize("html", ["", b"", "   \n ", "<html></html>", "<p></p><div>  </div>", "<!-- only a comment -->"])
+def test_empty_pages_have_no_blocks(html):
+    doc = extract(html)
+    assert doc.blocks == [] and doc.text == ""
+
+
+def test_binary_garbage_and_broken_markup():
+    garbage = bytes(range(256)) * 40
+    doc = extract(garbage)
+    assert all(doc.text[b.start:b.end] == b.text and "\n" not in b.text for b in doc.blocks)
+    doc = extract("<p>unclosed <b>bold <i>and <a href=x>link<p>next</div></span>")
+    assert texts(doc) == ["unclosed bold and link", "next"]
+
+
+def test_deep_nesting_is_walked_without_recursion():
+    doc = extract("<div>" * 10_000 + "deep text" + "</div>" * 10_000)
+    assert texts(doc) == ["deep text"]
+    assert doc.blocks[0].depth > 9_000
+    doc = extract("<span><b>" * 10_000 + "inline" + "</b></span>" * 10_000)
+    assert texts(doc) == ["inline"]
+
+
+def test_double_line_break_splits_loose_text():
+    assert texts(extract("<div>one<br>same block<br><br>two</div>")) == ["one same block", "two"]
+
+
+def test_max_chars_stops_extraction_early():
+    doc = extract("<p>word word word</p>" * 100_000, max_chars=1_000)
+    assert 990 <= len(doc.text) <= 1_000
+    assert all(doc.text[b.start:b.end] == b.text for b in doc.blocks)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/ab=\"' \n\x00pdivlu&;#é\u2028")), max_size=300))
+def test_any_markup_gives_exact_offsets(html):
+    doc = extract(html)
+    assert doc.text == "\n".join(b.text for b in doc.blocks)
+    for b in doc.blocks:
+        assert doc.text[b.start:b.end] == b.text and b.text.strip() == b.text and "\n" not in b.text
