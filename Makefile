@@ -9,7 +9,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential cmake zlib1g-dev libbz2-dev liblzma-dev libboost-program-options-dev \
-	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base
+	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
@@ -29,7 +29,8 @@ bench-small: setup
 
 setup: system-deps venv kenlm model
 
-# Debian packages: compilers and Boost for KenLM's tools, WordNet for the synonym check, and (only where
+# Debian packages: compilers and Boost for KenLM's tools, WordNet for the synonym check, Chromium (the tests
+# open the HTML report in a real headless browser), and (only where
 # the Python in use lacks them) venv and headers. Skipped when all are installed already.
 system-deps:
 	@pkgs="$(APT_PACKAGES)"; \

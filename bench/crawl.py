@@ -6,12 +6,11 @@ process. The bundled `demo` spider crawls it from the index, once per mode, one 
 plugin off (QUALITY_ENABLED=False: both middlewares raise NotConfigured), plugin on scoring in the crawl
 process (QUALITY_WORKERS=0), and plugin on with worker processes (QUALITY_WORKERS=2). Throughput is
 Scrapy's own stats: response_received_count / elapsed_time_seconds. Peak RSS is the crawl process's own
-ru_maxrss (worker processes, if any, not included).
+high-water mark (VmHWM; worker processes, if any, not included).
 """
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import socket
@@ -55,10 +54,11 @@ def write_site(pages_html: list[tuple[str, str]], directory: Path) -> None:
 
 _STAT = re.compile(r"'([\w/.\-]+)':\s*([0-9.e+\-]+)")
 _RSS = "BENCH_MAXRSS_KB="
-# Runs Scrapy's command line and reports the process's peak RSS on exit.
-_LAUNCH = ("import atexit, resource, sys\n"
-           "atexit.register(lambda: print('" + _RSS + "%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-           " file=sys.stderr))\n"
+# Runs Scrapy's command line and reports the process's peak RSS on exit (VmHWM: ru_maxrss would include the
+# parent's peak, which Linux carries across fork+exec).
+_LAUNCH = ("import atexit, sys\n"
+           "from bench.speed import peak_rss_kb\n"
+           "atexit.register(lambda: print('" + _RSS + "%d' % peak_rss_kb(), file=sys.stderr))\n"
            "from scrapy.cmdline import execute\n"
            "execute(['scrapy'] + sys.argv[1:])\n")
 
@@ -99,7 +99,7 @@ def crawl_pages(n: int) -> list[tuple[str, str]]:
     return out[:n]
 
 
-def crawl_section(opts) -> str:
+def crawl_section(opts, state: dict | None = None) -> str:
     if not (ROOT / "crawler" / "spiders" / "demo.py").is_file():
         return "TODO: crawler/spiders/demo.py does not exist yet; the loopback crawl runs once it does.\n"
     pages = crawl_pages(opts.crawl_pages)
@@ -126,6 +126,13 @@ def crawl_section(opts) -> str:
         finally:
             server.terminate()
             server.wait(timeout=10)
+    for r in results:
+        s = r["stats"]
+        elapsed = s.get("elapsed_time_seconds") or r["wall_s"]
+        if "error" not in r and elapsed:
+            r["rate"] = s.get("response_received_count", 0) / elapsed
+    if state is not None:
+        state["crawl"] = results
     return crawl_table(results, len(pages))
 
 
@@ -142,7 +149,9 @@ def crawl_table(results: list[dict], n_pages: int) -> str:
         rate = responses / elapsed if elapsed else float("nan")
         if base is None:
             base = rate
-        quality = {k.split("/", 1)[1]: int(v) for k, v in s.items() if k.startswith("quality/") and "/" not in k[8:]}
+        shown = ("quality/scored", "quality/unscored", "quality/errors", "quality/pages/keep", "quality/pages/tag",
+                 "quality/pages/drop", "quality/items/dropped")
+        quality = {k.split("/", 1)[1]: int(s[k]) for k in shown if k in s}
         rows.append(f"| {r['mode']} | {int(responses)} | {int(s.get('item_scraped_count', 0))} | {elapsed:.1f} | "
                     f"{rate:.0f} | {rate / base:.2f} | {r['maxrss_mb']:.0f} | "
                     + (", ".join(f"{k} {v}" for k, v in sorted(quality.items())) or "-") + " |")

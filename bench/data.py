@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import io
 import random
 import re
 import subprocess

@@ -2,8 +2,8 @@
 pushes thousands of them through `Scorer.score_html` and records what happened to each.
 
     python3 -m bench.hostile --cases 10000            # the benchmark: summary table, exit 1 on any failure
-    python3 -m bench.hostile --family nested --full   # one family at full size
-    python3 -m bench.hostile --replay nested:1234:full  # one case again, in this process
+    python3 -m bench.hostile --cases 500 --family nested   # one family
+    python3 -m bench.hostile --replay nested:1234:full:unclosed  # one case again, in this process
 
 Families (each a function `(rng, full) -> Page`, with random parameters): empty bodies; PNG, JPEG, GIF,
 PDF, gzip/zip/bz2/xz and random bytes served as HTML; 20 MB pages; 10k-deep nesting; mis-declared and mixed
@@ -15,8 +15,9 @@ and initials (segmenter stress); repeated blocks; big tables; and a `mixed` fami
 the others (and their encodings) into one page. A `control` family of ordinary article pages keeps the
 usual outcomes in the mix.
 
-Most cases use a small size; `full` cases (a few per family, spread over the run) use the full sizes of
-the issue (20 MB, 10k levels, 1 MB line, 100k paragraphs). Every case runs in a worker process with a
+Most cases use a small size; `full` cases (one per variant of each family that has a full size, spread
+over the run) use the full sizes of the issue (20 MB, 10k levels, 1 MB line, 100k paragraphs, 5 MB
+attributes, a 240k-character run of sentence marks). Every case runs in a worker process with a
 per-case time limit; the outcome records status, action, reason, seconds and the peak RSS growth while
 scoring (VmHWM after resetting it through /proc/self/clear_refs, so it costs nothing to measure). Every
 report is also checked: JSON round trip, evidence spans index the text, scores in [0, 1], known
@@ -43,7 +44,7 @@ import traceback
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable
 
@@ -52,7 +53,7 @@ from scoring.report import ACTION_SEVERITY, SCORED, TOO_SHORT, UNSCORED, UNSUPPO
 STATUSES = (SCORED, UNSCORED, UNSUPPORTED, TOO_SHORT)
 DEFAULT_CASES = 10_000
 DEFAULT_TIMEOUT = 30.0   # seconds per case; past it the worker is killed and the case fails
-DEFAULT_FULL = 2         # full-size cases per family that has a full size
+DEFAULT_FULL = 1         # full-size cases per variant of each family that has a full size
 
 
 @dataclass
@@ -201,49 +202,67 @@ def zip_bytes(rng: random.Random, text: str) -> bytes:
 
 
 # == the families =========================================================================================
-def f_empty(rng, full):
-    variants = {
-        "zero_bytes": b"", "space": b" ", "whitespace": b" \t\r\n\x0b\x0c " * rng.randint(1, 50),
-        "html_shell": b"<html></html>", "doctype": b"<!DOCTYPE html>",
-        "empty_body": wrap("").encode(), "only_comment": b"<!-- nothing here -->",
-        "only_script": b"<script>var a = 1;</script><style>p{color:red}</style>",
-        "empty_paragraphs": ("<p></p>" * rng.randint(1, 2000)).encode(),
-        "nbsp": ("&nbsp;" * rng.randint(1, 500)).encode(), "bom_only": codecs.BOM_UTF8,
-        "empty_str": "",
-    }
-    name = rng.choice(sorted(variants))
-    return Page("empty", name, variants[name])
+@dataclass(frozen=True)
+class Family:
+    name: str
+    make: Callable[[random.Random, bool, str], Page]  # (rng, full, variant) -> Page
+    variants: tuple[str, ...]
+    has_full: bool = False   # a full size that differs from the small one
 
 
-def f_binary_image(rng, full):
+FAMILIES: dict[str, Family] = {}
+
+
+def family(name: str, variants: list[str] | tuple[str, ...], has_full: bool = False):
+    def register(make):
+        FAMILIES[name] = Family(name, make, tuple(variants), has_full)
+        return make
+    return register
+
+
+@family("empty", ["zero_bytes", "space", "whitespace", "html_shell", "doctype", "empty_body", "only_comment",
+                  "only_script", "empty_paragraphs", "nbsp", "bom_only", "empty_str"])
+def f_empty(rng, full, name):
+    return Page("empty", name, {
+        "zero_bytes": lambda: b"", "space": lambda: b" ",
+        "whitespace": lambda: b" \t\r\n\x0b\x0c " * rng.randint(1, 50),
+        "html_shell": lambda: b"<html></html>", "doctype": lambda: b"<!DOCTYPE html>",
+        "empty_body": lambda: wrap("").encode(), "only_comment": lambda: b"<!-- nothing here -->",
+        "only_script": lambda: b"<script>var a = 1;</script><style>p{color:red}</style>",
+        "empty_paragraphs": lambda: ("<p></p>" * rng.randint(1, 2000)).encode(),
+        "nbsp": lambda: ("&nbsp;" * rng.randint(1, 500)).encode(), "bom_only": lambda: codecs.BOM_UTF8,
+        "empty_str": lambda: "",
+    }[name]())
+
+
+@family("binary_image", ["png", "jpeg", "gif", "png_after_html", "jpeg_in_paragraph", "webp"], has_full=True)
+def f_binary_image(rng, full, name):
     w, h = (rng.randint(200, 1200), rng.randint(200, 1200)) if full else (rng.randint(1, 64), rng.randint(1, 64))
-    variants = {
+    return Page("binary_image", name, {
         "png": lambda: png_bytes(rng, w, h), "jpeg": lambda: jpeg_bytes(rng, w, h),
         "gif": lambda: GIF_1X1 + rng.randbytes(rng.randint(0, 500)),
         "png_after_html": lambda: b"<html><body><p>" + png_bytes(rng, w, h) + b"</p></body></html>",
         "jpeg_in_paragraph": lambda: b"<p>" + jpeg_bytes(rng, w, h) * rng.randint(1, 5) + b"</p>",
         "webp": lambda: b"RIFF" + struct.pack("<I", 4 + 200) + b"WEBPVP8 " + rng.randbytes(200),
-    }
-    name = rng.choice(sorted(variants))
-    return Page("binary_image", name, variants[name](), content_type="text/html")
+    }[name]())
 
 
-def f_binary_other(rng, full):
+@family("binary_other", ["gzip_html", "bz2_html", "xz_html", "zip", "pdf", "elf", "random", "random_high"],
+        has_full=True)
+def f_binary_other(rng, full, name):
     doc = article_html(rng, 100 if full else rng.randint(2, 10)).encode()
-    variants = {
+    return Page("binary_other", name, {
         "gzip_html": lambda: gzip.compress(doc, mtime=0), "bz2_html": lambda: bz2.compress(doc),
         "xz_html": lambda: lzma.compress(doc), "zip": lambda: zip_bytes(rng, doc.decode()),
         "pdf": lambda: pdf_bytes(paragraph(rng)), "elf": lambda: b"\x7fELF\x02\x01\x01" + rng.randbytes(4000),
-        "random": lambda: rng.randbytes(rng_size(rng, 1, 5_000_000 if full else 200_000)),
-        "random_high": lambda: bytes(b | 0x80 for b in rng.randbytes(rng_size(rng, 1, 100_000))),
-    }
-    name = rng.choice(sorted(variants))
-    return Page("binary_other", name, variants[name]())
+        "random": lambda: rng.randbytes(5_000_000 if full else rng_size(rng, 1, 100_000)),
+        "random_high": lambda: bytes(b | 0x80 for b in rng.randbytes(2_000_000 if full else rng_size(rng, 1, 50_000))),
+    }[name]())
 
 
-def f_huge(rng, full):
-    target = 20_000_000 if full else rng_size(rng, 50_000, 2_500_000)
-    name = rng.choice(["paragraphs", "one_div", "list", "text_plain"])
+@family("huge", ["paragraphs", "one_div", "list", "text_plain"], has_full=True)
+def f_huge(rng, full, name):
+    target = 20_000_000 if full else rng_size(rng, 5_000, 150_000)
     if name == "paragraphs":
         inner = fill(rng, target, lambda: f"<p>{paragraph(rng)}</p>\n")
     elif name == "one_div":
@@ -256,10 +275,12 @@ def f_huge(rng, full):
     return Page("huge", name, wrap(inner).encode())
 
 
-def f_nested(rng, full):
-    depth = 10_000 if full else rng_size(rng, 50, 3000)
+@family("nested", ["closed", "unclosed", "text_each_level", "inline_links"], has_full=True)
+def f_nested(rng, full, name):
+    depth = 10_000 if full else rng_size(rng, 50, 1000)
     tag = rng.choice(["div", "span", "b", "a", "blockquote", "section", "ul_li", "table", "p", "font"])
-    name = f"{tag}_{rng.choice(['closed', 'unclosed', 'text_each_level'])}"
+    if name == "inline_links":
+        tag = "a"
     text = html.escape(paragraph(rng, 3))
     if tag == "ul_li":
         open_, close = "<ul><li>", "</li></ul>"
@@ -267,19 +288,28 @@ def f_nested(rng, full):
         open_, close = "<table><tr><td>", "</td></tr></table>"
     else:
         open_, close = f'<{tag} class="level x{rng.randint(0, 9)}">', f"</{tag}>"
-    if name.endswith("text_each_level"):
+    if name == "text_each_level":
         body = "".join(f"{open_}{sentence(rng)} " for _ in range(depth)) + close * depth
-    elif name.endswith("unclosed"):
+    elif name == "unclosed":
         body = open_ * depth + text
     else:
         body = open_ * depth + text + close * depth
-    return Page("nested", name, wrap(body).encode())
+    return Page("nested", f"{name}_{tag}", wrap(body).encode())
 
 
-def f_bad_encoding(rng, full):
-    text = paragraph(rng, 4) + " Café, naïve, façade, Zürich, São Paulo, 'quotes' — dash."
-    jp = "市議会は月曜日、学校と道路に関する長い議論の末に新しい予算を承認しました。" * rng.randint(1, 20)
-    variants = {
+JAPANESE = "市議会は月曜日、学校と道路に関する長い議論の末に新しい予算を承認しました。"
+ACCENTED = " Café, naïve, façade, Zürich, São Paulo, 'quotes' — dash."
+
+
+@family("bad_encoding", ["latin1_declared_utf8", "latin1_header_utf8", "utf8_declared_latin1", "utf16le_no_bom",
+                         "utf16be_no_bom", "utf16_declared_no_bom", "utf32_no_bom", "shift_jis_declared",
+                         "shift_jis_undeclared", "shift_jis_declared_utf8", "euc_jp_header_sjis", "gb18030",
+                         "koi8r_declared_cp1251", "bogus_charset", "mixed", "utf7", "bom_utf16_declared_utf8",
+                         "bom_utf8_then_latin1"])
+def f_bad_encoding(rng, full, name):
+    text = paragraph(rng, 4) + ACCENTED
+    jp = JAPANESE * rng.randint(1, 20)
+    body, declared = {
         "latin1_declared_utf8": lambda: (wrap(f"<p>{text}</p>", "utf-8").encode("latin-1", "replace"), None),
         "latin1_header_utf8": lambda: (wrap(f"<p>{text}</p>", None).encode("latin-1", "replace"), "utf-8"),
         "utf8_declared_latin1": lambda: (wrap(f"<p>{text}</p>", "iso-8859-1").encode(), None),
@@ -305,9 +335,7 @@ def f_bad_encoding(rng, full):
                                             "utf-8"),
         "bom_utf8_then_latin1": lambda: (codecs.BOM_UTF8 + wrap(f"<p>{text}</p>").encode("latin-1", "replace"),
                                          None),
-    }
-    name = rng.choice(sorted(variants))
-    body, declared = variants[name]()
+    }[name]()
     return Page("bad_encoding", name, body, encoding=declared)
 
 
@@ -315,21 +343,26 @@ INVALID_UTF8 = [b"\xff", b"\xfe", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80",
                 b"\xf4\x90\x80\x80", b"\x80", b"\xbf", b"\xc3", b"\xf0\x9f\x98", b"\xf8\x88\x80\x80\x80"]
 
 
-def f_invalid_utf8(rng, full):
+@family("invalid_utf8", ["between_words", "inside_words", "every_word", "only_invalid"])
+def f_invalid_utf8(rng, full, name):
     words = paragraph(rng, rng.randint(3, 40)).encode().split(b" ")
-    rate = rng.choice([0.01, 0.1, 0.5, 1.0])
-    name = f"rate_{rate}"
-    out = [w + (rng.choice(INVALID_UTF8) if rng.random() < rate else b"") for w in words]
-    if rng.random() < 0.3:
-        name += "_inside_words"
-        out = [w[: len(w) // 2] + rng.choice(INVALID_UTF8) + w[len(w) // 2:] for w in out]
-    return Page("invalid_utf8", name, wrap("<p>" + "PLACEHOLDER" + "</p>").encode().replace(
-        b"PLACEHOLDER", b" ".join(out)))
+    if name == "between_words":
+        rate = rng.choice([0.01, 0.1, 0.5])
+        out = [w + (rng.choice(INVALID_UTF8) if rng.random() < rate else b"") for w in words]
+    elif name == "inside_words":
+        out = [w[: len(w) // 2] + rng.choice(INVALID_UTF8) + w[len(w) // 2:] for w in words]
+    elif name == "every_word":
+        out = [w + rng.choice(INVALID_UTF8) for w in words]
+    else:
+        out = [b"".join(rng.choice(INVALID_UTF8) for _ in range(rng.randint(1, 2000)))]
+    return Page("invalid_utf8", name, b"<!DOCTYPE html><html><head><meta charset=utf-8></head><body><p>"
+                + b" ".join(out) + b"</p></body></html>")
 
 
-def f_nul_bytes(rng, full):
+@family("nul_bytes", ["interspersed", "leading", "after_1k", "every_other", "only_nuls", "nul_in_tag", "nul_str"])
+def f_nul_bytes(rng, full, name):
     text = paragraph(rng, rng.randint(3, 20))
-    variants = {
+    return Page("nul_bytes", name, {
         "interspersed": lambda: wrap(f"<p>{text}</p>").encode().replace(b" ", b" \x00", rng.randint(1, 50)),
         "leading": lambda: b"\x00" * rng.randint(1, 100) + wrap(f"<p>{text}</p>").encode(),
         "after_1k": lambda: wrap(f"<p>{text * 10}</p>").encode()[:1100] + b"\x00" + wrap(f"<p>{text}</p>").encode(),
@@ -337,20 +370,18 @@ def f_nul_bytes(rng, full):
         "only_nuls": lambda: b"\x00" * rng_size(rng, 1, 100_000),
         "nul_in_tag": lambda: f"<p\x00 class='a\x00b'>{text}</p\x00>".encode(),
         "nul_str": lambda: wrap(f"<p>{text}</p>").replace("e", "e\x00"),
-    }
-    name = rng.choice(sorted(variants))
-    return Page("nul_bytes", name, variants[name]())
+    }[name]())
 
 
-def f_long_line(rng, full):
-    target = 1_000_000 if full else rng_size(rng, 10_000, 300_000)
-    name = rng.choice(["sentences_in_p", "bare_text", "no_spaces", "no_markup_text", "words_no_periods"])
+@family("long_line", ["sentences_in_p", "bare_text", "no_spaces", "words_no_periods", "text_plain"], has_full=True)
+def f_long_line(rng, full, name):
+    target = 1_000_000 if full else rng_size(rng, 2_000, 80_000)
     if name == "sentences_in_p":
         body = "<p>" + fill(rng, target, lambda: sentence(rng) + " ") + "</p>"
     elif name == "bare_text":
         body = fill(rng, target, lambda: sentence(rng) + " ")
     elif name == "no_spaces":
-        body = "<p>" + "".join(rng.choice("abcdefghij") for _ in range(1000)) * (target // 1000) + "</p>"
+        body = "<p>" + "".join(rng.choice("abcdefghij") for _ in range(1000)) * max(1, target // 1000) + "</p>"
     elif name == "words_no_periods":  # one enormous sentence: no boundary to cut at
         body = "<p>" + fill(rng, target, lambda: rng.choice(WORDS) + " ") + "</p>"
     else:
@@ -359,9 +390,9 @@ def f_long_line(rng, full):
     return Page("long_line", name, body.encode())
 
 
-def f_numbers(rng, full):
-    n = rng_size(rng, 10, 200_000 if full else 20_000)
-    name = rng.choice(["spaced", "one_run", "decimals", "table", "phone_list", "dotted"])
+@family("numbers", ["spaced", "one_run", "decimals", "table", "phone_list", "dotted"], has_full=True)
+def f_numbers(rng, full, name):
+    n = 200_000 if full else rng_size(rng, 10, 10_000)
     if name == "spaced":
         inner = "<p>" + " ".join(str(rng.randint(0, 10**9)) for _ in range(n)) + "</p>"
     elif name == "one_run":
@@ -382,9 +413,9 @@ def f_numbers(rng, full):
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~…—–«»¡¿。、・"
 
 
-def f_punctuation(rng, full):
-    n = rng_size(rng, 10, 200_000 if full else 20_000)
-    name = rng.choice(["random", "spaced", "one_char", "escaped_markup_chars", "paragraphs"])
+@family("punctuation", ["random", "spaced", "one_char", "escaped_markup_chars", "paragraphs"], has_full=True)
+def f_punctuation(rng, full, name):
+    n = 200_000 if full else rng_size(rng, 10, 20_000)
     if name == "random":
         text = "".join(rng.choice(PUNCT) for _ in range(n))
     elif name == "spaced":
@@ -394,17 +425,16 @@ def f_punctuation(rng, full):
     elif name == "escaped_markup_chars":
         text = "".join(rng.choice("<>&\"'") for _ in range(n))
     else:
-        text = "\n".join("".join(rng.choice(PUNCT) for _ in range(rng.randint(1, 80))) for _ in range(n // 40 + 1))
-        return Page("punctuation", name, wrap("".join(f"<p>{html.escape(t)}</p>" for t in text.split("\n"))).encode())
+        paras = ["".join(rng.choice(PUNCT) for _ in range(rng.randint(1, 80))) for _ in range(n // 40 + 1)]
+        return Page("punctuation", name, wrap("".join(f"<p>{html.escape(t)}</p>" for t in paras)).encode())
     return Page("punctuation", name, wrap(f"<p>{html.escape(text)}</p>").encode())
 
 
-def f_unreadable_script(rng, full):
-    script = rng.choice(sorted(SCRIPTS))
-    lo, hi = SCRIPTS[script]
-    n_words = rng_size(rng, 5, 30_000 if full else 3_000)
+@family("unreadable_script", sorted(SCRIPTS), has_full=True)
+def f_unreadable_script(rng, full, name):
+    lo, hi = SCRIPTS[name]
+    n_words = 30_000 if full else rng_size(rng, 5, 3_000)
     words = ["".join(chr(rng.randint(lo, hi)) for _ in range(rng.randint(1, 9))) for _ in range(n_words)]
-    name = script
     if rng.random() < 0.3:  # with a little English mixed in: langdetect sees mostly noise
         name += "_with_english"
         words += paragraph(rng, 2).split()
@@ -413,9 +443,9 @@ def f_unreadable_script(rng, full):
     return Page("unreadable_script", name, wrap("".join(f"<p>{p}.</p>" for p in paras)).encode())
 
 
-def f_tiny_paragraphs(rng, full):
-    n = 100_000 if full else rng_size(rng, 100, 10_000)
-    name = rng.choice(["ok", "word", "numbered", "sentence", "br_lines", "text_lines"])
+@family("tiny_paragraphs", ["ok", "word", "numbered", "sentence", "br_lines", "text_lines"], has_full=True)
+def f_tiny_paragraphs(rng, full, name):
+    n = 100_000 if full else rng_size(rng, 100, 2_000)
     if name == "ok":
         inner = "<p>ok.</p>" * n
     elif name == "word":
@@ -432,33 +462,40 @@ def f_tiny_paragraphs(rng, full):
     return Page("tiny_paragraphs", name, wrap(inner).encode())
 
 
-def f_huge_attributes(rng, full):
-    size = 5_000_000 if full else rng_size(rng, 1_000, 400_000)
+@family("huge_attributes", ["title_attr", "class_words", "many_classed_elements", "data_uri", "style",
+                            "many_attrs", "unterminated_quote"], has_full=True)
+def f_huge_attributes(rng, full, name):
+    size = 5_000_000 if full else rng_size(rng, 1_000, 200_000)
     text = html.escape(paragraph(rng, 4))
-    name = rng.choice(["title_attr", "class_words", "many_classed_elements", "data_uri", "style", "many_attrs",
-                       "unterminated_quote"])
     if name == "title_attr":
         inner = f'<p title="{"x" * size}">{text}</p>'
     elif name == "class_words":  # the extractor turns class/id words into hints
         inner = f'<div class="{" ".join(rng.choice(WORDS) + str(i) for i in range(size // 10))}"><p>{text}</p></div>'
     elif name == "many_classed_elements":
-        count = max(1, size // 2000)
         classes = " ".join(f"navShareButtonComment{i}" for i in range(150))
-        inner = "".join(f'<div class="{classes} k{i}"><p>{sentence(rng)}</p></div>' for i in range(count))
+        inner = "".join(f'<div class="{classes} k{i}"><p>{sentence(rng)}</p></div>'
+                        for i in range(max(1, size // 4000)))
     elif name == "data_uri":
         inner = f'<img src="data:image/png;base64,{"A" * size}"><p>{text}</p>'
     elif name == "style":
         inner = f'<p style="{"color:red;" * (size // 10)}">{text}</p>'
-    elif name == "many_attrs":
-        inner = "<p " + " ".join(f'a{i}="{i}"' for i in range(size // 10)) + f">{text}</p>"
+    elif name == "many_attrs":  # distinct attribute names on one element; full size stays under max_bytes
+        count = 125_000 if full else size // 10
+        inner = "<p " + " ".join(f'a{i}="{i}"' for i in range(count)) + f">{text}</p>"
     else:
         inner = f'<p class="{"a " * (size // 2)}>{text}</p><p>{text}</p>'
     return Page("huge_attributes", name, wrap(inner).encode())
 
 
-def f_unclosed_markup(rng, full):
+UNCLOSED = ["comment", "cdata", "script", "style", "title", "textarea", "plaintext", "xmp", "processing_instruction",
+            "attribute", "tag", "doctype", "nested_comments", "iframe", "select", "template", "noscript",
+            "svg_foreign", "math"]
+
+
+@family("unclosed_markup", UNCLOSED)
+def f_unclosed_markup(rng, full, name):
     text = html.escape(paragraph(rng, rng.randint(2, 30)))
-    variants = {
+    return Page("unclosed_markup", name, {
         "comment": f"<p>{text}</p><!-- {text}", "cdata": f"<p>{text}</p><![CDATA[ {text}",
         "script": f"<p>{text}</p><script>var s = '{text}", "style": f"<p>{text}</p><style>p {{ {text}",
         "title": f"<title>{text}<p>{text}</p>", "textarea": f"<p>{text}</p><textarea>{text}",
@@ -466,24 +503,27 @@ def f_unclosed_markup(rng, full):
         "processing_instruction": f"<?php echo '{text}'; <p>{text}</p>",
         "attribute": f'<p class="open>{text}</p><p>{text}</p>', "tag": f"<p {text}",
         "doctype": f"<!DOCTYPE {text}", "nested_comments": "<!--" * 500 + text + "-->" * 3,
-        "iframe": f"<iframe>{text}", "select": f"<select><option>{text}" * 50,
+        "iframe": f"<iframe>{text}", "select": f"<select><option>{text}" * rng.randint(1, 50),
         "template": f"<template><p>{text}</p>", "noscript": f"<noscript><p>{text}</p>",
         "svg_foreign": f"<svg><foreignObject><p>{text}</p></foreignObject><text>{text}",
         "math": f"<math><mi>{text}</mi><p>{text}",
-    }
-    name = rng.choice(sorted(variants))
-    return Page("unclosed_markup", name, variants[name].encode())
+    }[name].encode())
 
 
-def f_script_as_text(rng, full):
-    attack = rng.choice([
-        "<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">",
-        "<svg onload=alert(1)>", "\"><script>alert(1)</script>", "javascript:alert(1)",
-        "</textarea><script>alert(1)</script>", "<!--<script>-->alert(1)", "{{constructor.constructor('alert(1)')()}}",
-        "<iframe srcdoc=\"<script>parent.document.title='pwned'</script>\">",
-    ])
-    text = paragraph(rng, 3)
-    variants = {
+ATTACKS = ["<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">",
+           "<svg onload=alert(1)>", "\"><script>alert(1)</script>", "javascript:alert(1)",
+           "</textarea><script>alert(1)</script>", "<!--<script>-->alert(1)",
+           "{{constructor.constructor('alert(1)')()}}",
+           "<iframe srcdoc=\"<script>parent.document.title='pwned'</script>\">"]
+
+
+@family("script_as_text", ["escaped_in_p", "in_pre", "in_code", "in_title", "in_attribute", "double_escaped",
+                           "live_script", "text_plain"])
+def f_script_as_text(rng, full, name):
+    attack, text = rng.choice(ATTACKS), paragraph(rng, 3)
+    if name == "text_plain":
+        return Page("script_as_text", name, f"{text}\n{attack}\n{text}", kind="text", content_type="text/plain")
+    return Page("script_as_text", name, {
         "escaped_in_p": wrap(f"<p>{text} {html.escape(attack)} {text}</p>"),
         "in_pre": wrap(f"<pre>{html.escape(attack * 20)}</pre><p>{text}</p>"),
         "in_code": wrap(f"<p>Use <code>{html.escape(attack)}</code> carefully. {text}</p>"),
@@ -491,35 +531,29 @@ def f_script_as_text(rng, full):
         "in_attribute": wrap(f'<p class="{html.escape(attack)}" id="{html.escape(attack)}">{text}</p>'),
         "double_escaped": wrap(f"<p>{html.escape(html.escape(attack))} {text}</p>"),
         "live_script": wrap(f"<p>{text}</p>{attack}<p>{text}</p>"),
-        "text_plain": f"{text}\n{attack}\n{text}",
-    }
-    name = rng.choice(sorted(variants))
-    if name == "text_plain":
-        return Page("script_as_text", name, variants[name], kind="text", content_type="text/plain")
-    return Page("script_as_text", name, variants[name].encode())
+    }[name].encode())
 
 
-def f_rtl(rng, full):
-    lang = rng.choice(sorted(RTL))
-    n = rng.randint(1, 60)
-    name = rng.choice(["pure", "mixed_english", "override_chars", "dir_attr"])
+@family("rtl", ["pure", "mixed_english", "override_chars", "dir_attr"])
+def f_rtl(rng, full, name):
+    lang, n = rng.choice(sorted(RTL)), rng.randint(1, 60)
     if name == "pure":
         inner = "".join(f"<p>{RTL[lang]}.</p>" for _ in range(n))
     elif name == "mixed_english":
         inner = "".join(f"<p>{sentence(rng)} {RTL[lang]}. {sentence(rng)}</p>" for _ in range(n))
-    elif name == "override_chars":  # English text reversed visually with U+202E
+    elif name == "override_chars":  # English text with bidi overrides and isolates (U+202E, ...)
         inner = "".join(f"<p>{rng.choice(BIDI)}{sentence(rng)}{rng.choice(BIDI)} {sentence(rng)}</p>"
                         for _ in range(n))
     else:
         inner = "".join(f'<p dir="rtl">{RTL[lang]} {sentence(rng)}</p>' for _ in range(n))
-    return Page("rtl", f"{lang}_{name}", wrap(inner).encode())
+    return Page("rtl", f"{name}_{lang}", wrap(inner).encode())
 
 
-def f_zero_width(rng, full):
+@family("zero_width", ["between_letters", "between_words", "random", "combining_zalgo", "tag_chars",
+                       "variation_selectors", "only_invisible"])
+def f_zero_width(rng, full, name):
     text = paragraph(rng, rng.randint(3, 30))
     zw = rng.choice(ZERO_WIDTH)
-    name = rng.choice(["between_letters", "between_words", "random", "combining_zalgo", "tag_chars",
-                       "variation_selectors", "only_invisible"])
     if name == "between_letters":
         out = zw.join(text)
     elif name == "between_words":
@@ -539,11 +573,10 @@ def f_zero_width(rng, full):
     return Page("zero_width", name, wrap(f"<p>{out}</p>").encode())
 
 
-def f_entities(rng, full):
-    text = paragraph(rng, 3)
-    n = rng_size(rng, 10, 50_000)
-    name = rng.choice(["out_of_range", "surrogates", "nul_entity", "huge_numbers", "many_amp", "unterminated",
-                       "entity_words"])
+@family("entities", ["out_of_range", "surrogates", "nul_entity", "huge_numbers", "many_amp", "unterminated",
+                     "entity_words"])
+def f_entities(rng, full, name):
+    text, n = paragraph(rng, 3), rng_size(rng, 10, 20_000)
     if name == "out_of_range":
         ents = "".join(f"&#x{rng.randint(0x110000, 0xFFFFFFF):x};" for _ in range(n))
     elif name == "surrogates":
@@ -561,12 +594,14 @@ def f_entities(rng, full):
     return Page("entities", name, wrap(f"<p>{text} {ents} {text}</p>").encode())
 
 
-def f_control_chars(rng, full):
+CONTROLS = [chr(c) for c in [*range(1, 32), 127, *range(0x80, 0xA0)]] + ["\u2028", "\u2029", "\u0085"]
+
+
+@family("control_chars", ["c0_c1", "cr_only", "line_separators", "form_feeds", "text_plain"])
+def f_control_chars(rng, full, name):
     text = paragraph(rng, rng.randint(3, 20))
-    controls = [chr(c) for c in [*range(1, 32), 127, *range(0x80, 0xA0)]] + ["\u2028", "\u2029", "\u0085"]
-    name = rng.choice(["c0_c1", "cr_only", "line_separators", "form_feeds", "text_path"])
     if name == "c0_c1":
-        out = "".join(c + (rng.choice(controls) if rng.random() < 0.2 else "") for c in text)
+        out = "".join(c + (rng.choice(CONTROLS) if rng.random() < 0.2 else "") for c in text)
     elif name == "cr_only":
         out = text.replace(". ", ".\r")
     elif name == "line_separators":
@@ -574,22 +609,22 @@ def f_control_chars(rng, full):
     elif name == "form_feeds":
         out = text.replace(" ", "\x0c\x0b ")
     else:
-        out = "".join(c + (rng.choice(controls) if rng.random() < 0.1 else "") for c in text)
+        out = "".join(c + (rng.choice(CONTROLS) if rng.random() < 0.1 else "") for c in text)
         return Page("control_chars", name, out, kind="text", content_type="text/plain")
     return Page("control_chars", name, wrap(f"<p>{out}</p>").encode())
 
 
-def f_segmentation(rng, full):
+@family("segmentation", ["period_run", "bang_run", "mixed_marks", "initials", "abbreviations", "ellipses",
+                         "dotted_words"], has_full=True)
+def f_segmentation(rng, full, name):
     """Runs of sentence marks and initials: every position is a candidate sentence boundary."""
-    n = 240_000 // 3 if full else rng_size(rng, 20, 1_200)
-    name = rng.choice(["period_run", "bang_run", "mixed_marks", "initials", "abbreviations", "ellipses",
-                       "dotted_words"])
+    n = 80_000 if full else rng_size(rng, 20, 1_000)
     if name == "period_run":
-        text = "." * n
+        text = "." * (3 * n)
     elif name == "bang_run":
-        text = "!" * n + " Then"
+        text = "!" * (3 * n) + " Then"
     elif name == "mixed_marks":
-        text = "".join(rng.choice(".!?") for _ in range(n)) + " A"
+        text = "".join(rng.choice(".!?") for _ in range(3 * n)) + " A"
     elif name == "initials":
         text = "".join(f"{rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}. " for _ in range(n))
     elif name == "abbreviations":
@@ -598,15 +633,15 @@ def f_segmentation(rng, full):
     elif name == "ellipses":
         text = " ".join(rng.choice(WORDS) + "... " + rng.choice(WORDS).title() for _ in range(n // 3 + 1))
     else:
-        text = "".join(rng.choice(WORDS) + "." for _ in range(n // 5 + 1))
+        text = "".join(rng.choice(WORDS) + "." for _ in range(n // 2 + 1))
     if rng.random() < 0.3:
         return Page("segmentation", name + "_text", text, kind="text", content_type="text/plain")
     return Page("segmentation", name, wrap(f"<p>{text}</p>").encode())
 
 
-def f_repeated_blocks(rng, full):
-    n = 20_000 if full else rng_size(rng, 10, 3_000)
-    name = rng.choice(["same_paragraph", "headline_list", "promo_between", "same_link"])
+@family("repeated_blocks", ["same_paragraph", "headline_list", "promo_between", "same_link"], has_full=True)
+def f_repeated_blocks(rng, full, name):
+    n = 20_000 if full else rng_size(rng, 10, 500)
     p = paragraph(rng, 3)
     if name == "same_paragraph":
         inner = f"<p>{p}</p>" * n
@@ -619,27 +654,21 @@ def f_repeated_blocks(rng, full):
     return Page("repeated_blocks", name, wrap(inner).encode())
 
 
-def f_big_table(rng, full):
-    rows, cols = (5_000, 50) if full else (rng_size(rng, 1, 500), rng.randint(1, 30))
-    name = rng.choice(["words", "empty_cells", "nested_tables", "sentences"])
-    if name == "words":
-        cell = lambda: rng.choice(WORDS)  # noqa: E731
-    elif name == "empty_cells":
-        cell = lambda: ""  # noqa: E731
-    elif name == "sentences":
-        cell = lambda: sentence(rng)  # noqa: E731
-    else:
-        cell = lambda: f"<table><tr><td>{rng.choice(WORDS)}</td></tr></table>"  # noqa: E731
-    pool = [cell() for _ in range(64)]
+@family("big_table", ["words", "empty_cells", "nested_tables", "sentences"], has_full=True)
+def f_big_table(rng, full, name):
+    rows, cols = (5_000, 50) if full else (rng_size(rng, 1, 100), rng.randint(1, 30))
+    pool = [{"words": lambda: rng.choice(WORDS), "empty_cells": lambda: "", "sentences": lambda: sentence(rng),
+             "nested_tables": lambda: f"<table><tr><td>{rng.choice(WORDS)}</td></tr></table>"}[name]()
+            for _ in range(64)]
     body = "<table>" + "".join("<tr>" + "".join(f"<td>{rng.choice(pool)}</td>" for _ in range(cols)) + "</tr>"
                                for _ in range(rows)) + "</table>"
     return Page("big_table", name, wrap(body).encode())
 
 
-def f_control(rng, full):
+@family("control", ["clean", "promo", "split", "chrome"], has_full=True)
+def f_control(rng, full, name):
     """Ordinary article pages, some with an injected promo or broken splits: the usual outcomes."""
     page = article_html(rng, 60 if full else None)
-    name = rng.choice(["clean", "promo", "split", "chrome"])
     if name == "promo":
         page = page.replace("</p>", f"</p><p>{rng.choice(PROMO)}</p>", 2)
     elif name == "split":
@@ -650,56 +679,55 @@ def f_control(rng, full):
     return Page("control", name, page.encode())
 
 
-FAMILIES: dict[str, Callable[[random.Random, bool], Page]] = {
-    "empty": f_empty, "binary_image": f_binary_image, "binary_other": f_binary_other, "huge": f_huge,
-    "nested": f_nested, "bad_encoding": f_bad_encoding, "invalid_utf8": f_invalid_utf8, "nul_bytes": f_nul_bytes,
-    "long_line": f_long_line, "numbers": f_numbers, "punctuation": f_punctuation,
-    "unreadable_script": f_unreadable_script, "tiny_paragraphs": f_tiny_paragraphs,
-    "huge_attributes": f_huge_attributes, "unclosed_markup": f_unclosed_markup, "script_as_text": f_script_as_text,
-    "rtl": f_rtl, "zero_width": f_zero_width, "entities": f_entities, "control_chars": f_control_chars,
-    "segmentation": f_segmentation, "repeated_blocks": f_repeated_blocks, "big_table": f_big_table,
-    "control": f_control,
-}
-# Families whose full size differs from the small one (the rest ignore `full`).
-FULL_SIZE = ("binary_image", "binary_other", "huge", "nested", "long_line", "numbers", "punctuation",
-             "unreadable_script", "tiny_paragraphs", "huge_attributes", "segmentation", "repeated_blocks",
-             "big_table", "control")
-
-
-def f_mixed(rng, full):
-    """Two to five pieces of other families' pages spliced together (bytes, whatever their encodings)."""
-    names = rng.sample([n for n in FAMILIES if n != "control"], rng.randint(2, 5))
+@family("mixed", ["splice"])
+def f_mixed(rng, full, name):
+    """Two to five pieces of other families' small pages spliced together (bytes, whatever their encodings)."""
+    names = rng.sample([n for n in FAMILIES if n not in ("control", "mixed")], rng.randint(2, 5))
     parts = []
     for n in names:
-        body = FAMILIES[n](rng, False).body
+        body = FAMILIES[n].make(rng, False, rng.choice(FAMILIES[n].variants)).body
         body = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-        parts.append(body[: rng_size(rng, 100, 200_000)])
+        parts.append(body[: rng_size(rng, 100, 100_000)])
     return Page("mixed", "+".join(names), b"".join(parts))
 
 
-FAMILIES["mixed"] = f_mixed
+def generate(family_name: str, seed: int, full: bool = False, variant: str | None = None) -> Page:
+    """The page of one case: the same family, seed, size and variant give the same bytes."""
+    fam = FAMILIES[family_name]
+    rng = random.Random(f"{family_name}:{seed}:{int(full)}")
+    name = variant or rng.choice(fam.variants)
+    if name not in fam.variants:
+        raise ValueError(f"family {family_name} has no variant {name!r}; variants: {', '.join(fam.variants)}")
+    return fam.make(rng, full, name)
 
 
-def generate(family: str, seed: int, full: bool = False) -> Page:
-    """The page of one case: same family, seed and size give the same bytes."""
-    return FAMILIES[family](random.Random(f"{family}:{seed}:{int(full)}"), full)
+Task = tuple[str, int, bool, "str | None"]  # (family, seed, full, variant or None for a random one)
 
 
-def plan(cases: int, seed: int = 0, full_per_family: int = DEFAULT_FULL,
-         families: list[str] | None = None) -> list[tuple[str, int, bool]]:
-    """The run's cases: families dealt evenly in a seeded shuffle; `full_per_family` full-size cases for
-    each family that has a full size, spread over the run."""
+def plan_full(seed: int = 0, families: list[str] | None = None) -> list[Task]:
+    """Only the full-size cases: one per variant of each family that has a full size (the bounded-cost table)."""
+    rng = random.Random(seed)
+    return [(name, rng.randrange(2**31), True, v) for name in (families or list(FAMILIES))
+            if FAMILIES[name].has_full for v in FAMILIES[name].variants]
+
+
+def plan(cases: int, seed: int = 0, full_per_variant: int = DEFAULT_FULL,
+         families: list[str] | None = None) -> list[Task]:
+    """The run's cases: families dealt evenly in a seeded shuffle, a random variant each; then, for each
+    family with a full size, `full_per_variant` full-size cases of every variant replace small ones."""
     names = families or list(FAMILIES)
     rng = random.Random(seed)
     order = [names[i % len(names)] for i in range(cases)]
     rng.shuffle(order)
-    out = [(name, rng.randrange(2**31), False) for name in order]
+    out: list[Task] = [(name, rng.randrange(2**31), False, None) for name in order]
     for name in names:
-        if name not in FULL_SIZE:
+        fam = FAMILIES[name]
+        if not fam.has_full:
             continue
-        slots = [i for i, (n, _, _) in enumerate(out) if n == name]
-        for i in rng.sample(slots, min(full_per_family, len(slots))):
-            out[i] = (name, out[i][1], True)
+        slots = [i for i, task in enumerate(out) if task[0] == name]
+        wanted = [v for v in fam.variants for _ in range(full_per_variant)]
+        for i, variant in zip(rng.sample(slots, min(len(wanted), len(slots))), wanted):
+            out[i] = (name, out[i][1], True, variant)
     return out
 
 
@@ -773,7 +801,8 @@ def score_case(scorer, page: Page) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         if page.kind == "text":
-            report = scorer.score_text(page.body if isinstance(page.body, str) else page.body.decode("utf-8", "replace"))
+            text = page.body if isinstance(page.body, str) else page.body.decode("utf-8", "replace")
+            report = scorer.score_text(text)
         else:
             report = scorer.score_html(page.body, url=f"http://hostile.test/{page.family}/{page.variant}",
                                        encoding=page.encoding)
@@ -791,24 +820,28 @@ def score_case(scorer, page: Page) -> dict[str, Any]:
 
 
 # == running many cases in worker processes ==============================================================
+def _case_id(family_name: str, seed: Any, full: Any, variant: Any) -> str:
+    """What --replay takes: family:seed:size, plus the variant when the plan forced one."""
+    return f"{family_name}:{seed}:{'full' if full else 'small'}" + (f":{variant}" if variant else "")
+
+
 def _worker(conn, model: str | None) -> None:
     from scoring.config import QualityConfig
     from scoring.scorer import Scorer
 
-    config = QualityConfig(models={"en": model}) if model else QualityConfig()
-    scorer = Scorer(config)
+    scorer = Scorer(QualityConfig(models={"en": model}) if model else QualityConfig())
     scorer.score_html(article_html(random.Random(0)), "warm-up")
     conn.send("ready")
     while True:
         task = conn.recv()
         if task is None:
             return
-        index, family, seed, full = task
+        index, (family_name, seed, full, variant) = task
         try:
-            page = generate(family, seed, full)
+            page = generate(family_name, seed, full, variant)
         except BaseException as exc:
-            conn.send((index, {"family": family, "outcome": "generator_error", "seconds": 0.0,
-                               "error": f"{type(exc).__name__}: {exc}"}))
+            conn.send((index, {"family": family_name, "variant": variant, "outcome": "generator_error",
+                               "seconds": 0.0, "error": f"{type(exc).__name__}: {exc}"}))
             continue
         result = score_case(scorer, page)
         del page
@@ -821,59 +854,68 @@ class _Pool:
     def __init__(self, workers: int, model: str | None):
         self.ctx = multiprocessing.get_context("spawn")
         self.model = model
-        self.slots = [self._spawn() for _ in range(workers)]
+        self.slots: list[dict] = []
+        for _ in range(workers):
+            self.slots.append(self._spawn())
 
-    def _spawn(self):
+    def _spawn(self) -> dict:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.model), daemon=True)
         proc.start()
         child.close()
         if not parent.poll(120) or parent.recv() != "ready":
+            proc.kill()
             raise RuntimeError("a hostile-bench worker failed to start (is the model built? `make model`)")
         return {"proc": proc, "conn": parent, "task": None, "since": 0.0}
 
-    def run(self, tasks: list[tuple[str, int, bool]], timeout: float, progress) -> list[dict]:
+    def run(self, tasks: list[Task], timeout: float, progress) -> list[dict]:
         results: list[dict | None] = [None] * len(tasks)
-        queue = list(enumerate(tasks))[::-1]
+        queue = list(range(len(tasks)))[::-1]
         done = 0
         while done < len(tasks):
             for slot in self.slots:
                 if slot["task"] is None and queue:
-                    index, (family, seed, full) = queue.pop()
-                    slot["conn"].send((index, family, seed, full))
-                    slot["task"], slot["since"] = (index, family, seed, full), time.perf_counter()
+                    index = queue.pop()
+                    slot["conn"].send((index, tasks[index]))
+                    slot["task"], slot["since"] = index, time.perf_counter()
             busy = [s for s in self.slots if s["task"] is not None]
             ready = wait([s["conn"] for s in busy], timeout=1.0)
             for slot in busy:
+                index = slot["task"]
+                family_name, seed, full, variant = tasks[index]
+                elapsed = time.perf_counter() - slot["since"]
                 if slot["conn"] in ready:
                     try:
-                        index, result = slot["conn"].recv()
+                        _, result = slot["conn"].recv()
                     except (EOFError, OSError):  # the worker died (out of memory, a crash in C code)
-                        index, family, seed, full = slot["task"]
-                        result = {"family": family, "outcome": "worker_died", "seconds": time.perf_counter()
-                                  - slot["since"], "error": f"exit code {slot['proc'].exitcode}"}
+                        result = {"family": family_name, "variant": variant, "outcome": "worker_died",
+                                  "seconds": elapsed, "error": f"worker exit code {slot['proc'].exitcode}"}
                         self._replace(slot)
-                elif time.perf_counter() - slot["since"] > timeout:
-                    index, family, seed, full = slot["task"]
-                    result = {"family": family, "outcome": "timeout", "seconds": time.perf_counter() - slot["since"],
+                elif elapsed > timeout:
+                    result = {"family": family_name, "variant": variant, "outcome": "timeout", "seconds": elapsed,
                               "error": f"still scoring after {timeout:g} s (worker killed)"}
                     self._replace(slot)
                 else:
                     continue
-                _, family, seed, full = slot["task"] or (index, *tasks[index])
-                result.update(seed=tasks[index][1], full=tasks[index][2])
+                if "bytes" not in result:  # the worker never reported it: make the page again to say what it was
+                    page = generate(family_name, seed, full, variant)
+                    result.update(bytes=page.size, variant=page.variant, kind=page.kind)
+                    del page
+                result.update(seed=seed, full=full, case=_case_id(family_name, seed, full, variant))
                 results[index] = result
                 slot["task"] = None
                 done += 1
-                if progress and done % 500 == 0:
+                if progress and done % 1000 == 0:
                     progress(f"hostile: {done}/{len(tasks)} cases")
         return results  # type: ignore[return-value]
 
-    def _replace(self, slot) -> None:
+    def _replace(self, slot: dict) -> None:
         slot["proc"].kill()
         slot["proc"].join()
         slot["conn"].close()
-        slot.update(self._spawn(), task=slot["task"])
+        task = slot["task"]
+        slot.update(self._spawn())
+        slot["task"] = task
 
     def close(self) -> None:
         for slot in self.slots:
@@ -881,16 +923,17 @@ class _Pool:
                 slot["conn"].send(None)
             except OSError:
                 pass
-            slot["proc"].join(timeout=5)
+            slot["proc"].join(timeout=10)
             if slot["proc"].is_alive():
                 slot["proc"].kill()
+                slot["proc"].join()
 
 
 def run(cases: int = DEFAULT_CASES, *, seed: int = 0, workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
-        full_per_family: int = DEFAULT_FULL, families: list[str] | None = None, model: str | None = None,
-        progress: Callable[[str], None] | None = print) -> dict[str, Any]:
-    """Run the cases; return the summary dict (see `summarise`)."""
-    tasks = plan(cases, seed, full_per_family, families)
+        full_per_variant: int = DEFAULT_FULL, families: list[str] | None = None, model: str | None = None,
+        full_only: bool = False, progress: Callable[[str], None] | None = print) -> dict[str, Any]:
+    """Run the cases in worker processes; return the summary dict (see `summarise`)."""
+    tasks = plan_full(seed, families) if full_only else plan(cases, seed, full_per_variant, families)
     started = time.perf_counter()
     pool = _Pool(max(1, workers), model)
     try:
@@ -902,12 +945,15 @@ def run(cases: int = DEFAULT_CASES, *, seed: int = 0, workers: int = 2, timeout:
     return summary
 
 
+def _short_case(r: dict) -> str:
+    return f"{r.get('case')} ({r.get('variant')}, {r.get('bytes') or 0:,} B)"
+
+
 def summarise(results: list[dict]) -> dict[str, Any]:
-    """Per family: cases, statuses, failures, worst seconds and peak memory; the failures; the worst case."""
+    """Per family: cases, statuses, failures, worst seconds and peak memory; the failures; the worst cases."""
     fams: dict[str, dict[str, Any]] = defaultdict(lambda: {
-        "cases": 0, "full": 0, "statuses": Counter(), "outcomes": Counter(), "truncated": 0,
-        "max_seconds": 0.0, "max_seconds_case": None, "total_seconds": 0.0, "max_peak_kb": 0, "max_peak_case": None,
-        "max_bytes": 0})
+        "cases": 0, "full": 0, "statuses": Counter(), "outcomes": Counter(), "truncated": 0, "total_seconds": 0.0,
+        "max_seconds": -1.0, "max_seconds_case": None, "max_peak_kb": -1, "max_peak_case": None, "max_bytes": 0})
     failures = []
     for r in results:
         f = fams[r["family"]]
@@ -918,68 +964,71 @@ def summarise(results: list[dict]) -> dict[str, Any]:
             f["statuses"][r["status"]] += 1
         f["truncated"] += bool(r.get("truncated"))
         f["total_seconds"] += r.get("seconds", 0.0)
-        f["max_bytes"] = max(f["max_bytes"], r.get("bytes", 0))
-        case = f"{r['family']}:{r.get('seed')}:{'full' if r.get('full') else 'small'}"
-        if r.get("seconds", 0.0) >= f["max_seconds"]:
-            f["max_seconds"], f["max_seconds_case"] = r.get("seconds", 0.0), f"{case} ({r.get('variant')}, {r.get('bytes', 0):,} B)"
-        if (r.get("peak_kb") or 0) >= f["max_peak_kb"]:
-            f["max_peak_kb"], f["max_peak_case"] = r.get("peak_kb") or 0, f"{case} ({r.get('variant')}, {r.get('bytes', 0):,} B)"
+        f["max_bytes"] = max(f["max_bytes"], r.get("bytes") or 0)
+        if r.get("seconds", 0.0) > f["max_seconds"]:
+            f["max_seconds"], f["max_seconds_case"] = r.get("seconds", 0.0), _short_case(r)
+        if (r.get("peak_kb") or 0) > f["max_peak_kb"]:
+            f["max_peak_kb"], f["max_peak_case"] = r.get("peak_kb") or 0, _short_case(r)
         if r["outcome"] != "ok":
-            failures.append({k: r.get(k) for k in ("family", "variant", "seed", "full", "bytes", "outcome", "error",
-                                                    "problems", "traceback", "seconds")})
-    worst = max(results, key=lambda r: r.get("seconds", 0.0)) if results else {}
-    worst_mem = max(results, key=lambda r: r.get("peak_kb") or 0) if results else {}
-    families = {}
-    for name, f in sorted(fams.items()):
-        families[name] = {**f, "statuses": dict(f["statuses"]), "outcomes": dict(f["outcomes"])}
+            failures.append({k: r.get(k) for k in ("case", "family", "variant", "seed", "full", "bytes", "outcome",
+                                                    "error", "problems", "traceback", "seconds")})
+    keys = ("case", "family", "variant", "seed", "full", "bytes", "seconds", "peak_kb", "status", "reason", "outcome")
+    worst = max(results, key=lambda r: r.get("seconds", 0.0), default={})
+    worst_mem = max(results, key=lambda r: r.get("peak_kb") or 0, default={})
     return {
         "cases": len(results), "failures": failures, "ok": not failures,
         "outcomes": dict(Counter(r["outcome"] for r in results)),
         "statuses": dict(Counter(r.get("status") for r in results if r.get("status"))),
-        "families": families,
-        "worst_seconds": {k: worst.get(k) for k in ("family", "variant", "seed", "full", "bytes", "seconds", "status",
-                                                      "reason", "peak_kb")},
-        "worst_memory": {k: worst_mem.get(k) for k in ("family", "variant", "seed", "full", "bytes", "seconds",
-                                                         "status", "peak_kb")},
+        "families": {name: {**f, "statuses": dict(f["statuses"]), "outcomes": dict(f["outcomes"])}
+                     for name, f in sorted(fams.items())},
+        "worst_seconds": {k: worst.get(k) for k in keys},
+        "worst_memory": {k: worst_mem.get(k) for k in keys},
+        "full_cases": sorted(({k: r.get(k) for k in keys} for r in results if r.get("full")),
+                             key=lambda r: -(r.get("seconds") or 0)),
         "scoring_seconds": sum(r.get("seconds", 0.0) for r in results),
     }
 
 
-STATUS_SHORT = {SCORED: "sc", UNSCORED: "un", UNSUPPORTED: "lang", TOO_SHORT: "short"}
+STATUS_SHORT = {SCORED: "scored", UNSCORED: "unscored", UNSUPPORTED: "lang", TOO_SHORT: "short"}
 
 
-def format_summary(summary: dict[str, Any]) -> str:
-    """The summary as a plain-text table (also valid Markdown)."""
-    lines = ["| family | cases (full) | statuses | failures | truncated | worst s | mean ms | worst peak RSS MB "
-             "| largest input MB | worst case (family:seed:size) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+def format_summary(summary: dict[str, Any], full_rows: int = 12) -> str:
+    """The summary as tables (Markdown): per family, the slowest full-size cases, the failures."""
+    lines = ["| family | cases (full) | statuses | failed | truncated | mean ms | worst s | worst peak RSS MB "
+             "| largest input MB | slowest case |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name, f in summary["families"].items():
         statuses = " ".join(f"{STATUS_SHORT.get(s, s)}={n}" for s, n in sorted(f["statuses"].items()))
         failed = sum(n for o, n in f["outcomes"].items() if o != "ok")
         lines.append(f"| {name} | {f['cases']} ({f['full']}) | {statuses} | {failed} | {f['truncated']} "
-                     f"| {f['max_seconds']:.2f} | {1000 * f['total_seconds'] / max(f['cases'], 1):.0f} "
-                     f"| {f['max_peak_kb'] / 1024:.1f} | {f['max_bytes'] / 1e6:.2f} | {f['max_seconds_case']} |")
+                     f"| {1000 * f['total_seconds'] / max(f['cases'], 1):.0f} | {f['max_seconds']:.2f} "
+                     f"| {max(f['max_peak_kb'], 0) / 1024:.1f} | {f['max_bytes'] / 1e6:.2f} "
+                     f"| {f['max_seconds_case']} |")
     w, m = summary["worst_seconds"], summary["worst_memory"]
     lines += [
         "",
-        f"cases: {summary['cases']}, outcomes: {summary['outcomes']}, statuses: {summary['statuses']}",
-        f"worst time: {w.get('seconds') or 0:.2f} s — {w.get('family')}/{w.get('variant')} seed {w.get('seed')} "
-        f"{'full' if w.get('full') else 'small'}, {w.get('bytes') or 0:,} bytes, status {w.get('status')}, "
-        f"peak RSS +{(w.get('peak_kb') or 0) / 1024:.1f} MB",
-        f"worst memory: +{(m.get('peak_kb') or 0) / 1024:.1f} MB peak RSS — {m.get('family')}/{m.get('variant')} "
-        f"seed {m.get('seed')} {'full' if m.get('full') else 'small'}, {m.get('bytes') or 0:,} bytes, "
-        f"{m.get('seconds') or 0:.2f} s",
-        f"scoring time {summary['scoring_seconds']:.0f} s over {summary.get('workers', '?')} workers, wall "
+        f"cases: {summary['cases']}; outcomes: {summary['outcomes']}; statuses: {summary['statuses']}",
+        f"worst time: {w.get('seconds') or 0:.2f} s, {w.get('case')}, {w.get('bytes') or 0:,} bytes, "
+        f"outcome {w.get('outcome')}, status {w.get('status')}",
+        f"worst memory: +{(m.get('peak_kb') or 0) / 1024:.1f} MB peak RSS while scoring, {m.get('case')}, "
+        f"{m.get('bytes') or 0:,} bytes, {m.get('seconds') or 0:.2f} s",
+        f"scoring time {summary['scoring_seconds']:.0f} s in {summary.get('workers', '?')} workers, wall "
         f"{summary.get('wall_seconds', 0):.0f} s; per-case limit {summary.get('timeout', DEFAULT_TIMEOUT):g} s",
     ]
+    if summary.get("full_cases"):
+        full_rows = len(summary["full_cases"]) if len(summary["full_cases"]) == summary["cases"] else full_rows
+        lines += ["", f"slowest full-size cases (of {len(summary['full_cases'])}):", "",
+                  "| case | input MB | seconds | peak RSS MB | outcome | status |", "|---|---|---|---|---|---|"]
+        for r in summary["full_cases"][:full_rows]:
+            lines.append(f"| {r['case']} | {(r.get('bytes') or 0) / 1e6:.2f} | {r.get('seconds') or 0:.2f} "
+                         f"| {(r.get('peak_kb') or 0) / 1024:.1f} | {r.get('outcome')} | {r.get('status')} |")
+    lines.append("")
     if summary["failures"]:
         lines.append(f"FAILURES ({len(summary['failures'])}):")
-        for fl in summary["failures"][:30]:
-            lines.append(f"  {fl['outcome']}: {fl['family']}/{fl.get('variant')} seed {fl.get('seed')} "
-                         f"{'full' if fl.get('full') else 'small'} ({fl.get('bytes') or 0:,} B, "
-                         f"{fl.get('seconds') or 0:.1f} s): {fl.get('error') or fl.get('problems')}")
-            lines.append(f"    replay: python3 -m bench.hostile --replay {fl['family']}:{fl.get('seed')}:"
-                         f"{'full' if fl.get('full') else 'small'}")
+        for fl in summary["failures"][:40]:
+            lines.append(f"  {fl['outcome']}: {fl['case']} ({fl.get('bytes') or 0:,} B, "
+                         f"{fl.get('seconds') or 0:.1f} s): "
+                         f"{fl.get('error') or ''} {fl.get('problems') or ''}".rstrip())
+        lines.append("  replay one: python3 -m bench.hostile --replay FAMILY:SEED:full|small:VARIANT")
     else:
         lines.append("no failures: no exception escaped, every report passed its checks, no case hit the time limit")
     return "\n".join(lines)
@@ -987,16 +1036,16 @@ def format_summary(summary: dict[str, Any]) -> str:
 
 def markdown_section(summary: dict[str, Any]) -> str:
     """For bench/run.py: the summary as a Markdown section body."""
-    return "```\n" + format_summary(summary) + "\n```\n"
+    return format_summary(summary) + "\n"
 
 
 def replay(spec: str, model: str | None = None) -> dict[str, Any]:
-    """One case in this process: 'family:seed:full|small'."""
+    """One case in this process: 'family:seed:full|small[:variant]'."""
     from scoring.config import QualityConfig
     from scoring.scorer import Scorer
 
-    family, seed, size = spec.split(":")
-    page = generate(family, int(seed), size == "full")
+    family_name, seed, size, *variant = spec.split(":", 3)
+    page = generate(family_name, int(seed), size == "full", variant[0] if variant else None)
     scorer = Scorer(QualityConfig(models={"en": model}) if model else QualityConfig())
     return score_case(scorer, page)
 
@@ -1007,17 +1056,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per case (default %(default)s)")
-    ap.add_argument("--full", type=int, default=DEFAULT_FULL, help="full-size cases per family (default %(default)s)")
+    ap.add_argument("--full", type=int, default=DEFAULT_FULL,
+                    help="full-size cases per variant of each family that has a full size (default %(default)s)")
     ap.add_argument("--family", action="append", choices=sorted(FAMILIES), help="only these families")
+    ap.add_argument("--full-only", action="store_true",
+                    help="only the full-size cases, one per variant (the worst-case time and memory table)")
     ap.add_argument("--model", help="KenLM model (default: the default model)")
     ap.add_argument("--json", help="write the summary (with every failure) to this file")
-    ap.add_argument("--replay", metavar="FAMILY:SEED:full|small", help="score one case here and print its outcome")
+    ap.add_argument("--replay", metavar="FAMILY:SEED:full|small[:VARIANT]", help="score one case here, print it")
     args = ap.parse_args(argv)
     if args.replay:
         print(json.dumps(replay(args.replay, args.model), indent=2, default=str))
         return 0
-    summary = run(args.cases, seed=args.seed, workers=args.workers, timeout=args.timeout, full_per_family=args.full,
-                  families=args.family, model=args.model, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    summary = run(args.cases, seed=args.seed, workers=args.workers, timeout=args.timeout, full_per_variant=args.full,
+                  families=args.family, model=args.model, full_only=args.full_only,
+                  progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(format_summary(summary))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

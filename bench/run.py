@@ -365,7 +365,8 @@ def section_accuracy(opts: RunOptions, state: dict) -> str:
             f"({sum(a.source == 'abc' for a in articles)} ABC news, {sum(a.source == 'brown' for a in articles)} Brown press; "
             f"{int(np.median(words))} words median), each clean and under {len(KINDS)} corruptions x "
             f"{len(opts.levels)} strengths = {len(pages)} HTML pages, scored in {elapsed:.0f} s with {opts.jobs} "
-            f"worker processes (our scorer + 4 datatrove filters twice + trafilatura).\n\n")
+            f"worker processes (our scorer" + ("" if opts.extra.get("no_peers") else
+                                           " + 4 datatrove filters twice + trafilatura") + ").\n\n")
     return text + accuracy_tables(rows, thresholds) + "\n### Peers: datatrove's quality filters on the same pages\n\n" + \
         peer_tables(rows)
 
@@ -384,13 +385,66 @@ def section_speed(opts: RunOptions, state: dict) -> str:
     from .speed import speed_section
 
     articles, headlines = select_articles(opts)
-    return speed_section(articles, headlines, opts)
+    return speed_section(articles, headlines, opts, state)
 
 
 def section_crawl(opts: RunOptions, state: dict) -> str:
     from .crawl import crawl_section
 
-    return crawl_section(opts)
+    return crawl_section(opts, state)
+
+
+def targets(state: dict) -> str:
+    """Issue 5's targets against what this run measured (only those a section of this run measured)."""
+    lines = []
+    rows = [r for r in state.get("rows", []) if "scores" in r]
+    if rows:
+        from .peers import PEERS
+
+        for kind in KINDS:
+            neg, _ = _scores(rows, kind)
+            pos, _ = _scores(rows, kind, kind, MIDDLE)
+            if not len(pos):
+                continue
+            auc = metrics.roc_auc(neg, pos)
+            rec = metrics.recall_at_fpr(neg, pos, 0.01).recall
+            label = f"{kind} {STRENGTHS[kind][MIDDLE][0]}"
+            lines.append([f"{label}: ROC-AUC >= 0.99", fmt(auc), "yes" if auc >= 0.99 else "no"])
+            lines.append([f"{label}: recall >= 95% at 1% FPR", pct(rec), "yes" if rec >= 0.95 else "no"])
+            worse = []
+            for key in ("peers_trafilatura", "peers_ours"):
+                have = [r for r in rows if key in r]
+                if not have:
+                    continue
+                for peer in PEERS:
+                    clean_rows = [r for r in have if r["kind"] == "clean"]
+                    fpr = float(np.mean([r[key][peer][0] for r in clean_rows]))
+                    peer_rec = float(np.mean([r[key][peer][0] for r in have
+                                              if r["kind"] == kind and r["level"] == MIDDLE]))
+                    ours = metrics.recall_at_fpr(neg, pos, fpr).recall
+                    if not ours > peer_rec:
+                        worse.append(f"{peer} ({key.split('_')[1]} text)")
+            if any(key in r for r in rows for key in ("peers_trafilatura", "peers_ours")):
+                lines.append([f"{label}: recall above every datatrove filter at its FPR",
+                              "below: " + ", ".join(worse) if worse else "above all 8", "no" if worse else "yes"])
+    speed = state.get("speed") or {}
+    ours, traf = (speed.get("ours") or {}).get("best_pass_s"), (speed.get("trafilatura") or {}).get("best_pass_s")
+    if ours and traf:
+        n = speed["ours"]["pages"]
+        lines.append(["full scoring no slower than trafilatura.extract", f"{ours / traf:.2f}x its time",
+                      "yes" if ours <= traf else "no"])
+        lines.append([">= 300 pages/s on one core", f"{n / ours:.0f} pages/s", "yes" if n / ours >= 300 else "no"])
+    crawl = state.get("crawl") or []
+    rates = {r["mode"]: r.get("rate") for r in crawl if r.get("rate")}
+    if "off" in rates:
+        for mode, rate in rates.items():
+            if mode != "off":
+                ratio = rate / rates["off"]
+                lines.append([f"crawl throughput with the plugin >= 0.8x without: {mode}", f"{ratio:.2f}x",
+                              "yes" if ratio >= 0.8 else "no"])
+    if not lines:
+        return ""
+    return "## Targets (issue 5)\n\n" + _table(["target", "measured", "met"], lines) + "\n\n"
 
 
 SECTIONS = {"accuracy": section_accuracy, "speed": section_speed, "crawl": section_crawl}
@@ -427,6 +481,7 @@ def main(argv=None) -> int:
         if s not in SECTIONS:
             p.error(f"unknown section {s!r}; known: {', '.join(SECTIONS)}")
     started = time.perf_counter()
+    load_start = os.getloadavg()[0]
     state: dict = {}
     body = []
     for name in opts.sections:
@@ -436,10 +491,11 @@ def main(argv=None) -> int:
         body.append(f"## {TITLES.get(name, name)}\n\n_{time.perf_counter() - t0:.0f} s_\n\n{text}")
     header = (f"# Benchmark results\n\nProduced by `{opts.command}` in {time.perf_counter() - started:.0f} s on "
               f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, model "
-              f"{_model_name()}. Every figure below comes from that one command; per-page rows are in "
+              f"{_model_name()}; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "
+              f"Every figure below comes from that one command; per-page rows are in "
               f"`bench/out/` (git-ignored). See bench/README.md for the method.\n\n")
     opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(header + "\n".join(body), encoding="utf-8")
+    opts.out.write_text(header + targets(state) + "\n".join(body), encoding="utf-8")
     print(f"wrote {opts.out} ({time.perf_counter() - started:.0f} s)")
     return 0
 

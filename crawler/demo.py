@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,35 @@ def serve_site(directory: Path = SITE) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_site_in_process(directory: Path = SITE) -> Iterator[str]:
+    """Serve `directory` with Twisted's static web server in its own process, for throughput runs.
+
+    http.server answers ~100 requests/s to Scrapy here, which would cap the plugin-off baseline;
+    twisted.web (installed with Scrapy) keeps connections alive and is not the bottleneck.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "twisted", "web", "--path", str(directory),
+                               "--listen", f"tcp:{port}:interface=127.0.0.1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the Twisted web server did not start on 127.0.0.1:{port}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def scrapy_crawl(base_url: str, settings: list[str], log_path: Path, items_path: Path | None = None,
@@ -158,7 +188,7 @@ def run_throughput(report_dir: Path, repeat: int, rounds: int, settings: list[st
     """Crawl the site `repeat` times over, in each mode, `rounds` times interleaved; print pages/s and ratios."""
     report_dir = report_dir.resolve()
     rates: dict[str, list[float]] = {mode: [] for mode in MODES}
-    with serve_site() as base_url:
+    with serve_site_in_process() as base_url:
         for round_ in range(rounds):
             for mode, mode_settings in MODES.items():
                 log_path = report_dir / f"throughput-{mode}-{round_}.log"

@@ -155,22 +155,31 @@ def highlight(text: str, evidence: dict[str, list[Evidence]]) -> str:
                 start, end = end, start
             tip = f"{signal}: {e.reason}" + (f" (likelier: {e.suggestion})" if e.suggestion else "")
             spans.append((start, end, css, tip, e.kind == "boundary" or signal == "split"))
-    cuts = sorted({0, len(text), *(s for s, _, _, _, _ in spans), *(e for _, e, _, _, _ in spans)})
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
     markers: dict[int, list[str]] = {}
-    for start, _, _, tip, boundary in spans:
+    for i, (start, end, _, tip, boundary) in enumerate(spans):
         if boundary:
             markers.setdefault(start, []).append(tip)
+        if start < end:
+            starts.setdefault(start, []).append(i)
+            ends.setdefault(end, []).append(i)
+    cuts = sorted({0, len(text), *starts, *ends, *markers})
+    active: dict[int, None] = {}  # spans covering the current piece, in insertion order
     out = []
-    for a, b in zip(cuts, cuts[1:] + [None]):
-        for tip in markers.get(a, []):
+    for a, b in zip(cuts, cuts[1:] + [None]):  # one sweep: each piece knows the spans over it
+        for i in ends.get(a, ()):
+            active.pop(i, None)
+        for i in starts.get(a, ()):
+            active[i] = None
+        for tip in markers.get(a, ()):
             out.append(f'<span class="cut" title="{escape(tip)}">&#x2702;</span>')
         if b is None:
             break
         piece = escape(text[a:b])
-        covering = [(css, tip) for s, e, css, tip, _ in spans if s <= a and b <= e and s < e]
-        if covering:
-            classes = " ".join(sorted({css for css, _ in covering}))
-            tips = escape("\n".join(dict.fromkeys(tip for _, tip in covering)))
+        if active:
+            classes = " ".join(sorted({spans[i][2] for i in active}))
+            tips = escape("\n".join(dict.fromkeys(spans[i][3] for i in active)))
             out.append(f'<span class="{classes}" title="{tips}">{piece}</span>')
         else:
             out.append(piece)

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import os
+import sys
 import tempfile
 import tomllib
+import types
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import scrapy
 from itemadapter import ItemAdapter
@@ -208,6 +212,10 @@ def _score_in_worker(kind: str, text: str, url: str) -> PageReport:
         return unscored(url, exc)
 
 
+class PoolUnavailable(RuntimeError):
+    """The scoring workers died and could not be restarted."""
+
+
 class ScoringPool:
     """Runs the scorer inline (workers=0) or in worker processes that each load the model once.
 
@@ -222,6 +230,7 @@ class ScoringPool:
 
         self.config, self.workers = config, workers
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._broken: str | None = None  # why the worker pool is gone, once it could not restart
         try:
             self._scorer = Scorer(config) if workers == 0 else None
         except Exception as exc:
@@ -234,30 +243,64 @@ class ScoringPool:
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker, initargs=(self.config,),
         )
-        errors = {f.result() for f in [self._executor.submit(_worker_ready) for _ in range(self.workers)]}
-        errors.discard(None)
+        try:
+            with _main_module_hidden():  # the pool spawns its processes on these first submits
+                warmups = [self._executor.submit(_worker_ready) for _ in range(self.workers)]
+            errors = {f.result() for f in warmups} - {None}
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            errors = {f"worker processes could not start ({exc})"}
         if errors:
             self.close()
             raise ConfigError(f"scrapy-quality: cannot load the scorer in a worker: {errors.pop()}")
 
     async def score(self, kind: str, text: str, url: str) -> PageReport:
-        if self._executor is None:
+        if self._scorer is not None:
             try:
                 return _score_with(self._scorer, kind, text, url)
             except Exception as exc:
                 return unscored(url, exc)
+        executor = self._executor
+        if executor is None:  # the pool died and could not restart: keep every page, say why
+            return unscored(url, PoolUnavailable(self._broken or "the scoring pool is closed"))
         try:
-            return await _await_future(self._executor.submit(_score_in_worker, kind, text, url))
+            return await _await_future(executor.submit(_score_in_worker, kind, text, url))
         except concurrent.futures.process.BrokenProcessPool as exc:
-            logger.error("scrapy-quality: a scoring worker died (%s); restarting the pool", exc)
-            self.close()
-            self._start()
+            if self._executor is executor:  # the first of the pages in flight to notice restarts the pool
+                logger.error("scrapy-quality: a scoring worker died (%s); restarting the pool", exc)
+                self._restart()
             return unscored(url, exc)
+        except Exception as exc:  # a report that cannot travel back, a pool shut down at close, ...
+            return unscored(url, exc)
+
+    def _restart(self) -> None:
+        self.close()
+        try:
+            self._start()
+        except ConfigError as exc:  # e.g. the model file was deleted after start-up
+            self._broken = str(exc)
+            logger.error("%s; the scoring workers cannot restart: from now on pages are kept and tagged unscored",
+                         exc)
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start worker processes without re-running the parent's __main__ script in them.
+
+    "spawn" re-imports the main script in every worker, which re-runs a crawl script that lacks an
+    `if __name__ == "__main__":` guard (as Scrapy's run-from-a-script examples do). The workers need
+    nothing from it: they import this module by name.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 async def _await_future(future: concurrent.futures.Future) -> Any:
@@ -299,11 +342,15 @@ class AuditTrail:
     def __init__(self, crawler: Crawler, options: QualityOptions):
         self.crawler, self.options, self.stats = crawler, options, crawler.stats
         check_writable(options.report_dir)
-        stem = report_stem(options.report_name, crawler.spider.name if crawler.spider else "crawl")
+        base = stem = report_stem(options.report_name, crawler.spider.name if crawler.spider else "crawl")
+        for n in itertools.count(2):  # never append to another crawl's log: crawl.audit.jsonl, crawl.2.audit.jsonl
+            if not _holds_records(options.report_dir / f"{stem}{AUDIT_SUFFIX}"):
+                break
+            stem = f"{base}.{n}"
         self.audit_path = options.report_dir / f"{stem}{AUDIT_SUFFIX}"
         self.report_path = options.report_dir / f"{stem}{REPORT_SUFFIX}"
         self.writer = AuditWriter(self.audit_path, on_error=self._write_failed)
-        self._logged_errors = 0
+        self._failures = 0
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -356,10 +403,18 @@ class AuditTrail:
 
     def _write_failed(self, exc: Exception) -> None:
         count_error(self.stats, "audit")
-        self._logged_errors += 1
-        if self._logged_errors <= 10 or self._logged_errors % 1000 == 0:
-            logger.error("scrapy-quality: cannot write to the audit log %s (%s: %s); %d records lost so far",
-                         self.audit_path, type(exc).__name__, exc, self._logged_errors)
+        self._failures += 1
+        if self._failures <= 10 or self._failures % 1000 == 0:
+            logger.error("scrapy-quality: cannot write to the audit log %s (%s: %s); audit records lost so far: %d",
+                         self.writer.path, type(exc).__name__, exc, self._failures)
+
+
+def _holds_records(path: Path) -> bool:
+    """A non-empty regular file: another crawl's audit log (an empty file or a device is fine to write)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def check_writable(directory: Path) -> None:
@@ -438,8 +493,10 @@ class QualityScoringMiddleware:
             inc(f"{STATS}/unscored")
             count_error(self.stats, "scoring")
             logger.warning("scrapy-quality: could not score %s: %s (page kept, tagged unscored)", url, report.error)
-        elif report.status in (TOO_SHORT, UNSUPPORTED):
+        elif report.status == UNSUPPORTED:  # no model for the language: not judged, kept
             inc(f"{STATS}/skipped/{report.status}")
+        elif report.status == TOO_SHORT:    # judged with low confidence; its verdict still applies
+            inc(f"{STATS}/too_short")
         inc(f"{STATS}/pages/{report.action}")
         for signal in report.flags:
             inc(f"{STATS}/flagged/{signal}")

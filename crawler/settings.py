@@ -20,7 +20,8 @@
 #
 # ---- scrapy-quality settings (all optional; the value after "=" is the default) ---------------------------
 # Precedence, lowest first: built-in defaults < the QUALITY_POLICY file < QUALITY_* settings (settings.py,
-# custom_settings, then `-s` on the command line). Dict settings merge per key over the policy file.
+# custom_settings, then `-s` on the command line). Dict settings merge per key over the policy file; as
+# always in Scrapy, a `-s` value replaces the settings.py value of the same setting.
 #
 # QUALITY_ENABLED = True
 #     False turns both middlewares off (NotConfigured) without removing them.
@@ -39,7 +40,8 @@
 #     Per signal: "drop" (the item never reaches the pipelines), "tag" (the verdict is added to the item)
 #     or "keep" (only counted and audited). A page takes the most severe action of its flagged signals.
 # QUALITY_MIN_WORDS = 50
-#     Pages with fewer words are reported too_short and kept.
+#     Pages with fewer words are reported too_short: their scores are shrunk (little text, little
+#     certainty), so they are rarely flagged.
 # QUALITY_MAX_BYTES = 2000000
 #     Larger responses are not scored (quality/skipped/too_large) and kept.
 # QUALITY_MAX_TOKENS = 20000
@@ -54,7 +56,8 @@
 #     never parses them, so their links are not followed either. Counted and audited like any drop.
 # QUALITY_WORKERS = 0
 #     0 scores in the crawl's own process; N > 0 scores in N worker processes, each loading the model
-#     once (KenLM holds the GIL, so threads would not run in parallel). See README for measurements.
+#     once (KenLM holds the GIL, so threads would not run in parallel) and keeping the reactor free.
+#     Worth it with spare cores; measure with `python -m crawler.demo --throughput`.
 # QUALITY_REPORT_DIR = "reports"
 #     Where the JSONL audit log and the HTML report go. Must be writable: checked at start-up.
 # QUALITY_REPORT_NAME = "%(name)s-%(time)s"
@@ -64,12 +67,27 @@
 #     Write the HTML report when the spider closes (`scrapy quality-report` can write it later).
 #
 # Per request: Request(url, meta={"dont_score": True}) skips scoring (quality/skipped/dont_score).
+# The PageReport of a scored response is in response.meta["quality"] for the spider to read.
+#
+# ---- Stats (all under quality/) ----------------------------------------------------------------------------
+#   quality/scored, quality/too_short     pages scored (too_short: with low confidence)
+#   quality/unscored                      scoring failed: page kept, its items tagged "unscored" with the error
+#   quality/skipped/<reason>              not scored: dont_score, http_status (non-2xx), content_type (not
+#                                         HTML or text/plain), binary, too_large, unsupported_language
+#   quality/pages/<keep|tag|drop>         verdict per scored page
+#   quality/flagged/<signal>              pages at or over the signal's threshold
+#   quality/dropped/<signal>              pages dropped because of the signal (its action is "drop")
+#   quality/tagged/<signal>               pages tagged because of the signal (action "tag", page not dropped)
+#   quality/items/kept, /items/dropped    items the spider yielded (kept includes tagged): yielded = kept + dropped
+#   quality/items/tagged                  items that received the verdict field
+#   quality/errors, quality/errors/<where>  scoring, audit (a record not written), report, item_field
 
 BOT_NAME = "crawler"
 
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"
+# The `score`, `quality-report` and `train-lm` commands are registered as "scrapy.commands" entry points in
+# pyproject.toml (`pip install -e .`); a COMMANDS_MODULE would list them twice (as quality_report, ...).
 
 ADDONS = {"crawler.addon.QualityAddon": 300}
 

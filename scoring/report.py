@@ -5,7 +5,7 @@ Stable interface: the Scrapy layer, the benchmark and exported reports all read 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Page statuses.
@@ -31,6 +31,9 @@ class Evidence:
     weight: float = 1.0          # how strongly this span contributed, in [0, 1]
     suggestion: str | None = None  # e.g. the likelier synonym for a spun word
 
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
 
 @dataclass
 class SignalResult:
@@ -39,6 +42,9 @@ class SignalResult:
     evidence: list[Evidence] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)  # raw, uncalibrated measurements
     confidence: float = 1.0       # < 1 for short pages: little text, little certainty
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "evidence": [e.to_dict() for e in self.evidence], "features": dict(self.features)}
 
 
 @dataclass
@@ -58,7 +64,9 @@ class PageReport:
     seconds: float = 0.0          # scoring time
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Same result as dataclasses.asdict, ~10x faster (asdict deep-copies every value): it runs per page.
+        return {**self.__dict__, "flags": list(self.flags), "blocks": [dict(b) for b in self.blocks],
+                "signals": {name: sig.to_dict() for name, sig in self.signals.items()}}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .calibrate import Calibration
 from .config import SIGNAL_NAMES, ConfigError, QualityConfig
-from .document import Document
+from .document import Document, Sentence
 from .extract import extract
 from .lm import LanguageModel, ModelError, load_model, read_card, write_card
 from .report import ACTION_SEVERITY, KEEP, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED, PageReport, SignalResult
@@ -216,13 +216,20 @@ def truncate(doc: Document, cut: int) -> Document:
 
 
 def truncate_tokens(doc: Document, max_tokens: int) -> Document:
+    """Keep the first `max_tokens` tokens (cutting inside a sentence if one straddles the cap)."""
     total = 0
     for i, s in enumerate(doc.sentences):
+        if total + len(s.tokens) > max_tokens:
+            keep = max_tokens - total
+            kept = doc.sentences[:i]
+            truncate(doc, s.spans[keep][0] if keep > 0 else s.start)
+            if keep > 0:
+                end = s.spans[keep - 1][1]
+                kept.append(Sentence(block=s.block, start=s.start, end=end, text=doc.text[s.start:end],
+                                     tokens=s.tokens[:keep], spans=s.spans[:keep]))
+            doc.sentences = kept
+            return doc
         total += len(s.tokens)
-        if total > max_tokens:
-            cut = s.start
-            doc.sentences = doc.sentences[:i]
-            return truncate(doc, cut)
     return doc
 
 

@@ -163,13 +163,23 @@ def train_model(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, 
             raise TrainError(f"corpus too small to estimate a language model: {corpus['tokens']} tokens "
                              f"(need at least {MIN_TOKENS}; a useful model wants millions)")
         progress(f"estimating a {order}-gram model on {corpus['tokens']:,} tokens with lmplz")
-        arpa = output if output.suffix == ".arpa" else tmp / "model.arpa"
+        arpa = tmp / "model.arpa"
         commands = [run_lmplz(corpus_path, arpa, order, prune, memory, tmp, progress)]
-        if output.suffix != ".arpa":
-            progress("converting to KenLM binary (trie" + (", 8-bit quantised)" if quantize else ")"))
-            commands.append(run_build_binary(arpa, output, quantize))
-            if keep_arpa:
-                shutil.copy(arpa, output.with_suffix(".arpa"))
+        # Build beside the output, then rename over it: a crawl that has the old model mapped keeps its
+        # inode (rewriting the file in place would kill that crawl with SIGBUS).
+        staged = output.with_name(f".{output.name}.partial")
+        try:
+            if output.suffix == ".arpa":
+                shutil.copy(arpa, staged)
+            else:
+                progress("converting to KenLM binary (trie" + (", 8-bit quantised)" if quantize else ")"))
+                commands.append(run_build_binary(arpa, staged, quantize))
+                commands[-1][-1] = str(output)  # the card records the command as if run on the output
+                if keep_arpa:
+                    shutil.copy(arpa, output.with_suffix(".arpa"))
+            os.replace(staged, output)
+        finally:
+            staged.unlink(missing_ok=True)
     load_started = time.perf_counter()
     try:
         model = load_model(output)

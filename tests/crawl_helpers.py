@@ -163,13 +163,14 @@ class CrawlResult:
 
     @property
     def audit_path(self) -> Path:
-        paths = sorted(self.report_dir.glob("*.audit.jsonl"))
-        assert len(paths) == 1, f"expected one audit log in {self.report_dir}, found {paths}\n{self.log[-3000:]}"
-        return paths[0]
+        """This crawl's audit log: the newest in the report directory (a later crawl never appends to it)."""
+        paths = sorted(self.report_dir.glob("*.audit.jsonl"), key=lambda p: p.stat().st_mtime_ns)
+        assert paths, f"no audit log in {self.report_dir}\n{self.log[-3000:]}"
+        return paths[-1]
 
     @property
     def report_path(self) -> Path:
-        return self.audit_path.with_name(self.audit_path.name.replace(".audit.jsonl", ".report.html"))
+        return self.audit_path.with_name(self.audit_path.name.removesuffix(".audit.jsonl") + ".report.html")
 
     def records(self, kind: str | None = None) -> list[dict]:
         lines = [json.loads(line) for line in self.audit_path.read_text(encoding="utf-8").splitlines() if line]

@@ -20,7 +20,7 @@ from bench.data import detokenise, load_articles, headline_pool, split_of
 from bench.pages import map_truth, render_html, render_text
 
 # Measured on the small run (see test_small_benchmark) minus a margin; raise them as the signals improve.
-MIN_AUC = {"spin": 0.85, "split": 0.85, "injection": 0.90, "boilerplate": 0.70}
+MIN_AUC = {"spin": 0.80, "split": 0.80, "injection": 0.95, "boilerplate": 0.75}
 
 
 # -- metrics ---------------------------------------------------------------------------------------------------

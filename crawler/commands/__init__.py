@@ -1,1 +1,1 @@
-"""Scrapy commands of scrapy-quality: `scrapy score` and `scrapy quality-report` (COMMANDS_MODULE)."""
+"""Scrapy commands of scrapy-quality (registered as "scrapy.commands" entry points in pyproject.toml)."""

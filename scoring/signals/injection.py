@@ -27,7 +27,7 @@ from .boilerplate import Cue, CueSet, _rx, block_chrome, block_tokens
 from .spin import STOPWORDS
 
 FLAG_SCORE = 0.5            # a block is shown as evidence from this score
-MIN_BLOCK_SCORE = 0.25      # fainter doubts do not count towards the page measurement
+MIN_BLOCK_SCORE = 0.1       # fainter doubts do not count towards the page measurement
 FULL_CONFIDENCE_WORDS = 80  # page words for full confidence (a block needs a page to disagree with)
 MAX_EVIDENCE = 50
 LONG_BLOCK_WORDS = 40       # generic promotional cues fade in longer blocks
@@ -65,9 +65,9 @@ PROMO_CUES = (
                               r"\bshop (?:the|our) \w+", r"\border (?:yours|your \w+)\b", r"\bcheck out (?:our|the latest)\b",
                               r"\b(?:learn|find out) more at\b", r"\bavailable (?:now )?at\b[^.]{0,40}\.(?:com|net|shop|store)\b"),
         0.55, keys="now today here online click visit shop order check more available"),
-    Cue("web address", _rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|shop|store|biz|online|deals|"
-                                                        r"co\.uk|io)\b"), 0.4, specific=False,
-        keys="http https www com net shop store biz online deals uk io"),
+    Cue("web address", _rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|org|info|shop|store|biz|online|"
+                                                        r"deals|site|xyz|club|app|co\.uk|io|example)\b"), 0.4, specific=False,
+        keys="http https www com net org info shop store biz online deals site xyz club app uk io example"),
     Cue("shopping words", _rx(r"\b(?:shoppers?|bestsellers?|checkout|in stock|brand[- ]new|bargains?|cheap(?:est)?|"
                               r"(?:designer|luxury) (?:watches|bags|handbags|shoes|sunglasses|jewell?ery)|"
                               r"(?:new|latest) collection|great deals?|top brands?|online store|web ?shop)\b"), 0.35,

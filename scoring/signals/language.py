@@ -1,15 +1,18 @@
 """Language of a page: langdetect, seeded so that the same page always gets the same answer.
 
-langdetect's cost grows with the text (measured here, 2 cores: ~3.5 ms for 600 characters, ~8 ms for 2,000,
-~70 ms for 10,000), so it sees a bounded sample: the page's longest lines first, which are its running
-prose rather than menus and bylines.
+langdetect's cost grows with the text and with its number of random trials, so it sees a bounded sample
+(the page's longest lines first, which are its running prose rather than menus and bylines) in 3 trials
+instead of its default 7. Measured here on 300 benchmark pages plus 15 German/French/Spanish pages and
+paragraphs and 100 single English paragraphs: 1,000 characters x 7 trials took 2.2 ms per page, 500 x 3 took
+1.0 ms, with the same answer on every one of the 415 texts (2 trials got one short paragraph wrong).
 """
 from __future__ import annotations
 
 import threading
 
 UNKNOWN = "unknown"
-DEFAULT_SAMPLE_CHARS = 1000
+DEFAULT_SAMPLE_CHARS = 500
+TRIALS = 3  # langdetect's random restarts (its default: 7)
 MAX_UNDECODABLE = 0.1  # share of U+FFFD above which the text is taken for binary
 _lock = threading.Lock()
 _factory = None
@@ -55,6 +58,7 @@ def detect_language(text: str, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> tupl
 
     try:
         detector = language_detector().create()
+        detector.n_trial = TRIALS
         detector.append(sample)
         best = detector.get_probabilities()
     except LangDetectException:

@@ -1,0 +1,343 @@
+"""Block-level signals (injection, boilerplate), language detection, configuration and the command line.
+
+Articles are the project's own (tests/data/engine); corrupted versions are built here so that the test knows
+exactly which blocks were injected and can check that the evidence points at them.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scoring import ConfigError, QualityConfig, Scorer
+from scoring.signals.language import detect_language, language_sample
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "engine"
+ARTICLE = (DATA / "bridge.txt").read_text(encoding="utf-8").splitlines()
+
+PROMO = "Limited offer: 40% off designer watches this week, with free delivery at watchdeals.example. Shop now!"
+HEADLINE = "Celebrity Chef Reveals Secret To Perfect Pasta"
+TRAILING = ["Ten Holiday Destinations You Have Never Heard Of", "Why Investors Are Rushing Into Gold This Winter",
+            "The Surprising Health Benefits of Green Tea"]
+FOREIGN = ("The home side scored twice in the final ten minutes to win the cup final in front of a record crowd. "
+           "Their goalkeeper saved a penalty in the first half, and the striker who scored the winning goal said "
+           "the team had trained for this match all season. Fans celebrated in the stadium until late at night.")
+CHROME = {
+    "comment form": ["Leave a Reply", "Your email address will not be published. Required fields are marked *"],
+    "share prompt": ["Share this: Facebook Twitter Email"],
+    "newsletter prompt": ["Sign up for our free daily newsletter and get the top stories delivered to your inbox."],
+    "weather widget": ["Riverside 18°C Partly cloudy"],
+    "byline": ["Posted by admin on March 4, 2024 | 12 Comments"],
+    "read-more link": ["Read more"],
+    "cookie banner": ["We use cookies to improve your experience. By continuing to use this site you accept them."],
+    "copyright line": ["© 2024 The Riverside Courier. All rights reserved."],
+}
+
+
+@pytest.fixture(scope="module")
+def scorer(tiny_model) -> Scorer:
+    return Scorer(QualityConfig(models={"en": str(tiny_model)}, signals=("injection", "boilerplate"), min_words=20))
+
+
+def with_lines(insertions: dict[int, list[str]], base: list[str] = ARTICLE) -> str:
+    """The article with lines inserted before the given indices (the end: len(base))."""
+    out = []
+    for i, line in enumerate(base + [None]):
+        out += insertions.get(i, [])
+        if line is not None:
+            out.append(line)
+    return "\n".join(out)
+
+
+def evidence(report, signal):
+    return {(e.start, e.end): e for e in report.signals[signal].evidence}
+
+
+def span(report, line):
+    start = report.text.index(line)
+    return start, start + len(line)
+
+
+def raw(report, signal):
+    return report.signals[signal].features["raw"]
+
+
+# -- injection ------------------------------------------------------------------------------------------------
+def test_clean_article_has_no_injection_or_boilerplate(scorer):
+    r = scorer.score_text("\n".join(ARTICLE))
+    assert r.status == "scored" and r.language == "en"
+    assert raw(r, "injection") == 0.0 and r.signals["injection"].evidence == []
+    assert raw(r, "boilerplate") == 0.0 and r.signals["boilerplate"].evidence == []
+
+
+def test_promo_paragraph_is_flagged_with_its_cues(scorer):
+    r = scorer.score_text(with_lines({4: [PROMO]}))
+    found = evidence(r, "injection")
+    assert list(found) == [span(r, PROMO)]
+    reason = found[span(r, PROMO)].reason
+    for cue in ("discount", "free delivery", "web address"):
+        assert cue in reason
+    assert raw(r, "boilerplate") == 0.0  # an ad is not page chrome
+
+
+def test_unrelated_headline_between_paragraphs(scorer):
+    r = scorer.score_text(with_lines({5: [HEADLINE]}))
+    found = evidence(r, "injection")
+    assert list(found) == [span(r, HEADLINE)]
+    assert "headline" in found[span(r, HEADLINE)].reason
+    assert raw(r, "injection") > raw(scorer.score_text("\n".join(ARTICLE)), "injection")
+
+
+def test_trailing_list_of_headlines(scorer):
+    r = scorer.score_text(with_lines({len(ARTICLE): TRAILING}))
+    found = evidence(r, "injection")
+    assert sorted(found) == sorted(span(r, h) for h in TRAILING)
+    assert all("list of headlines" in e.reason for e in found.values())
+    assert span(r, ARTICLE[0]) not in found  # the article's own title line is not an injected headline
+
+
+def test_off_topic_paragraph_stands_out(scorer):
+    """Topic disagreement alone is corroborating evidence (short news paragraphs often share no word with the
+    rest), so it raises the page measurement without flagging the block on its own."""
+    from scoring.segment import blocks_from_text, segment
+    from scoring.signals.base import ScoringContext
+    from scoring.signals.injection import block_injection
+
+    bundle = scorer.models["en"]
+    doc = segment(blocks_from_text(with_lines({4: [FOREIGN]})))
+    judged = block_injection(doc, ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms))
+    strongest = max(range(len(judged)), key=lambda i: judged[i].score)
+    assert doc.blocks[strongest].text == FOREIGN
+    assert judged[strongest].score > 0.1 and "off-topic" in judged[strongest].reasons[0]
+    assert sorted(j.score for j in judged)[-2] == 0.0  # the article's own paragraphs: no doubt at all
+    clean = scorer.score_text("\n".join(ARTICLE))
+    assert raw(scorer.score_text(doc.text), "injection") > raw(clean, "injection") == 0.0
+
+
+def test_repeated_paragraph(scorer):
+    r = scorer.score_text(with_lines({6: [ARTICLE[2]]}))
+    found = evidence(r, "injection")
+    second = r.text.index(ARTICLE[2], r.text.index(ARTICLE[2]) + 1)
+    assert list(found) == [(second, second + len(ARTICLE[2]))]
+    assert f"repeats the block at {r.text.index(ARTICLE[2])}" in found[(second, second + len(ARTICLE[2]))].reason
+
+
+def test_more_injection_scores_higher(scorer):
+    one = scorer.score_text(with_lines({4: [PROMO]}))
+    many = scorer.score_text(with_lines({4: [PROMO], 6: [HEADLINE], len(ARTICLE): TRAILING}))
+    assert raw(many, "injection") > raw(one, "injection") > 0
+    assert many.signals["injection"].score > one.signals["injection"].score
+
+
+def test_injected_html_blocks_and_dom_cues(scorer):
+    r = scorer.score_html((DATA / "bridge_injected.html").read_bytes(), "bridge_injected.html")
+    flagged = [e.text for e in r.signals["injection"].evidence]
+    assert flagged[0].startswith("Limited offer: 40% off designer watches")
+    assert HEADLINE in flagged and set(TRAILING) <= set(flagged)
+    assert len(flagged) == 5
+    ad = r.signals["injection"].evidence[0]
+    assert "inside an 'ad' element" in ad.reason
+    linked = next(e for e in r.signals["injection"].evidence if e.text == HEADLINE)
+    assert "link-dense" in linked.reason
+    clean = scorer.score_html((DATA / "bridge.html").read_bytes())
+    assert raw(clean, "injection") == 0.0
+
+
+# -- boilerplate ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("reason", sorted(CHROME))
+def test_chrome_lines_are_found_by_their_words(scorer, reason):
+    lines = CHROME[reason]
+    r = scorer.score_text(with_lines({3: lines}))
+    found = evidence(r, "boilerplate")
+    assert sorted(found) == sorted(span(r, line) for line in lines)
+    assert all(reason in e.reason for e in found.values())
+    assert r.signals["injection"].evidence == []  # chrome is not reported as injected
+
+
+def test_more_chrome_scores_higher(scorer):
+    one = scorer.score_text(with_lines({3: CHROME["share prompt"]}))
+    many = scorer.score_text(with_lines({3: CHROME["share prompt"], 6: CHROME["weather widget"],
+                                         len(ARTICLE): CHROME["comment form"] + CHROME["copyright line"]}))
+    assert raw(many, "boilerplate") > raw(one, "boilerplate") > 0
+
+
+def test_duplicated_caption_flags_the_copy_only(scorer):
+    caption = "The new Riverside bridge seen from the eastern bank (Photo: City Council)"
+    r = scorer.score_text(with_lines({2: [caption], 6: [caption]}))
+    first = r.text.index(caption)
+    second = r.text.index(caption, first + 1)
+    found = evidence(r, "boilerplate")
+    assert list(found) == [(second, second + len(caption))]
+    assert f"duplicate of the block at {first}" in found[(second, second + len(caption))].reason
+
+
+def test_navigation_list(scorer):
+    menu = ["Home", "News", "Sport", "Business", "Contact"]
+    r = scorer.score_text(with_lines({0: menu}))
+    found = evidence(r, "boilerplate")
+    assert sorted(found) == sorted(span(r, m) for m in menu)
+    assert all("navigation list" in e.reason for e in found.values())
+
+
+def test_html_chrome_inside_the_article_counts_the_page_frame_does_not(scorer):
+    clean = scorer.score_html((DATA / "bridge.html").read_bytes())
+    # the clean page has a menu and a footer, inside <nav>/<footer>: expected on a web page, not counted
+    assert raw(clean, "boilerplate") == 0.0
+    assert clean.signals["boilerplate"].features["marked_chrome_blocks"] >= 5
+    r = scorer.score_html((DATA / "bridge_boilerplate.html").read_bytes())
+    reasons = " ".join(e.reason for e in r.signals["boilerplate"].evidence)
+    for cue in ("share prompt", "newsletter prompt", "comment form", "weather widget", "byline",
+                "inside a 'share' element"):
+        assert cue in reasons
+    assert raw(r, "boilerplate") > 5
+    assert raw(r, "injection") < 0.1
+
+
+def test_page_of_nothing_but_chrome(scorer):
+    lines = [line for group in CHROME.values() for line in group]
+    r = scorer.score_text("\n".join(lines))
+    assert r.status == "scored"
+    assert len(r.signals["boilerplate"].evidence) == len(lines)
+    assert r.signals["boilerplate"].features["chrome_word_share"] == 1.0
+
+
+# -- language -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang, text", [
+    ("en", " ".join(ARTICLE[1:3])),
+    ("de", "Der Bürgermeister hat am Montag die neue Brücke nach zwei Jahren Verzögerung eröffnet."),
+    ("fr", "Le maire a inauguré lundi le nouveau pont après deux ans de retard dans les travaux."),
+    ("ru", "Мэр открыл новый мост в понедельник после двух лет задержек строительства."),
+])
+def test_language_is_detected_with_probability(lang, text):
+    got, prob = detect_language(text)
+    assert got == lang and prob > 0.9
+
+
+def test_language_detection_is_deterministic_on_ambiguous_text():
+    text = "Taxi hotel restaurant chocolate piano radio camera"
+    assert len({detect_language(text) for _ in range(5)}) == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "1234 5678 !!! --- 3.14", "\u2014 \u00a9 \u2122 \U0001f600"])
+def test_no_language_without_letters(text):
+    assert detect_language(text) == ("unknown", 0.0)
+
+
+def test_binary_has_no_language():
+    garbage = bytes((i * 7919 + i // 3) % 256 for i in range(5000)).decode("utf-8", "replace")
+    assert any(c.isalpha() for c in garbage)  # random bytes hold letters; langdetect would name a language
+    assert detect_language(garbage) == ("unknown", 0.0)
+
+
+def test_language_sample_is_bounded_and_prefers_prose():
+    text = "\n".join(["Home", "Menu"] * 500 + [ARTICLE[1]] + ["Share"] * 500)
+    sample = language_sample(text, 300)
+    assert len(sample) <= 300 and sample.startswith(ARTICLE[1][:50])
+
+
+# -- configuration --------------------------------------------------------------------------------------------
+def test_default_config_matches_the_interface():
+    c = QualityConfig()
+    assert c.signals == ("spin", "split", "injection", "boilerplate")
+    assert c.thresholds == dict.fromkeys(c.signals, 0.99)
+    assert c.actions == {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}
+    assert (c.min_words, c.max_bytes, c.max_tokens) == (50, 2_000_000, 20_000)
+
+
+@pytest.mark.parametrize("mapping, message", [
+    ({"signals": ["spin", "spam"]}, "unknown signal 'spam' in signals; known signals: spin, split, injection, boilerplate"),
+    ({"thresholds": {"spin": 1.5}}, "threshold for 'spin' is 1.5; use a number between 0 and 1"),
+    ({"thresholds": {"spin": "high"}}, "threshold for 'spin' is 'high'"),
+    ({"thresholds": {"spinn": 0.5}}, "unknown signal 'spinn' in thresholds"),
+    ({"actions": {"split": "delete"}}, "unknown action 'delete' for 'split'; use one of: keep, tag, drop"),
+    ({"models": {"en": "/nonexistent/en.bin"}}, "language model for 'en' not found: /nonexistent/en.bin; build"),
+    ({"max_tokens": 0}, "max_tokens is 0; use a positive whole number"),
+    ({"max_bytes": "lots"}, "max_bytes is 'lots'"),
+    ({"treshold": 0.5}, "unknown quality setting 'treshold'; known settings:"),
+    ({"sentencepiece": {"de": "x.model"}}, "SentencePiece model given for 'de' but no KenLM model for it"),
+])
+def test_bad_config_says_what_to_fix(tiny_model, mapping, message):
+    with pytest.raises(ConfigError) as err:
+        QualityConfig.from_mapping({"models": {"en": str(tiny_model)}, **mapping}).validate()
+    assert message in str(err.value)
+    assert isinstance(err.value, ValueError)
+
+
+def test_from_mapping_extends_defaults_and_coerces_strings(tiny_model):
+    c = QualityConfig.from_mapping({"enabled": True, "signals": "injection, boilerplate",
+                                    "thresholds": {"injection": "0.9"}, "actions": {"boilerplate": "DROP"},
+                                    "min_words": "10", "models": {"en": str(tiny_model)}}).validate()
+    assert c.signals == ("injection", "boilerplate")
+    assert c.thresholds["injection"] == 0.9 and c.thresholds["spin"] == 0.99
+    assert c.actions["boilerplate"] == "drop" and c.actions["spin"] == "drop"
+    assert c.min_words == 10
+
+
+def test_scorer_fails_at_construction_for_a_corrupt_model(tmp_path):
+    from scoring import ModelError
+
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"this is not a language model")
+    with pytest.raises(ModelError, match="bad.bin"):
+        Scorer(QualityConfig(models={"en": str(bad)}))
+
+
+# -- command line ---------------------------------------------------------------------------------------------
+def run_cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "scoring", *args], cwd=ROOT, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_json_lines(tiny_model, tmp_path):
+    text_file = tmp_path / "article.txt"
+    text_file.write_text(with_lines({4: [PROMO]}), encoding="utf-8")
+    p = run_cli("--json", "--model", str(tiny_model), str(text_file), str(DATA / "german.html"))
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.strip().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    for key in ("source", "language", "words", "action", "flags", "signals", "text"):
+        assert key in first
+    assert first["source"] == str(text_file) and first["language"] == "en"
+    assert set(first["signals"]) == {"spin", "split", "injection", "boilerplate"}
+    ev = first["signals"]["injection"]["evidence"]
+    assert [first["text"][e["start"]:e["end"]] for e in ev] == [PROMO]
+    assert {"start", "end", "text", "reason"} <= set(ev[0])
+    assert second["status"] == "unsupported_language" and second["language"] == "de" and second["action"] == "keep"
+
+
+def test_cli_readable_summary_and_threshold_override(tiny_model):
+    p = run_cli("--model", str(tiny_model), "--threshold", "boilerplate=0", str(DATA / "bridge_boilerplate.html"))
+    assert p.returncode == 0, p.stderr
+    assert "bridge_boilerplate.html: TAG [boilerplate]" in p.stdout
+    assert "boilerplate  1.000 FLAGGED" in p.stdout
+    assert "share prompt, inside a 'share' element" in p.stdout  # the top evidence, with its reasons
+
+
+def test_cli_stdin(tiny_model):
+    p = run_cli("--json", "--model", str(tiny_model), "-", stdin="<p>" + "</p><p>".join(ARTICLE) + "</p>")
+    assert p.returncode == 0, p.stderr
+    report = json.loads(p.stdout)
+    assert report["source"] == "<stdin>" and report["words"] > 250
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threshold", "spin=7"], "threshold for 'spin' is 7.0"),
+    (["--threshold", "spin"], "--threshold wants SIGNAL=VALUE"),
+    (["--threshold", "spam=0.5"], "unknown signal 'spam'"),
+    (["--model", "/nonexistent/model.bin"], "language model for 'en' not found: /nonexistent/model.bin"),
+])
+def test_cli_usage_errors_exit_2(tiny_model, args, message):
+    model = [] if "--model" in args else ["--model", str(tiny_model)]
+    p = run_cli(*model, *args, str(DATA / "bridge.txt"))
+    assert p.returncode == 2
+    assert message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_cli_missing_file_exit_2(tiny_model):
+    p = run_cli("--model", str(tiny_model), "no-such-file.html")
+    assert p.returncode == 2 and "cannot read no-such-file.html" in p.stderr

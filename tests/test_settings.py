@@ -1,0 +1,265 @@
+"""QUALITY_* settings, the policy file, the add-on, and what a misconfiguration says at start-up."""
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from crawler.addon import ITEM_MIDDLEWARE_PRIORITY, SCORING_MIDDLEWARE_PRIORITY, QualityAddon
+from crawler.middlewares import (DEFAULTS, QualityItemMiddleware, QualityOptions, QualityScoringMiddleware,
+                                 ScoringPool, check_writable, report_stem)
+from scoring.config import ConfigError, QualityConfig
+from scoring.report import UNSCORED, PageReport
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def options(tmp_path: Path | None = None, **values) -> QualityOptions:
+    return QualityOptions.from_settings(Settings(values))
+
+
+# -- the add-on ------------------------------------------------------------------------------------------------------
+def test_addon_adds_both_middlewares_at_documented_priorities():
+    settings = Settings()
+    QualityAddon().update_settings(settings)
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {QualityScoringMiddleware: SCORING_MIDDLEWARE_PRIORITY}
+    assert settings.getdict("SPIDER_MIDDLEWARES") == {QualityItemMiddleware: ITEM_MIDDLEWARE_PRIORITY}
+    documented = (ROOT / "crawler" / "settings.py").read_text(encoding="utf-8")
+    assert f'["crawler.middlewares.QualityScoringMiddleware"] = {SCORING_MIDDLEWARE_PRIORITY}' in documented
+    assert f'["crawler.middlewares.QualityItemMiddleware"] = {ITEM_MIDDLEWARE_PRIORITY}' in documented
+
+
+def test_addon_keeps_a_project_choice():
+    settings = Settings({"DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.QualityScoringMiddleware": None},
+                         "SPIDER_MIDDLEWARES": {"crawler.middlewares.QualityItemMiddleware": 123}})
+    QualityAddon().update_settings(settings)
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {"crawler.middlewares.QualityScoringMiddleware": None}
+    assert settings.getdict("SPIDER_MIDDLEWARES") == {"crawler.middlewares.QualityItemMiddleware": 123}
+
+
+def test_scoring_middleware_sits_between_compression_and_retry():
+    base = Settings().getdict("DOWNLOADER_MIDDLEWARES_BASE")
+    priority = {path.rsplit(".", 1)[-1]: p for path, p in base.items()}
+    assert priority["RetryMiddleware"] > SCORING_MIDDLEWARE_PRIORITY  # sees final responses only
+    assert priority["HttpCompressionMiddleware"] > SCORING_MIDDLEWARE_PRIORITY  # sees decompressed bodies
+    assert priority["RedirectMiddleware"] > SCORING_MIDDLEWARE_PRIORITY
+
+
+# -- defaults and precedence -----------------------------------------------------------------------------------------
+def documented_defaults() -> dict[str, object]:
+    text = (ROOT / "crawler" / "settings.py").read_text(encoding="utf-8")
+    return {m.group(1): ast.literal_eval(m.group(2))
+            for m in re.finditer(r"^# (QUALITY_[A-Z_]+) = (.+)$", text, re.MULTILINE)}
+
+
+def test_documented_defaults_are_the_real_defaults():
+    documented = documented_defaults()
+    engine = QualityConfig()
+    real = {**DEFAULTS, "QUALITY_SIGNALS": list(engine.signals), "QUALITY_THRESHOLDS": engine.thresholds,
+            "QUALITY_ACTIONS": engine.actions, "QUALITY_MIN_WORDS": engine.min_words,
+            "QUALITY_MAX_BYTES": engine.max_bytes, "QUALITY_MAX_TOKENS": engine.max_tokens}
+    assert set(documented) == set(real) | {"QUALITY_MODELS"}
+    for name, value in real.items():
+        assert documented[name] == value, name
+    assert Path(engine.models["en"]).relative_to(ROOT).as_posix() == documented["QUALITY_MODELS"]["en"]
+    opts = options(QUALITY_REPORT_DIR=None)
+    assert (opts.item_field, opts.drop_at_download, opts.workers, str(opts.report_dir)) == \
+        (DEFAULTS["QUALITY_ITEM_FIELD"], False, 0, "reports")
+
+
+def test_disabled_raises_not_configured():
+    for value in (False, "False", "0"):
+        with pytest.raises(NotConfigured):
+            options(QUALITY_ENABLED=value)
+
+
+def write_policy(tmp_path: Path, model: Path) -> Path:
+    (tmp_path / "models").mkdir(exist_ok=True)
+    (tmp_path / "models" / "en.bin").write_bytes(model.read_bytes())
+    policy = tmp_path / "policy.toml"
+    policy.write_text('min_words = 20\nsignals = ["spin", "split"]\n[thresholds]\nspin = 0.5\nsplit = 0.6\n'
+                      '[actions]\nsplit = "tag"\n[models]\nen = "models/en.bin"\n', encoding="utf-8")
+    return policy
+
+
+def test_policy_file_then_settings_then_command_line(tmp_path, default_model):
+    policy = write_policy(tmp_path, default_model)
+    settings = Settings({"QUALITY_POLICY": str(policy)})
+    config = QualityOptions.from_settings(settings).config
+    assert config.thresholds["spin"] == 0.5 and config.thresholds["split"] == 0.6
+    assert config.thresholds["injection"] == 0.99  # not in the policy: the default
+    assert config.actions["split"] == "tag" and config.actions["spin"] == "drop"
+    assert config.min_words == 20 and config.signals == ("spin", "split")
+    assert config.models["en"] == str(tmp_path / "models" / "en.bin")  # relative to the policy file
+
+    settings.set("QUALITY_THRESHOLDS", {"split": 0.7}, "project")  # merges per key over the policy
+    settings.set("QUALITY_MIN_WORDS", 30, "project")
+    config = QualityOptions.from_settings(settings).config
+    assert (config.thresholds["spin"], config.thresholds["split"], config.min_words) == (0.5, 0.7, 30)
+
+    settings.set("QUALITY_THRESHOLDS", '{"spin": 0.8}', "cmdline")  # -s replaces the project's value
+    settings.set("QUALITY_SIGNALS", "spin,split,injection", "cmdline")
+    config = QualityOptions.from_settings(settings).config
+    assert (config.thresholds["spin"], config.thresholds["split"]) == (0.8, 0.6)
+    assert config.signals == ("spin", "split", "injection")
+
+
+def test_command_line_overrides_the_policy(tmp_path, default_model):
+    policy = write_policy(tmp_path, default_model)
+    page = ROOT / "crawler" / "demo_site" / "articles" / "footbridge-split.html"
+    cmd = [sys.executable, "-m", "scrapy", "score", "--json", str(page), "-s", f"QUALITY_POLICY={policy}"]
+    runs = [subprocess.run(cmd + extra, cwd=ROOT, capture_output=True, text=True, timeout=120)
+            for extra in ([], ["-s", "QUALITY_SIGNALS=split", "-s", 'QUALITY_ACTIONS={"split": "drop"}'])]
+    policy_only, overridden = (json.loads(r.stdout) for r in runs)
+    assert set(policy_only["signals"]) == {"spin", "split"}
+    assert set(overridden["signals"]) == {"split"}
+    assert "split" in overridden["flags"] and overridden["action"] == "drop"  # the policy said "tag"
+    if "split" in policy_only["flags"]:
+        assert policy_only["action"] in ("tag", "drop")
+
+
+# -- what a bad configuration says --------------------------------------------------------------------------------
+@pytest.mark.parametrize("values, message", [
+    ({"QUALITY_THRESHOLDS": {"spni": 0.9}}, "unknown signal 'spni' in thresholds; known signals: spin, split"),
+    ({"QUALITY_ACTIONS": {"injecton": "tag"}}, "unknown signal 'injecton' in actions"),
+    ({"QUALITY_SIGNALS": "spin,boilerplat"}, "unknown signal 'boilerplat' in signals"),
+    ({"QUALITY_THRESHOLDS": {"spin": 1.5}}, "threshold for 'spin' is 1.5; use a number between 0 and 1"),
+    ({"QUALITY_THRESHOLDS": {"split": -0.1}}, "threshold for 'split' is -0.1; use a number between 0 and 1"),
+    ({"QUALITY_THRESHOLDS": {"split": "high"}}, "threshold for 'split' is 'high'; use a number between 0 and 1"),
+    ({"QUALITY_THRESHOLDS": "{not json"}, "QUALITY_THRESHOLDS must be a dict (JSON on the command line"),
+    ({"QUALITY_ACTIONS": {"spin": "delete"}}, "unknown action 'delete' for 'spin'; use one of: keep, tag, drop"),
+    ({"QUALITY_MIN_WORDS": "many"}, "min_words is 'many'; use a positive whole number"),
+    ({"QUALITY_MODELS": {"en": "/nonexistent/en.bin"}},
+     "language model for 'en' not found: /nonexistent/en.bin; build the default model with `make model`"),
+    ({"QUALITY_POLICY": "/nonexistent/policy.toml"}, "QUALITY_POLICY file not found: /nonexistent/policy.toml"),
+    ({"QUALITY_WORKERS": -1}, "QUALITY_WORKERS is -1; use 0 (score in the crawl process) or a positive number"),
+])
+def test_bad_settings_say_what_to_fix(values, message):
+    with pytest.raises(ConfigError) as info:
+        options(**values)
+    assert message in str(info.value)
+
+
+def test_bad_policy_file_says_where(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[thresholds]\nspin = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"cannot read QUALITY_POLICY file {re.escape(str(policy))}"):
+        options(QUALITY_POLICY=str(policy))
+    policy.write_text("[thresholds]\nspin = 7\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"threshold for 'spin' is 7.0.*policy file {re.escape(str(policy))}"):
+        options(QUALITY_POLICY=str(policy))
+    policy.write_text("treshold = 0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown quality setting 'treshold'"):
+        options(QUALITY_POLICY=str(policy))
+
+
+def test_unwritable_report_dir(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ConfigError, match=r"QUALITY_REPORT_DIR .*a-file/reports is not writable .*point "
+                                          r"QUALITY_REPORT_DIR at a writable directory"):
+        check_writable(blocker / "reports")
+    check_writable(tmp_path / "new" / "reports")  # created when missing
+    assert (tmp_path / "new" / "reports").is_dir()
+
+
+def test_report_names_come_from_the_spider_and_time_only():
+    assert re.fullmatch(r"my_spider-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d", report_stem("%(name)s-%(time)s", "my/spider"))
+    for template in ("../%(name)s", "%(url)s", "a/b"):
+        with pytest.raises(ConfigError, match="QUALITY_REPORT_NAME"):
+            report_stem(template, "demo")
+
+
+def test_corrupt_model_fails_at_start_up(tmp_path):
+    corrupt = tmp_path / "en.bin"
+    corrupt.write_bytes(b"this is not a KenLM model" * 100)
+    config = options(QUALITY_MODELS={"en": str(corrupt)}).config  # the file exists: validation passes
+    with pytest.raises(ConfigError, match=rf"cannot load the scorer: .*{re.escape(str(corrupt))}"):
+        ScoringPool(config)
+
+
+# -- the middlewares on one response, with a real crawler object ----------------------------------------------------
+@pytest.fixture
+def crawler(tmp_path):
+    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_REPORT_NAME": "unit",
+                                         "QUALITY_THRESHOLDS": {"split": 0.0}, "QUALITY_ACTIONS": {"split": "tag"}})
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_scoring_then_tagging_one_page(crawler, tmp_path):
+    downloader = QualityScoringMiddleware.from_crawler(crawler)
+    items = QualityItemMiddleware.from_crawler(crawler)
+    assert items.audit is downloader.audit  # one audit log per crawl
+    downloader.audit.spider_opened(Spider("unit"))
+    body = (ROOT / "crawler" / "demo_site" / "articles" / "flood-watch.html").read_bytes()
+    request = Request("http://127.0.0.1/flood-watch.html")
+    response = HtmlResponse(request.url, body=body, request=request, headers={"Content-Type": "text/html"})
+    # Scoring in this process awaits nothing, so the coroutine runs to completion on a bare event loop.
+    assert asyncio.run(downloader.process_response(request, response)) is response
+    report = response.meta["quality"]
+    assert isinstance(report, PageReport) and "split" in report.flags
+    item = items.get_processed_item({"title": "x"}, response)
+    assert item["quality"]["action"] in ("tag", "drop") and "split" in item["quality"]["flags"]
+    assert crawler.stats.get_value("quality/scored") == 1
+
+    unscored = PageReport(source=request.url, status=UNSCORED, error="ValueError: boom")
+    broken = HtmlResponse(request.url, body=body, request=Request(request.url, meta={"quality": unscored}))
+    downloader._count(unscored, request.url)
+    item = items.get_processed_item({"title": "y"}, broken)
+    assert item["quality"]["status"] == "unscored" and item["quality"]["error"] == "ValueError: boom"
+    assert crawler.stats.get_value("quality/unscored") == 1
+    assert crawler.stats.get_value("quality/errors/scoring") == 1
+    downloader.spider_closed()
+    records = [json.loads(line) for line in downloader.audit.audit_path.read_text().splitlines()]
+    assert [r["record"] for r in records] == ["crawl", "page", "item", "item"]
+    assert records[1]["url"] == request.url and records[1]["flags"] == report.flags
+
+
+def test_audit_write_failures_are_counted_and_logged(crawler, caplog):
+    trail = QualityItemMiddleware.from_crawler(crawler).audit
+    trail.writer.path = Path("/dev/full")  # every write fails with ENOSPC, as on a full disk
+    trail.spider_opened(Spider("unit"))
+    trail.page(PageReport(source="http://x"), url="http://x", stage=None, http_status=200)
+    assert crawler.stats.get_value("quality/errors/audit") == 2  # the crawl header and the page
+    assert crawler.stats.get_value("quality/errors") == 2
+    assert "cannot write to the audit log /dev/full (OSError: [Errno 28] No space left on device" in caplog.text
+
+
+def test_a_dead_worker_costs_one_page_and_the_pool_restarts(default_model):
+    pool = ScoringPool(QualityConfig(models={"en": str(default_model)}), workers=1)
+    page = (ROOT / "crawler" / "demo_site" / "articles" / "footbridge.html").read_text(encoding="utf-8")
+    try:
+        assert asyncio.run(pool.score("html", page, "http://a")).status == "scored"
+        for process in list(pool._executor._processes.values()):  # what an OOM killer would do
+            os.kill(process.pid, signal.SIGKILL)
+        lost = asyncio.run(pool.score("html", page, "http://b"))
+        assert lost.status == UNSCORED and lost.error.startswith("BrokenProcessPool")
+        assert asyncio.run(pool.score("html", page, "http://c")).status == "scored"
+    finally:
+        pool.close()
+
+
+def test_a_second_crawl_never_appends_to_the_first_log(tmp_path):
+    paths = []
+    for _ in range(3):
+        crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_REPORT_NAME": "fixed"})
+        crawler.stats.open_spider()
+        trail = QualityItemMiddleware.from_crawler(crawler).audit
+        trail.spider_opened(Spider("unit"))
+        trail.writer.close()
+        paths.append(trail.audit_path.name)
+    assert paths == ["fixed.audit.jsonl", "fixed.2.audit.jsonl", "fixed.3.audit.jsonl"]
