@@ -1,7 +1,7 @@
 """Crawl throughput with the plugin on vs off: a real `scrapy crawl` against a real local HTTP server.
 
 The benchmark's rendered pages (clean and corrupted, ~60 KB each) are written as a static site
-(index.html linking to articles/<id>.html) served by `python3 -m http.server` on 127.0.0.1 in its own
+(index.html linking to articles/<id>.html) served by Twisted's static web server (`python3 -m twisted web`, its own process) on 127.0.0.1 in its own
 process. The bundled `demo` spider crawls it from the index, once per mode, one mode after the other:
 plugin off (QUALITY_ENABLED=False: both middlewares raise NotConfigured), plugin on scoring in the crawl
 process (QUALITY_WORKERS=0), and plugin on with worker processes (QUALITY_WORKERS=2). Throughput is
@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from crawler.demo import serve_site_in_process
 
 from .data import ROOT
 
@@ -33,12 +34,6 @@ COMMON = {
     "TELNETCONSOLE_ENABLED": "False", "COOKIES_ENABLED": "False",
 }
 CRAWL_TIMEOUT = 900  # seconds per crawl; the loop is bounded
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_site(pages_html: list[tuple[str, str]], directory: Path) -> None:
@@ -107,25 +102,13 @@ def crawl_section(opts, state: dict | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         site = Path(tmp) / "site"
         write_site(pages, site)
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                   "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.time() + 10
-            while time.time() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            url = f"http://127.0.0.1:{port}/index.html"
+        # twisted.web in its own process: http.server answers only ~100 requests/s and would cap the baseline
+        with serve_site_in_process(site) as base:
+            url = f"{base}/index.html"
             for name, settings in MODES.items():
                 print(f"  crawl: {name}", flush=True)
                 result = run_crawl(url, settings, Path(tmp), re.sub(r"\W+", "-", name).strip("-"))
                 results.append({**result, "mode": name})
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     for r in results:
         s = r["stats"]
         elapsed = s.get("elapsed_time_seconds") or r["wall_s"]
@@ -155,7 +138,7 @@ def crawl_table(results: list[dict], n_pages: int) -> str:
         rows.append(f"| {r['mode']} | {int(responses)} | {int(s.get('item_scraped_count', 0))} | {elapsed:.1f} | "
                     f"{rate:.0f} | {rate / base:.2f} | {r['maxrss_mb']:.0f} | "
                     + (", ".join(f"{k} {v}" for k, v in sorted(quality.items())) or "-") + " |")
-    return (f"{n_pages} pages (+ the index) served by `python3 -m http.server` on 127.0.0.1, crawled by the `demo` spider "
+    return (f"{n_pages} pages (+ the index) served by Twisted's static web server (`python3 -m twisted web`, its own process) on 127.0.0.1, crawled by the `demo` spider "
             f"with CONCURRENT_REQUESTS=16, no delay, robots.txt off; one crawl per mode, one after the other.\n\n"
             "| mode | responses | items | seconds (Scrapy's elapsed_time_seconds) | pages/s | vs off | peak RSS MB (crawl process) | quality/ stats |\n"
             "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")

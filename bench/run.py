@@ -8,6 +8,8 @@ issue 6, plugs in by adding an entry to SECTIONS):
   extracted text).
 - speed: our scoring vs trafilatura.extract vs raw KenLM vs datatrove's filters, same pages, one run.
 - crawl: loopback `scrapy crawl` of generated pages with the plugin on vs off.
+- hostile: 10,000 generated hostile pages (bench/hostile.py) through the scorer: zero crashes, worst cases.
+- soak: a 20,000-page loopback crawl with RSS sampled as it goes (bench/soak.py): memory stays flat.
 
 Per-page results are kept in bench/out/<run>/pages.jsonl (git-ignored) so tables can be re-derived.
 """
@@ -53,6 +55,8 @@ class RunOptions:
     out: Path = RESULTS
     speed_pages: int = 300
     crawl_pages: int = 2000
+    hostile_cases: int = 10_000
+    soak_pages: int = 20_000
     command: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -442,13 +446,41 @@ def targets(state: dict) -> str:
                 ratio = rate / rates["off"]
                 lines.append([f"crawl throughput with the plugin >= 0.8x without: {mode}", f"{ratio:.2f}x",
                               "yes" if ratio >= 0.8 else "no"])
+    hostile = state.get("hostile")
+    if hostile:
+        lines.append([f"hostile pages: zero crashes ({hostile.get('cases', '?')} cases)",
+                      "ok" if hostile.get("ok") else "failures (see the section)", "yes" if hostile.get("ok") else "no"])
+    soak = state.get("soak")
+    if soak:
+        lines.append(["long crawl: RSS flat", "flat" if soak.get("flat") else "grows (see the section)",
+                      "yes" if soak.get("flat") and soak.get("finished") else "no"])
     if not lines:
         return ""
-    return "## Targets (issue 5)\n\n" + _table(["target", "measured", "met"], lines) + "\n\n"
+    return "## Targets (issues 5 and 6)\n\n" + _table(["target", "measured", "met"], lines) + "\n\n"
 
 
-SECTIONS = {"accuracy": section_accuracy, "speed": section_speed, "crawl": section_crawl}
-TITLES = {"accuracy": "Detection accuracy", "speed": "Speed", "crawl": "Crawl throughput (loopback)"}
+def section_hostile(opts: RunOptions, state: dict) -> str:
+    """Issue 6: thousands of hostile pages through the scorer, full-size cases included (bench/hostile.py)."""
+    from . import hostile
+
+    summary = hostile.run(opts.hostile_cases, workers=opts.jobs)
+    state["hostile"] = summary
+    return hostile.markdown_section(summary)
+
+
+def section_soak(opts: RunOptions, state: dict) -> str:
+    """Issue 6: a long loopback crawl with the plugin on (and off), RSS sampled as it goes (bench/soak.py)."""
+    from . import soak
+
+    summary = soak.run(opts.soak_pages, progress=lambda m: print("  " + m, flush=True))
+    state["soak"] = summary
+    return soak.markdown_section(summary)
+
+
+SECTIONS = {"accuracy": section_accuracy, "speed": section_speed, "crawl": section_crawl,
+            "hostile": section_hostile, "soak": section_soak}
+TITLES = {"accuracy": "Detection accuracy", "speed": "Speed", "crawl": "Crawl throughput (loopback)",
+          "hostile": "Hostile input (fuzz corpus)", "soak": "Memory over a long crawl (soak)"}
 
 
 def main(argv=None) -> int:
@@ -463,6 +495,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-peers", action="store_true", help="skip the datatrove filters in the accuracy section")
     p.add_argument("--speed-pages", type=int, default=None)
     p.add_argument("--crawl-pages", type=int, default=None)
+    p.add_argument("--hostile-cases", type=int, default=10_000)
+    p.add_argument("--soak-pages", type=int, default=20_000)
     args = p.parse_args(argv)
     small = args.small
     opts = RunOptions(
@@ -473,6 +507,7 @@ def main(argv=None) -> int:
         out=args.out or (OUT / "small.md" if small else RESULTS),
         speed_pages=args.speed_pages or (40 if small else 300),
         crawl_pages=args.crawl_pages or (200 if small else 2000),
+        hostile_cases=args.hostile_cases, soak_pages=args.soak_pages,
         extra={"no_peers": args.no_peers},
         command="python3 -m bench.run" + ("" if argv is None and len(sys.argv) <= 1 else " " + " ".join(
             shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))),

@@ -243,7 +243,7 @@ def test_language_sample_is_bounded_and_prefers_prose():
 def test_default_config_matches_the_interface():
     c = QualityConfig()
     assert c.signals == ("spin", "split", "injection", "boilerplate")
-    assert c.thresholds == dict.fromkeys(c.signals, 0.99)
+    assert c.thresholds == {"spin": 0.995, "split": 0.992, "injection": 0.99, "boilerplate": 0.99}
     assert c.actions == {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}
     assert (c.min_words, c.max_bytes, c.max_tokens) == (50, 2_000_000, 20_000)
 
@@ -272,7 +272,7 @@ def test_from_mapping_extends_defaults_and_coerces_strings(tiny_model):
                                     "thresholds": {"injection": "0.9"}, "actions": {"boilerplate": "DROP"},
                                     "min_words": "10", "models": {"en": str(tiny_model)}}).validate()
     assert c.signals == ("injection", "boilerplate")
-    assert c.thresholds["injection"] == 0.9 and c.thresholds["spin"] == 0.99
+    assert c.thresholds["injection"] == 0.9 and c.thresholds["spin"] == 0.995
     assert c.actions["boilerplate"] == "drop" and c.actions["spin"] == "drop"
     assert c.min_words == 10
 

@@ -20,7 +20,7 @@ from ..report import Evidence, SignalResult
 from .base import ScoringContext
 
 FLAG_SCORE = 0.5           # a block is shown as evidence from this chrome score
-MIN_CUE_SCORE = 0.3        # weaker blocks do not count towards the page measurement
+MIN_CUE_SCORE = FLAG_SCORE  # weaker blocks (a lone logo link) do not count: every counted block is evidence
 MARKED_REGION_WEIGHT = 0.0  # chrome inside the page's own <nav>/<header>/<footer>/<aside>: expected, not counted
 FULL_CONFIDENCE_WORDS = 30
 MAX_EVIDENCE = 50
@@ -152,8 +152,9 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("meta", "tags", "author", "aside", "form", "header", "banner", "contentinfo", "complementary"), 0.3),
 }
 # Landmarks a page uses to mark its own chrome.
+# A byline or dateline the page marks as such is the article's own metadata, present on nearly every news page.
 MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "banner", "contentinfo", "complementary",
-                            "menu", "sidebar"))
+                            "menu", "sidebar", "byline", "dateline"))
 
 NAV_RUN = 3             # this many short items in a row make a navigation list
 NAV_ITEM_WORDS = 4

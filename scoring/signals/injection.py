@@ -28,6 +28,7 @@ from .spin import STOPWORDS
 
 FLAG_SCORE = 0.5            # a block is shown as evidence from this score
 MIN_BLOCK_SCORE = 0.1       # fainter doubts do not count towards the page measurement
+FAINT_EVIDENCE_FROM = 0.9   # page score from which blocks under FLAG_SCORE are shown when none is over it
 FULL_CONFIDENCE_WORDS = 80  # page words for full confidence (a block needs a page to disagree with)
 MAX_EVIDENCE = 50
 LONG_BLOCK_WORDS = 40       # generic promotional cues fade in longer blocks
@@ -253,11 +254,14 @@ def block_injection(doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
             inj.add(TOPIC_WEIGHT * off_topic[i], "off-topic", f"off-topic: {page_topic.novelty[i]:.0%} of its rare words occur "
                                                f"nowhere else on the page (cosine with the rest {cos[i]:.2f})")
         between = first_prose < i < last_prose
-        if headline[i] and (between or i > last_prose >= 0):
+        in_list = (i > 0 and headline[i - 1]) or (i + 1 < len(blocks) and headline[i + 1])
+        # A lone short line after the article is usually the site's own credit or footer line, not an injected
+        # headline: after the article only a list of headlines counts.
+        if headline[i] and (between or (i > last_prose >= 0 and in_list)):
             # a headline among or after the article's paragraphs, off-topic or link-dense
             strength = (0.5 + 0.4 * off_topic[i] + (0.15 if _title_case(b.text) else 0.0)
                         + (0.2 if b.link_density >= 0.5 else 0.0))
-            if headline[i - 1] or (i + 1 < len(blocks) and headline[i + 1]):
+            if in_list:
                 strength += 0.2
                 inj.add(strength, "headline", "one of a list of headlines" + (" after the article" if i > last_prose
                                                                                else " inside the article"))
@@ -299,7 +303,11 @@ class InjectionSignal:
         flagged = [(b, j) for b, j in zip(doc.blocks, judged) if j.score >= FLAG_SCORE]
         injected_words = sum(words[b.index] for b, _ in flagged)
         confidence = min(1.0, total_words / FULL_CONFIDENCE_WORDS) if total_words else 0.0
-        top = sorted(flagged, key=lambda bj: -bj[1].score)[:MAX_EVIDENCE]
+        score = ctx.calibration.score(self.name, raw) * confidence
+        # Several fainter doubts can add up to a high score: then they are the evidence (no flag without it).
+        shown = flagged or ([(b, j) for b, j in zip(doc.blocks, judged) if j.score >= MIN_BLOCK_SCORE]
+                            if score >= FAINT_EVIDENCE_FROM else [])
+        top = sorted(shown, key=lambda bj: -bj[1].score)[:MAX_EVIDENCE]
         evidence = [
             Evidence(start=b.start, end=b.end, text=b.text, kind="block", weight=round(j.score, 3),
                      reason="; ".join(j.reasons))
@@ -308,5 +316,4 @@ class InjectionSignal:
         features = {"raw": raw, "blocks": float(len(doc.blocks)), "injected_blocks": float(len(flagged)),
                     "injected_word_share": injected_words / total_words if total_words else 0.0,
                     "max_block": max((j.score for j in judged), default=0.0)}
-        return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features,
-                            confidence)
+        return SignalResult(self.name, score, evidence, features, confidence)
