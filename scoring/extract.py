@@ -53,6 +53,10 @@ MAX_HINTS = 32
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A start tag with more than this many characters of attributes loses them: Lexbor's attribute handling is
+# quadratic (one <p> with 150k attributes, 1.9 MB, took 31 s to parse). No real page comes near it.
+MAX_TAG_CHARS = 65_536
+_MONSTER_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})[^<>]{%d,}>" % MAX_TAG_CHARS)
 
 
 # -- decoding -------------------------------------------------------------------------------------------------
@@ -284,6 +288,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     once the text reaches that length (the caller can tell: `len(doc.text) >= max_chars`).
     """
     text = decode_html(html, encoding)
+    if len(text) > MAX_TAG_CHARS:
+        text = _MONSTER_TAG.sub(r"<\1>", text)  # linear: a match cannot span another '<'
     builder = _Builder(max_chars)
     if text.strip():
         tree = LexborHTMLParser(text)

@@ -15,7 +15,9 @@ ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt ft vs etc inc ltd co corp no vol fig gen gov sen rep rev sgt capt col lt"
     " jan feb mar apr jun jul aug sep sept oct nov dec approx dept est e.g i.e u.s u.k a.m p.m".split()
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+ABBREVIATION_LOOKBACK = 64  # characters; no abbreviation or initial is longer
+# The look-behind starts a match only at the first mark of a run: "!!!!..." stays linear, not quadratic.
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"')\]]*\s+$")
 
 
@@ -31,7 +33,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of one block of text."""
     spans, start = [], 0
     for m in _BOUNDARY.finditer(text):
-        if _is_abbreviation(text[start:m.end()]):
+        # Only the last word before the mark matters: a bounded look-back keeps a run of thousands of
+        # initials ("A. B. C. ...") linear (the whole pending sentence would be rescanned at every mark).
+        if _is_abbreviation(text[max(start, m.start() - ABBREVIATION_LOOKBACK):m.end()]):
             continue
         end = m.end()
         stripped = text[start:end].rstrip()

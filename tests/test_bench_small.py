@@ -151,3 +151,24 @@ def test_small_benchmark(default_model):
         aucs[kind] = metrics.roc_auc(neg, pos)
     failing = {k: round(v, 3) for k, v in aucs.items() if not v >= MIN_AUC[k]}
     assert not failing, f"ROC-AUC below the minimum {MIN_AUC}: {failing} (all: {aucs})"
+
+
+def test_no_flag_without_evidence(default_model):
+    """Explain every flag: a signal at or over its default threshold always points at spans of the page."""
+    from bench.corrupt import clean, corrupt
+    from bench.run import RunOptions, select_articles
+    from scoring import QualityConfig, Scorer
+
+    articles, headlines = select_articles(RunOptions(small=True, levels=(1,)))
+    scorer = Scorer(QualityConfig())
+    flagged = 0
+    for a in articles[:12]:
+        for page in [clean(a)] + [corrupt(a, kind, 2, headlines) for kind in KINDS]:
+            report = scorer.score_html(render_html(page), page.id)
+            for name in report.flags:
+                flagged += 1
+                evidence = report.signals[name].evidence
+                assert evidence, f"{page.id}: {name} flagged at {report.signals[name].score:.4f} with no evidence"
+                assert all(report.text[e.start:e.end] == e.text for e in evidence)
+    assert flagged >= 24  # the strongest corruptions are flagged: the check above had something to check
+

@@ -197,6 +197,17 @@ def test_html_chrome_inside_the_article_counts_the_page_frame_does_not(scorer):
     assert raw(r, "injection") < 0.1
 
 
+def test_page_marked_byline_and_trailing_credit_line_are_not_flagged(scorer):
+    html = (DATA / "bridge.html").read_text(encoding="utf-8")
+    page = (html.replace('<div class="entry-content">', '<p class="byline">By Staff Reporter</p>\n<div class="entry-content">')
+            .replace("</article>", '</article><div class="site-info">Proudly published by The Riverside Courier</div>'))
+    assert page != html
+    r = scorer.score_html(page)
+    assert "By Staff Reporter" in r.text and "Proudly published" in r.text
+    assert raw(r, "boilerplate") == 0.0 and r.signals["boilerplate"].features["marked_chrome_blocks"] >= 6
+    assert r.signals["injection"].evidence == []
+
+
 def test_page_of_nothing_but_chrome(scorer):
     lines = [line for group in CHROME.values() for line in group]
     r = scorer.score_text("\n".join(lines))

@@ -217,3 +217,21 @@ def test_a_non_text_charset_label_does_not_stop_scoring(scorer):
     page = article([SENTENCES[:5], SENTENCES[5:10], SENTENCES[10:]]).replace("<head>", '<head><meta charset="hex">')
     report = scorer.score_html(page.encode(), "http://hostile.test/charset-hex")
     assert report.status in (SCORED, TOO_SHORT), report.error
+
+
+# Pages that once hung the scorer (quadratic work hidden in a regex or in the HTML parser): each used to take
+# 30 s to minutes. The subprocess limit catches a hang; the benchmark measures the time (bench.hostile).
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["segmentation:1933323096:full:initials", "segmentation:219156270:full:bang_run",
+                                  "segmentation:676771917:full:period_run",
+                                  "huge_attributes:1594839796:full:many_attrs"])
+def test_formerly_quadratic_pages_finish(case):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run([sys.executable, "-m", "bench.hostile", "--replay", case], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["outcome"] == "ok", result

@@ -18,6 +18,7 @@ import numpy as np
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
+from .boilerplate import FLAG_SCORE as CHROME_SCORE, block_chrome
 
 # A sentence does not end on these (articles, prepositions, conjunctions, auxiliaries, possessives).
 FUNCTION_WORDS = frozenset("""
@@ -86,8 +87,11 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     sentences = [s for s in doc.sentences if s.tokens]
     lower, capital = _case_usage(doc, sentences)
     model = getattr(ctx.lm, "_model", None)
+    chrome = block_chrome(doc, ctx)
     for a, b in zip(sentences, sentences[1:]):
-        if a.block != b.block:
+        # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
+        # the boilerplate signal judges it; its full stops are no broken re-segmentation.
+        if a.block != b.block or chrome[a.block].score >= CHROME_SCORE:
             continue
         ta, tb = a.tokens, b.tokens
         left, right = ta[-k:], tb[:k]
