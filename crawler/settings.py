@@ -33,7 +33,7 @@
 #     unsupported_language and kept. A missing file fails at start-up.
 # QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
 #     Signals to run.
-# QUALITY_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": 0.99, "boilerplate": 0.99}
+# QUALITY_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": 0.997, "boilerplate": 0.99}
 #     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
 #     (0.99 = beyond 99% of clean reference pages). Tune them with `scrapy quality-report --sweep`.
 # QUALITY_ACTIONS = {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}

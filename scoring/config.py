@@ -17,8 +17,9 @@ SIGNAL_NAMES = ("spin", "split", "injection", "boilerplate")
 DEFAULT_THRESHOLD = 0.99  # "beyond 99% of clean reference pages"
 # Per-signal defaults, chosen on the benchmark's dev split (never its test split) for <= 1% flagged clean
 # pages: the reference the default model is calibrated on (technical prose and ABC news) is tamer than
-# other news (Brown press: 20% of its clean dev pages score >= 0.99 for spin, 0.8% >= 0.995).
-DEFAULT_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": DEFAULT_THRESHOLD, "boilerplate": DEFAULT_THRESHOLD}
+# other news (Brown press: 20% of its clean dev pages score >= 0.99 for spin, 0.8% >= 0.995; injection: 5.8%
+# >= 0.99, 0.8% >= 0.997, mostly news paragraphs that quote a price).
+DEFAULT_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": 0.997, "boilerplate": DEFAULT_THRESHOLD}
 DEFAULT_ACTIONS = {"spin": DROP, "split": DROP, "injection": TAG, "boilerplate": TAG}
 
 

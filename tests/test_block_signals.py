@@ -254,7 +254,7 @@ def test_language_sample_is_bounded_and_prefers_prose():
 def test_default_config_matches_the_interface():
     c = QualityConfig()
     assert c.signals == ("spin", "split", "injection", "boilerplate")
-    assert c.thresholds == {"spin": 0.995, "split": 0.992, "injection": 0.99, "boilerplate": 0.99}
+    assert c.thresholds == {"spin": 0.995, "split": 0.992, "injection": 0.997, "boilerplate": 0.99}
     assert c.actions == {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}
     assert (c.min_words, c.max_bytes, c.max_tokens) == (50, 2_000_000, 20_000)
 

@@ -21,7 +21,7 @@ from scrapy.utils.test import get_crawler
 from crawler.addon import ITEM_MIDDLEWARE_PRIORITY, SCORING_MIDDLEWARE_PRIORITY, QualityAddon
 from crawler.middlewares import (DEFAULTS, QualityItemMiddleware, QualityOptions, QualityScoringMiddleware,
                                  ScoringPool, check_writable, report_stem)
-from scoring.config import ConfigError, QualityConfig
+from scoring.config import DEFAULT_THRESHOLDS, ConfigError, QualityConfig
 from scoring.report import UNSCORED, PageReport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def test_policy_file_then_settings_then_command_line(tmp_path, default_model):
     settings = Settings({"QUALITY_POLICY": str(policy)})
     config = QualityOptions.from_settings(settings).config
     assert config.thresholds["spin"] == 0.5 and config.thresholds["split"] == 0.6
-    assert config.thresholds["injection"] == 0.99  # not in the policy: the default
+    assert config.thresholds["injection"] == DEFAULT_THRESHOLDS["injection"]  # not in the policy: the default
     assert config.actions["split"] == "tag" and config.actions["spin"] == "drop"
     assert config.min_words == 20 and config.signals == ("spin", "split")
     assert config.models["en"] == str(tmp_path / "models" / "en.bin")  # relative to the policy file
