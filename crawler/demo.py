@@ -35,16 +35,16 @@ SITE = PACKAGE / "demo_site"
 ROOT = PACKAGE.parent
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # the crawl log says what was fetched
         pass
 
 
 @contextmanager
-def serve_site(directory: Path = SITE) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 at a free port, in a thread; yields the base URL."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+def serve_site(directory: Path = SITE,
+               handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port, in a thread; yields the base URL (no trailing slash)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()
     try:
@@ -52,6 +52,7 @@ def serve_site(directory: Path = SITE) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(5)
 
 
 @contextmanager

@@ -8,20 +8,18 @@ reached the pipeline to a JSON file that the test reads back.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import attrs
 import scrapy
 from itemadapter import ItemAdapter
+
+from crawler.demo import serve_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "crawler" / "demo_site"
@@ -29,24 +27,11 @@ ITEM_TYPES = ("dict", "item", "item_undeclared", "dataclass", "dataclass_undecla
 
 
 # -- the server ------------------------------------------------------------------------------------------------
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
-@contextmanager
-def serve(directory: str | os.PathLike) -> Iterator[str]:
+def serve(directory: str | os.PathLike):
     """Serve `directory` on 127.0.0.1 at a free port; yields the base URL (no trailing slash)."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    return serve_site(Path(directory))
 
 
 # -- items of every kind itemadapter supports --------------------------------------------------------------------

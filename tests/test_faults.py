@@ -12,10 +12,8 @@ The fault injections are real: processes are killed, files rewritten, devices fu
 """
 from __future__ import annotations
 
-import functools
 import html
 import random
-import http.server
 import os
 import re
 import shutil
@@ -32,7 +30,8 @@ import pytest
 from lxml import html as lxml_html
 
 from bench.hostile import ATTACKS, SENTENCES, article_html
-from crawl_helpers import ROOT, QuietHandler, run_crawl
+from crawl_helpers import ROOT, run_crawl
+from crawler.demo import QuietHandler, serve_site
 from crawler.middlewares import report_stem
 from scoring.config import ConfigError
 
@@ -83,15 +82,8 @@ def serve_with_hooks(directory: Path, hooks: dict[str, Callable[[], None]] | Non
                     return ctype
             return super().guess_type(path)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_site(directory, Handler) as base:
+        yield base
 
 
 def scoring_workers_of(marker: str) -> list[int]:
