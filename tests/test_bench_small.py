@@ -67,7 +67,7 @@ def corpus():
 def test_split_is_frozen_and_keeps_the_calibration_text_out_of_test(corpus):
     articles, _ = corpus
     assert split_of("brown-ca01-0") == split_of("brown-ca01-0")
-    assert all(a.split == "dev" for a in articles if a.id.startswith("abc-bg-"))
+    assert all(a.split == "calibration" for a in articles if a.id.startswith("abc-bg-"))
     test = [a for a in articles if a.split == "test"]
     assert len(test) > 200 and {a.source for a in test} == {"abc", "brown"}
 
