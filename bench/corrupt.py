@@ -14,8 +14,8 @@ in whatever text the scorer extracted.
   paragraphs and as a trailing list.
 - boilerplate: comment forms, share/newsletter widgets, weather/date/counter widgets, cookie notices,
   repeated captions (own pool, `WIDGETS`).
-Inserted markup keeps its telling class names ("share-bar", "sponsored") on half of the pages and gets
-opaque generated ones on the other half, so that the text alone must give it away there.
+Inserted markup is pasted into the article's flow without class/id names or chrome tags (`paste_into_flow`):
+a block the page itself marks as chrome is the site's own, and the main-content stage leaves it out by design.
 """
 from __future__ import annotations
 
@@ -392,13 +392,17 @@ def _headline_list(headlines: list[str], rng: random.Random) -> Part:
 _ATTR = re.compile(r'\s(class|id|role)="[^"]*"')
 
 
-def neutralise(parts: list[Part], rng: random.Random) -> None:
-    """Replace telling class/id/role names of inserted markup by opaque ones ("share-bar" -> "c-3f9a1c"),
-    as sites with generated CSS class names have: then only the text and the tags can give a block away."""
+_CHROME_TAG = re.compile(r"<(/?)(aside|form|figcaption|nav|footer|header)\b")
+
+
+def paste_into_flow(parts: list[Part]) -> None:
+    """Inserted markup as a content farm pastes it into the article's flow: no class, id or role names and no
+    chrome tags. Markup that marks itself as chrome (<aside class="sponsored">) is the site's own page chrome,
+    which the main-content stage leaves out by design (scoring/main_content.py): not what these corruptions
+    test."""
     for part in parts:
         if part.html:
-            part.html = _ATTR.sub(lambda m: f' {m.group(1)}="c-{rng.getrandbits(24):06x}"'
-                                  if m.group(1) != "role" else "", part.html)
+            part.html = _CHROME_TAG.sub(r"<\1div", _ATTR.sub("", part.html))
 
 
 def _insert_between(parts: list[Part], extra: list[Part], rng: random.Random) -> list[Part]:
@@ -420,13 +424,11 @@ def inject(article: Article, level: int, rng: random.Random, headlines: list[tup
     rng.shuffle(extra)
     if n_list:
         extra.append(_headline_list(picked[n_head:], rng))
-    hints = rng.random() < 0.5
-    if not hints:
-        neutralise(extra, rng)
+    paste_into_flow(extra)
     parts = _insert_between(clean(article).parts, extra[:-1] if n_list else extra, rng)
     if n_list:
         parts.append(extra[-1])
-    return parts, {"inserted_blocks": len(extra), "class_hints": float(hints)}
+    return parts, {"inserted_blocks": len(extra)}
 
 
 # == boilerplate ==========================================================================================
@@ -560,16 +562,14 @@ _AT_START = {"date", "weather", "tools", "cookie"}
 def boilerplate(article: Article, count: int, rng: random.Random) -> tuple[list[Part], dict]:
     """Insert `count` distinct widgets where sites put them: some at the top, some at the end, some between."""
     widgets = [f(rng, article) for f in rng.sample(WIDGETS, count)]
-    hints = rng.random() < 0.5
-    if not hints:
-        neutralise(widgets, rng)
+    paste_into_flow(widgets)
     parts = clean(article).parts
     top, end, middle = [], [], []
     for w in widgets:
         name = w.role.split(":", 1)[1]
         (top if name in _AT_START else end if name in _AT_END else middle).append(w)
     parts = top + _insert_between(parts, middle, rng) + end
-    return parts, {"widgets": count, "class_hints": float(hints)}
+    return parts, {"widgets": count}
 
 
 # == all ==================================================================================================

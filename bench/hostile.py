@@ -51,9 +51,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable
 
-from scoring.report import ACTION_SEVERITY, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED, PageReport
+from scoring.report import ACTION_SEVERITY, NO_MAIN_CONTENT, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED, PageReport
 
-STATUSES = (SCORED, UNSCORED, UNSUPPORTED, TOO_SHORT)
+STATUSES = (SCORED, UNSCORED, UNSUPPORTED, TOO_SHORT, NO_MAIN_CONTENT)
 DEFAULT_CASES = 10_000
 DEFAULT_TIMEOUT = 30.0   # seconds per case; past it the worker is killed and the case fails
 DEFAULT_FULL = 1         # full-size cases per variant of each family that has a full size
@@ -1001,7 +1001,7 @@ def summarise(results: list[dict]) -> dict[str, Any]:
     }
 
 
-STATUS_SHORT = {SCORED: "scored", UNSCORED: "unscored", UNSUPPORTED: "lang", TOO_SHORT: "short"}
+STATUS_SHORT = {SCORED: "scored", UNSCORED: "unscored", UNSUPPORTED: "lang", TOO_SHORT: "short", NO_MAIN_CONTENT: "no_article"}
 
 
 def format_summary(summary: dict[str, Any], full_rows: int = 12) -> str:

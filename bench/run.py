@@ -2,6 +2,11 @@
 
 Sections, each a function returning Markdown (a later section, e.g. the hostile-input fuzz corpus of
 issue 6, plugs in by adding an entry to SECTIONS):
+- extraction: main-content extraction on the 181 real pages of bench/realpages (bench/extraction.py): token
+  P/R/F1 against the article text and ms/page, ours vs trafilatura vs resiliparse, one run.
+- realpages: detection on real pages (bench/realbench.py): the split's real article pages, clean and with every
+  corruption written into their article body, through the same tables as `accuracy`; plus the verdicts on
+  every clean real page of the split.
 - accuracy: every test article, clean and under every corruption at every strength, rendered as HTML and
   scored by `scoring.scorer.Scorer`; per-signal ROC-AUC, recall at 1%/5% FPR, evidence localisation;
   datatrove's filters on the same pages (on trafilatura's text, as datatrove pipelines run them, and on our
@@ -51,14 +56,14 @@ class RunOptions:
     articles: int | None = None      # cap on articles (after the split)
     levels: tuple[int, ...] = (0, 1, 2)
     jobs: int = 2
-    sections: tuple[str, ...] = ("accuracy", "speed", "crawl")
+    sections: tuple[str, ...] = ("extraction", "realpages", "accuracy", "speed", "crawl")
     out: Path = RESULTS
     speed_pages: int = 300
     crawl_pages: int = 2000
     hostile_cases: int = 10_000
     soak_pages: int = 20_000
     command: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)   # no_peers, real_pages, extraction_pages, extraction_passes
 
 
 def select_articles(opts: RunOptions) -> tuple[list[Article], list[tuple[str, str]]]:
@@ -113,13 +118,19 @@ def scorer_error() -> str | None:
     return _WORKER.get("scorer_error")
 
 
-def score_page(page: Corrupted) -> dict:
-    html = render_html(page)
-    row = {
-        "id": page.id, "article": page.article.id, "source": page.article.source, "template": template_of(page.article.id),
-        "kind": page.kind, "strength": page.strength, "level": page.level, "stats": page.stats,
-        "truth_total": page.truth_count, "html_bytes": len(html.encode()),
-    }
+def score_page(page) -> dict:
+    """Score one page: a template page (bench.corrupt.Corrupted, rendered by bench.pages.render_html) or a real
+    one (bench.realpages.CorruptedPage, which carries its own HTML: scored as the bytes a crawler gets)."""
+    if getattr(page, "html", None) is not None:   # a real page
+        html = page.html_bytes
+        row = {"id": page.id, "article": page.page.id, "source": page.page.domain, "template": "real",
+               "html_bytes": len(html)}
+    else:
+        html = render_html(page)
+        row = {"id": page.id, "article": page.article.id, "source": page.article.source,
+               "template": template_of(page.article.id), "html_bytes": len(html.encode())}
+    row.update({"kind": page.kind, "strength": page.strength, "level": page.level, "stats": page.stats,
+                "truth_total": page.truth_count})
     scorer = _WORKER.get("scorer")
     text = None
     if scorer is not None:
@@ -137,7 +148,7 @@ def score_page(page: Corrupted) -> dict:
     elif "scorer_error" in _WORKER:
         row["scorer_error"] = _WORKER["scorer_error"]
     if "peers" in _WORKER:
-        traf = _WORKER["trafilatura"].extract(html) or ""
+        traf = _WORKER["trafilatura"].extract(html if isinstance(html, str) else html.decode("utf-8", "replace")) or ""
         row["peers_trafilatura"] = {n: [r.dropped, r.reason, r.score] for n, r in _WORKER["peers"].run(traf).items()}
         if text is not None:
             row["peers_ours"] = {n: [r.dropped, r.reason, r.score] for n, r in _WORKER["peers"].run(text).items()}
@@ -146,7 +157,7 @@ def score_page(page: Corrupted) -> dict:
     return row
 
 
-def run_pages(pages: list[Corrupted], jobs: int, with_scorer=True, with_peers=True, progress=print) -> list[dict]:
+def run_pages(pages: list, jobs: int, with_scorer=True, with_peers=True, progress=print) -> list[dict]:
     started = time.perf_counter()
     rows: list[dict] = []
     if jobs <= 1:
@@ -195,7 +206,12 @@ def _any_score(r) -> float:
     return max(r["scores"].values()) if r.get("scores") else 0.0
 
 
-def accuracy_tables(rows: list[dict], threshold: dict[str, float]) -> str:
+SOURCE_SLICES = (("source=abc", lambda r: r["source"] == "abc"), ("source=brown", lambda r: r["source"] == "brown"))
+
+
+def accuracy_tables(rows: list[dict], threshold: dict[str, float], slices=SOURCE_SLICES) -> str:
+    """The detection tables of a run's rows (clean rows are the negatives). `slices`: (name, row predicate)
+    pairs for the per-slice table (a predicate sees clean and corrupted rows)."""
     scored = [r for r in rows if "scores" in r]
     if not scored:
         errs = {r.get("scorer_error") for r in rows if r.get("scorer_error")}
@@ -277,10 +293,6 @@ def accuracy_tables(rows: list[dict], threshold: dict[str, float]) -> str:
     head = ["corruption (middle)", "slice", "n clean", "n corrupted", "ROC-AUC", "recall@1%FPR"]
     body = []
     for kind in KINDS:
-        slices = [("source=abc", lambda r: r["source"] == "abc"), ("source=brown", lambda r: r["source"] == "brown")]
-        if kind in ("injection", "boilerplate"):
-            slices += [("class hints kept", lambda r: r["kind"] == "clean" or r["stats"].get("class_hints") == 1.0),
-                       ("class names opaque", lambda r: r["kind"] == "clean" or r["stats"].get("class_hints") == 0.0)]
         for name, pred in slices:
             neg = np.array([r["scores"].get(kind, 0.0) for r in clean_rows if pred(r)])
             sel = [r for r in scored if r["kind"] == kind and r["level"] == MIDDLE and pred(r)]
@@ -385,6 +397,20 @@ def _thresholds() -> dict[str, float]:
         return dict.fromkeys(SIGNALS, 0.99)
 
 
+def section_extraction(opts: RunOptions, state: dict) -> str:
+    """Main-content extraction on the real pages (bench/extraction.py): quality and speed, ours vs peers."""
+    from . import extraction
+
+    return extraction.section(opts, state)
+
+
+def section_realpages(opts: RunOptions, state: dict) -> str:
+    """Detection on real pages of the split (bench/realbench.py); rows in state["real_rows"]."""
+    from . import realbench
+
+    return realbench.section(opts, state)
+
+
 def section_speed(opts: RunOptions, state: dict) -> str:
     from .speed import speed_section
 
@@ -431,6 +457,10 @@ def targets(state: dict) -> str:
             if any(key in r for r in rows for key in ("peers_trafilatura", "peers_ours")):
                 lines.append([f"{label}: recall above every datatrove filter at its FPR",
                               "below: " + ", ".join(worse) if worse else "above all 8", "no" if worse else "yes"])
+    if state.get("real_rows") or state.get("extraction"):
+        from . import realbench
+
+        lines += realbench.targets(state)
     speed = state.get("speed") or {}
     ours, traf = (speed.get("ours") or {}).get("best_pass_s"), (speed.get("trafilatura") or {}).get("best_pass_s")
     if ours and traf:
@@ -477,10 +507,14 @@ def section_soak(opts: RunOptions, state: dict) -> str:
     return soak.markdown_section(summary)
 
 
-SECTIONS = {"accuracy": section_accuracy, "speed": section_speed, "crawl": section_crawl,
-            "hostile": section_hostile, "soak": section_soak}
-TITLES = {"accuracy": "Detection accuracy", "speed": "Speed", "crawl": "Crawl throughput (loopback)",
-          "hostile": "Hostile input (fuzz corpus)", "soak": "Memory over a long crawl (soak)"}
+SECTIONS = {"extraction": section_extraction, "realpages": section_realpages, "accuracy": section_accuracy,
+            "speed": section_speed, "crawl": section_crawl, "hostile": section_hostile, "soak": section_soak}
+SMALL_SECTIONS = ("extraction", "realpages", "accuracy")
+TITLES = {"extraction": "Main-content extraction: real pages (bench/realpages, both halves)",
+          "realpages": "Detection accuracy: real pages (bench/realpages, {split} half)",
+          "accuracy": "Detection accuracy: template pages (bench/pages, {split} split)", "speed": "Speed",
+          "crawl": "Crawl throughput (loopback)", "hostile": "Hostile input (fuzz corpus)",
+          "soak": "Memory over a long crawl (soak)"}
 
 
 def main(argv=None) -> int:
@@ -490,9 +524,15 @@ def main(argv=None) -> int:
     p.add_argument("--articles", type=int, default=None, help="cap the number of articles")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     p.add_argument("--sections", default=None, help=f"comma-separated subset of: {', '.join(SECTIONS)}")
-    p.add_argument("--out", type=Path, default=None, help="Markdown output (default: bench/RESULTS.md, "
-                                                          "or bench/out/small.md with --small)")
+    p.add_argument("--out", type=Path, default=None, help="Markdown output (default: bench/RESULTS.md for the full "
+                                                          "run on test; bench/out/<small|partial>-<split>.md else)")
     p.add_argument("--no-peers", action="store_true", help="skip the datatrove filters in the accuracy section")
+    p.add_argument("--real-pages", type=int, default=None,
+                   help="realpages: only the first N real pages of the split (default: all; 12 with --small)")
+    p.add_argument("--extraction-pages", type=int, default=None,
+                   help="extraction: only the first N real pages of each half (default: all; 10 with --small)")
+    p.add_argument("--extraction-passes", type=int, default=None,
+                   help="extraction: timed passes, fastest kept (default 3; 1 with --small)")
     p.add_argument("--speed-pages", type=int, default=None)
     p.add_argument("--crawl-pages", type=int, default=None)
     p.add_argument("--hostile-cases", type=int, default=10_000)
@@ -503,12 +543,15 @@ def main(argv=None) -> int:
         split=args.split, small=small, articles=args.articles, jobs=args.jobs,
         levels=(MIDDLE,) if small else (0, 1, 2),
         sections=tuple(s.strip() for s in args.sections.split(",")) if args.sections else
-        (("accuracy",) if small else tuple(SECTIONS)),
-        out=args.out or (OUT / "small.md" if small else RESULTS),
+        (SMALL_SECTIONS if small else tuple(SECTIONS)),
+        # only the full run on the test split may replace RESULTS.md; partial and tuning runs go to bench/out/
+        out=args.out or (OUT / "small.md" if small else RESULTS if not args.sections and args.split == "test"
+                         else OUT / f"partial-{args.split}.md"),
         speed_pages=args.speed_pages or (40 if small else 300),
         crawl_pages=args.crawl_pages or (200 if small else 2000),
         hostile_cases=args.hostile_cases, soak_pages=args.soak_pages,
-        extra={"no_peers": args.no_peers},
+        extra={"no_peers": args.no_peers, "real_pages": args.real_pages, "extraction_pages": args.extraction_pages,
+               "extraction_passes": args.extraction_passes},
         command="python3 -m bench.run" + ("" if argv is None and len(sys.argv) <= 1 else " " + " ".join(
             shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))),
     )
@@ -523,7 +566,7 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         print(f"== {name}", flush=True)
         text = SECTIONS[name](opts, state)
-        body.append(f"## {TITLES.get(name, name)}\n\n_{time.perf_counter() - t0:.0f} s_\n\n{text}")
+        body.append(f"## {TITLES.get(name, name).format(split=opts.split)}\n\n_{time.perf_counter() - t0:.0f} s_\n\n{text}")
     header = (f"# Benchmark results\n\nProduced by `{opts.command}` in {time.perf_counter() - started:.0f} s on "
               f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, model "
               f"{_model_name()}; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "

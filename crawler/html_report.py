@@ -14,11 +14,12 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from scoring.config import DEFAULT_THRESHOLDS
 from scoring.report import DROP, KEEP, SCORED, TAG, TOO_SHORT, UNSCORED, Evidence, PageReport
 
 from .audit import Audit, AuditedPage, read_audit
 
-SWEEP_THRESHOLDS = (0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.992, 0.995, 0.997, 0.999)  # includes the defaults
+SWEEP_THRESHOLDS = tuple(sorted({0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, *DEFAULT_THRESHOLDS.values()}))
 SIGNAL_STYLES = {  # signal -> (css class, legend)
     "spin": ("ev-spin", "spun word or phrase (likelier wording in the tooltip)"),
     "split": ("ev-split", "sentence boundary judged broken"),

@@ -36,7 +36,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from scoring.config import ConfigError, QualityConfig
-from scoring.report import DROP, KEEP, TAG, TOO_SHORT, UNSCORED, UNSUPPORTED, SCORED, PageReport
+from scoring.report import DROP, KEEP, NO_MAIN_CONTENT, TAG, TOO_SHORT, UNSCORED, UNSUPPORTED, SCORED, PageReport
 
 from .audit import AUDIT_SUFFIX, REPORT_SUFFIX, AuditWriter, item_record, page_record, utc_now
 
@@ -493,7 +493,7 @@ class QualityScoringMiddleware:
             inc(f"{STATS}/unscored")
             count_error(self.stats, "scoring")
             logger.warning("scrapy-quality: could not score %s: %s (page kept, tagged unscored)", url, report.error)
-        elif report.status == UNSUPPORTED:  # no model for the language: not judged, kept
+        elif report.status in (UNSUPPORTED, NO_MAIN_CONTENT):  # no model for the language / not an article: kept
             inc(f"{STATS}/skipped/{report.status}")
         elif report.status == TOO_SHORT:    # judged with low confidence; its verdict still applies
             inc(f"{STATS}/too_short")

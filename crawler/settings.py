@@ -33,9 +33,10 @@
 #     unsupported_language and kept. A missing file fails at start-up.
 # QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
 #     Signals to run.
-# QUALITY_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": 0.997, "boilerplate": 0.99}
+# QUALITY_THRESHOLDS = {"spin": 0.9962, "split": 0.9921, "injection": 0.9907, "boilerplate": 0.9964}
 #     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
-#     (0.99 = beyond 99% of clean reference pages). Tune them with `scrapy quality-report --sweep`.
+#     (0.99 = beyond 99% of clean reference pages). The defaults come from `python -m bench.choose_thresholds`
+#     (development data only). Tune them for a crawl with `scrapy quality-report --sweep`.
 # QUALITY_ACTIONS = {"spin": "drop", "split": "drop", "injection": "tag", "boilerplate": "tag"}
 #     Per signal: "drop" (the item never reaches the pipelines), "tag" (the verdict is added to the item)
 #     or "keep" (only counted and audited). A page takes the most severe action of its flagged signals.
@@ -73,7 +74,8 @@
 #   quality/scored, quality/too_short     pages scored (too_short: with low confidence)
 #   quality/unscored                      scoring failed: page kept, its items tagged "unscored" with the error
 #   quality/skipped/<reason>              not scored: dont_score, http_status (non-2xx), content_type (not
-#                                         HTML or text/plain), binary, too_large, unsupported_language
+#                                         HTML or text/plain), binary, too_large, unsupported_language,
+#                                         no_main_content (not an article: home pages, section fronts, grids)
 #   quality/pages/<keep|tag|drop>         verdict per scored page
 #   quality/flagged/<signal>              pages at or over the signal's threshold
 #   quality/dropped/<signal>              pages dropped because of the signal (its action is "drop")

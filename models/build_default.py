@@ -171,6 +171,15 @@ def wiki_documents() -> Iterator[tuple[str, list[str]]]:
             yield f"wikipedia:{title}", paras
 
 
+def calibration_pages() -> Iterator[tuple[str, bytes]]:
+    """The development half of the real article pages vendored in bench/realpages (never the test half): clean
+    web pages as a crawler fetches them, the reference of the signals that judge a page's blocks."""
+    from bench.realpages import load_pages
+
+    for page in load_pages("dev"):
+        yield page.id, page.html
+
+
 def news_pages() -> Iterator[list[str]]:
     """ABC news stories (one per line) as pages of three-sentence paragraphs."""
     from scoring.segment import split_sentences
@@ -278,8 +287,8 @@ def main() -> int:
     if calibrate:
         from scoring.scorer import calibrate_model
 
-        log("calibrating signals on the held-out reference text")
-        calibrate_model(MODEL, OUT / "reference.txt", progress=lambda m: log("  " + m))
+        log("calibrating signals on the held-out reference text and the real pages' development half")
+        calibrate_model(MODEL, OUT / "reference.txt", progress=lambda m: log("  " + m), pages=calibration_pages())
     log(f"default model ready: {MODEL} ({time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -15,11 +15,11 @@ from .signals.language import DEFAULT_SAMPLE_CHARS
 
 SIGNAL_NAMES = ("spin", "split", "injection", "boilerplate")
 DEFAULT_THRESHOLD = 0.99  # "beyond 99% of clean reference pages"
-# Per-signal defaults, chosen on the benchmark's dev split (never its test split) for <= 1% flagged clean
-# pages: the reference the default model is calibrated on (technical prose and ABC news) is tamer than
-# other news (Brown press: 20% of its clean dev pages score >= 0.99 for spin, 0.8% >= 0.995; injection: 5.8%
-# >= 0.99, 0.8% >= 0.997, mostly news paragraphs that quote a price).
-DEFAULT_THRESHOLDS = {"spin": 0.995, "split": 0.992, "injection": 0.997, "boilerplate": DEFAULT_THRESHOLD}
+# Per-signal defaults: the output of `python -m bench.choose_thresholds`, which reads development data only
+# (the real pages' development half and the built pages' development split; never a test page). A signal
+# that drops flags none of those clean pages, one that tags at most 1% of each set.
+# tests/test_thresholds.py checks that these are still what the script chooses.
+DEFAULT_THRESHOLDS = {"spin": 0.9962, "split": 0.9921, "injection": 0.9907, "boilerplate": 0.9964}
 DEFAULT_ACTIONS = {"spin": DROP, "split": DROP, "injection": TAG, "boilerplate": TAG}
 
 

@@ -44,6 +44,12 @@ class Document:
     text: str
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # What the text is: the article container's label (main-content extraction), "page" (every block),
+    # "text" (plain text), or why a page has no main content.
+    content: str = "text"
+    no_main_content: bool = False
+    chrome_blocks: int = 0    # page chrome left out of `text` (main-content extraction)
+    chrome_words: int = 0
 
     @property
     def words(self) -> int:

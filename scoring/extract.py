@@ -17,10 +17,12 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from typing import Callable
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
+from .main_content import find_article
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -141,8 +143,11 @@ def _merge(nearer: tuple[str, ...], farther: tuple[str, ...]) -> tuple[str, ...]
 class _Builder:
     """Collects the text of the innermost open block element and cuts it into Blocks."""
 
-    def __init__(self, max_chars: int | None):
+    def __init__(self, max_chars: int | None, drop_chrome: bool = False):
         self.blocks: list[Block] = []
+        self.drop_chrome = drop_chrome  # main-content mode: blocks inside marked chrome are counted, not kept
+        self.chrome_blocks = 0
+        self.chrome_words = 0
         self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
         self.has_text = False  # anything but whitespace in parts
         self.hints: tuple[str, ...] = ()
@@ -160,13 +165,17 @@ class _Builder:
             self._last_hints = hints
             self.hints = _merge(self.hints, hints)
 
-    def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...]) -> None:
+    def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...], chrome: bool = False) -> None:
         if not self.has_text or self.full:
             self.parts, self.hints, self._last_hints = [], (), ()
             return
         parts, extra, self.parts, self.hints, self._last_hints = self.parts, self.hints, [], (), ()
         self.has_text = False
         text = " ".join("".join(p for p, _ in parts).translate(_CONTROL).split())
+        if chrome and self.drop_chrome:
+            self.chrome_blocks += 1
+            self.chrome_words += len(text.split())
+            return
         if text.endswith(CELL_SEPARATOR.rstrip()):  # a row ending in empty cells
             text = text[: -len(CELL_SEPARATOR.rstrip())].rstrip()
         if not text:
@@ -189,14 +198,14 @@ class _Builder:
 
 class _Frame:
     """An open element that matters for the text: a block, a link, or an element with hints."""
-    __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link")
+    __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link", "chrome")
 
-    def __init__(self, mem_id, tag, kind, depth, hints, in_link):
-        self.mem_id, self.tag, self.kind, self.depth, self.hints, self.in_link = (
-            mem_id, tag, kind, depth, hints, in_link)
+    def __init__(self, mem_id, tag, kind, depth, hints, in_link, chrome=False):
+        self.mem_id, self.tag, self.kind, self.depth, self.hints, self.in_link, self.chrome = (
+            mem_id, tag, kind, depth, hints, in_link, chrome)
 
 
-def _walk(root, builder: _Builder) -> None:
+def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
     """Iterative depth-first walk (no recursion: 10k-deep nesting is a real input).
 
     Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
@@ -211,7 +220,7 @@ def _walk(root, builder: _Builder) -> None:
         frame = stack.pop()
         if frame.kind is not None:
             owners.pop()
-            flush(frame.kind, frame.tag, frame.depth, frame.hints)
+            flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
 
     node, depth = root, 0
     while node is not None and not builder.full:
@@ -225,18 +234,21 @@ def _walk(root, builder: _Builder) -> None:
         elif tag and tag[0] != "-" and tag not in SKIPPED:
             parent = stack[-1]
             attrs = node.attributes
-            own = _hint_words(attrs) if tag not in PAGE_TAGS else ()
+            at_root = depth == 0
+            # main content (`chrome_of` given): the container's own class describes the article, not its blocks
+            own = _hint_words(attrs) if tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
+            chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node))
             if tag in TAG_HINTS:
                 own = (tag, *own)
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
             framed = kind is not None or own or tag == "a"
             if framed:
                 frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
-                               parent.in_link or tag == "a")
+                               parent.in_link or tag == "a", chrome)
                 if kind is not None:
                     if owners:
                         o = owners[-1]
-                        flush(o.kind, o.tag, o.depth, o.hints)
+                        flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
                     owners.append(frame)
                 stack.append(frame)
             elif tag == "br":
@@ -252,16 +264,19 @@ def _walk(root, builder: _Builder) -> None:
                 continue
             if framed:
                 leave()
-        # next node in document order: the next sibling, or the next sibling of the nearest ancestor that has one
-        nxt = node.next
+        # next node in document order: the next sibling, or the next sibling of the nearest ancestor that has
+        # one, never leaving the subtree of `root` (depth 0)
+        nxt = node.next if depth > 0 else None
         while nxt is None:
             node, depth = node.parent, depth - 1
             if node is None or depth < 0:
                 break
             if stack[-1].mem_id == node.mem_id:
                 leave()
+            if depth == 0:
+                break
             nxt = node.next
-        node = nxt if depth >= 0 else None
+        node = nxt
     while len(stack) > 1:
         leave()
 
@@ -274,26 +289,55 @@ def _line_break(builder: _Builder, owners: list[_Frame]) -> None:
         if parts[i][0] == "\n":
             o = owners[-1] if owners else None
             if o is not None:
-                builder.flush(o.kind, o.tag, o.depth, o.hints)
+                builder.flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
             return
         i -= 1
     builder.add("\n", False)
 
 
 def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None = None,
-            max_chars: int | None = None) -> Document:
+            max_chars: int | None = None, main_content: bool = True) -> Document:
     """The page's text as ordered blocks. Never raises for odd input; an empty page has no blocks.
 
+    With `main_content` (the default) only the article is kept: its title and the blocks of its container
+    (scoring.main_content); page chrome is counted in `Document.chrome_blocks`/`chrome_words`, and a page
+    with no article gets no blocks and `Document.content` saying why. Without it, every block of the page.
     `encoding` is the transport's declared charset (HTTP header), if any. With `max_chars`, extraction stops
     once the text reaches that length (the caller can tell: `len(doc.text) >= max_chars`).
     """
     text = decode_html(html, encoding)
     if len(text) > MAX_TAG_CHARS:
         text = _MONSTER_TAG.sub(r"<\1>", text)  # linear: a match cannot span another '<'
-    builder = _Builder(max_chars)
-    if text.strip():
-        tree = LexborHTMLParser(text)
-        if tree.root is not None:
-            _walk(tree.root, builder)
+    tree = LexborHTMLParser(text) if text.strip() else None
+    if tree is None or tree.root is None:
+        return Document(source=source, text="", content="no article: empty page" if main_content else "page",
+                        no_main_content=main_content)
+    if not main_content:
+        builder = _Builder(max_chars)
+        _walk(tree.root, builder)
+        return _document(source, builder, "page")
+    choice = find_article(tree)
+    if not choice.found:
+        return Document(source=source, text="", content=choice.label, no_main_content=True)
+    builder = _Builder(max_chars, drop_chrome=True)
+    if choice.title and not choice.title_inside:
+        builder.add(choice.title, False)
+        builder.flush("title", "h1", 0, ())
+    for container in choice.containers:
+        _walk(container, builder, choice.is_chrome)
+    doc = _document(source, builder, choice.label)
+    doc.chrome_words = max(_visible_words(tree) - len(doc.text.split()), 0)
+    return doc
+
+
+def _visible_words(tree) -> int:
+    """Words of the page's visible text (the whole page; the article's share is subtracted for chrome)."""
+    tree.strip_tags(list(SKIPPED))  # after the walk: the tree is no longer read
+    root = tree.body or tree.root
+    return len(root.text(separator=" ").split()) if root is not None else 0
+
+
+def _document(source: str, builder: _Builder, content: str) -> Document:
     blocks = builder.blocks
-    return Document(source=source, text="\n".join(b.text for b in blocks), blocks=blocks)
+    return Document(source=source, text="\n".join(b.text for b in blocks), blocks=blocks, content=content,
+                    chrome_blocks=builder.chrome_blocks, chrome_words=builder.chrome_words)

@@ -13,6 +13,7 @@ SCORED = "scored"                # every signal ran
 UNSCORED = "unscored"            # scoring failed; `error` says why (the page is kept and counted)
 UNSUPPORTED = "unsupported_language"  # no model for the detected language; not scored as spam
 TOO_SHORT = "too_short"          # fewer words than the minimum; signals report low confidence
+NO_MAIN_CONTENT = "no_main_content"  # not an article (home page, section front, product grid): kept, never flagged
 
 # Actions, in increasing severity.
 KEEP, TAG, DROP = "keep", "tag", "drop"
@@ -59,6 +60,10 @@ class PageReport:
     signals: dict[str, SignalResult] = field(default_factory=dict)
     text: str = ""                # extracted text; evidence offsets index into it
     blocks: list[dict[str, Any]] = field(default_factory=list)  # [{start, end, kind, tag}] of the text
+    content: str = ""             # what `text` is: the article container found ("div.article-body"), "page",
+                                  # "text" (plain-text input), or why the page has no main content
+    chrome_blocks: int = 0        # page chrome left out of `text`: blocks marked as chrome inside the article
+    chrome_words: int = 0         # words of page chrome left out (navigation, sidebars, share bars, ads...)
     error: str | None = None      # exception type and message when status == UNSCORED
     model: str | None = None      # which language model scored the page
     seconds: float = 0.0          # scoring time

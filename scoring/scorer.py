@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -23,7 +23,8 @@ from .config import SIGNAL_NAMES, ConfigError, QualityConfig
 from .document import Document, Sentence
 from .extract import extract
 from .lm import LanguageModel, ModelError, load_model, read_card, write_card
-from .report import ACTION_SEVERITY, KEEP, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED, PageReport, SignalResult
+from .report import (ACTION_SEVERITY, KEEP, NO_MAIN_CONTENT, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED,
+                     PageReport, SignalResult)
 from .segment import blocks_from_text, segment
 from .signals.base import ScoringContext
 from .signals.boilerplate import BoilerplateSignal
@@ -148,8 +149,12 @@ class Scorer:
         report.text = doc.text
         report.blocks = [{"start": b.start, "end": b.end, "kind": b.kind, "tag": b.tag} for b in doc.blocks]
         report.words = doc.words
+        report.content, report.chrome_blocks, report.chrome_words = doc.content, doc.chrome_blocks, doc.chrome_words
         for note in notes:
             _note(report, note)
+        if doc.no_main_content:  # not an article: nothing to judge, the page is kept
+            report.status = NO_MAIN_CONTENT
+            return
 
         lang, prob = detect_language(doc.text, cfg.language_sample_chars)
         report.language, report.language_prob = lang, prob
@@ -249,44 +254,69 @@ def pseudo_documents(reference_path: str | os.PathLike) -> Iterator[str]:
         yield "\n".join(lines)
 
 
+# Signals about the blocks of a web page: plain reference text has no page structure, so they are calibrated
+# on real clean web pages only (a text reference puts their 99th percentile at 0: any block is "beyond").
+PAGE_STRUCTURE_SIGNALS = ("injection", "boilerplate")
+
+
 def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.PathLike,
-                    progress: Callable[[str], None] = print, config: QualityConfig | None = None) -> Calibration:
-    """Score clean reference pages with the model, uncalibrated; store each signal's raw quantiles in its card."""
+                    progress: Callable[[str], None] = print, config: QualityConfig | None = None,
+                    pages: Iterable[tuple[str, bytes]] = ()) -> Calibration:
+    """Score clean reference text and clean web pages with the model, uncalibrated; store each signal's raw
+    quantiles in its card. `pages` are (id, HTML) of real clean article pages, read through the same
+    main-content extraction as `score_html`: every signal's reference includes them, and the block signals'
+    (PAGE_STRUCTURE_SIGNALS) is them alone when there are any."""
     started = time.perf_counter()
     cfg = config or QualityConfig(models={"en": str(model_path)})
     card = read_card(model_path)
     language = card.get("language", "en")
     bundle = ModelBundle.load(language, model_path)
     signals = [SIGNALS[name]() for name in SIGNAL_NAMES]
-    raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
-    pages = words = 0
+    text_raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
+    page_raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
+    counts = {"text": [0, 0], "html": [0, 0]}  # pages, words
     uncalibrated = Calibration()
-    docs = list(pseudo_documents(reference_path))
-    for i, text in enumerate(docs):
-        doc = segment(blocks_from_text(text, f"reference#{i}"))
+
+    def add(doc: Document, raw: dict[str, list[float]], kind: str) -> None:
+        segment(doc)
         truncate_tokens(doc, cfg.max_tokens)
         if doc.words < cfg.min_words:
-            continue
+            return
         for name, result in score_signals(doc, bundle, signals, uncalibrated).items():
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
                 raw[name].append(float(value))
-        pages += 1
-        words += doc.words
+        counts[kind][0] += 1
+        counts[kind][1] += doc.words
+
+    docs = list(pseudo_documents(reference_path))
+    for i, text in enumerate(docs):
+        add(blocks_from_text(text, f"reference#{i}"), text_raw, "text")
         if progress and (i + 1) % 200 == 0:
             progress(f"calibration: {i + 1}/{len(docs)} reference pages scored")
-    if not pages:
+    page_ids = []
+    for page_id, html in pages:
+        doc = extract(html, page_id)
+        if not doc.no_main_content and detect_language(doc.text, cfg.language_sample_chars)[0] == language:
+            page_ids.append(page_id)
+            add(doc, page_raw, "html")
+    if not counts["text"][0] + counts["html"][0]:
         raise ConfigError(f"no reference page in {reference_path} has {cfg.min_words}+ words: cannot calibrate")
+    raw = {name: (page_raw[name] if name in PAGE_STRUCTURE_SIGNALS and page_raw[name]
+                  else text_raw[name] + page_raw[name]) for name in SIGNAL_NAMES}
     calibration = Calibration.fit(raw)
     card["calibration"] = calibration.to_dict()
     card["reference"] = {
-        "path": Path(reference_path).name, "pages": pages, "words": words,
+        "path": Path(reference_path).name, "pages": counts["text"][0], "words": counts["text"][1],
+        "html_pages": counts["html"][0], "html_words": counts["html"][1], "html_page_ids": sorted(page_ids),
+        "page_structure_signals": "calibrated on html pages only" if counts["html"][0] else "text reference",
         "signals": {name: {"median": float(np.median(v)), "p99": float(np.quantile(v, 0.99))}
                     for name, v in raw.items() if v},
         "seconds": round(time.perf_counter() - started, 1),
     }
     write_card(model_path, card)
     if progress:
-        progress(f"calibration: {pages} pages, {words:,} words, {card['reference']['seconds']} s; "
+        progress(f"calibration: {counts['text'][0]} text pages, {counts['html'][0]} web pages, "
+                 f"{card['reference']['seconds']} s; "
                  + ", ".join(f"{n} p99={s['p99']:.3g}" for n, s in card["reference"]["signals"].items()))
     return calibration

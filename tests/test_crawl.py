@@ -157,12 +157,14 @@ def test_worker_pool_from_a_script_without_main_guard(tmp_path, demo_url):
         "crawler = process.create_crawler(crawl_helpers.SiteSpider)\n"
         f"process.crawl(crawler, start_url={demo_url + '/index.html'!r})\n"
         "process.start()\n"
-        "print('SCORED', crawler.stats.get_value('quality/scored'))\n", encoding="utf-8")
+        "print('SCORED', crawler.stats.get_value('quality/scored'))\n"
+        "print('NO ARTICLE', crawler.stats.get_value('quality/skipped/no_main_content'))\n", encoding="utf-8")
     env = {"PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}", "PATH": "/usr/bin:/bin"}
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=120)
     assert proc.stdout.count("SCRIPT BODY RUNS") == 1, proc.stdout + proc.stderr[-3000:]
-    assert f"SCORED {ARTICLE_PAGES - FOREIGN_PAGES + 1}" in proc.stdout  # the articles and the index
+    assert f"SCORED {ARTICLE_PAGES - FOREIGN_PAGES}" in proc.stdout  # the articles
+    assert "NO ARTICLE 1" in proc.stdout  # the index: a list of links, no article
 
 
 # -- opt-out and drop at download -------------------------------------------------------------------------------------

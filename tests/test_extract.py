@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.extract import decode_html, extract, sniff_encoding
+from scoring.extract import decode_html, extract as extract_article, sniff_encoding
+
+
+def extract(html, **kw):
+    """Every block of the page: the DOM walk itself (main-content extraction is tests/test_main_content.py)."""
+    return extract_article(html, main_content=False, **kw)
+
 
 DATA = Path(__file__).parent / "data" / "engine"
 

@@ -98,9 +98,10 @@ def corrupt(page: str, how: str) -> str:
         return page.replace("</p>", f"</p><p>{PROMO[0]}</p>", 2)
     if how == "split":
         return page.replace(" the ", " the. The ").replace(" of ", " of. Of ")
-    if how == "chrome":
-        return page.replace("<article>", '<nav><a href="/">Home</a> <a href="/b">Business</a></nav>'
-                                          '<div class="share">Share on Facebook</div><article>')
+    if how == "chrome":  # the site's own marked chrome (counted, never judged) and widget text in the flow
+        page = page.replace("<article>", '<nav><a href="/">Home</a> <a href="/b">Business</a></nav>'
+                                         '<div class="share">Share on Facebook</div><article>')
+        return page.replace("</p>", "</p><p>Share this article on Facebook</p><p>Leave a comment</p>", 1)
     return page
 
 
@@ -224,7 +225,8 @@ def test_a_non_text_charset_label_does_not_stop_scoring(scorer):
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ["segmentation:1933323096:full:initials", "segmentation:219156270:full:bang_run",
                                   "segmentation:676771917:full:period_run",
-                                  "huge_attributes:1594839796:full:many_attrs"])
+                                  "huge_attributes:1594839796:full:many_attrs",
+                                  "nested:274267788:full:text_each_level"])  # main content: ancestors capped
 def test_formerly_quadratic_pages_finish(case):
     import subprocess
     import sys

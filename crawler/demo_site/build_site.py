@@ -6,7 +6,7 @@ the four kinds of damage a content farm does to copied news:
 - spun:        words swapped for thesaurus "synonyms" that do not fit the context (a spinner's word list)
 - split:       full stops and capitals stuffed into the middle of sentences
 - injected:    promo paragraphs and unrelated headlines pushed between the paragraphs
-- boilerplate: share bars, comment forms, newsletter and weather widgets left inside the article
+- boilerplate: share bars, comment forms, newsletter and weather widgets pasted into the article's text
 
 plus three short pieces in German, Spanish and French, and an index page linking everything. The
 generated HTML files are committed; edit this script and rerun it to change them.
@@ -442,25 +442,26 @@ def injected(paragraphs: list[str], rng: random.Random) -> list[str]:
 
 
 def boilerplate(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """Widget text pasted into the article's flow without its markup, as a content farm copies a page: the
+    same widgets inside the page's own marked containers (<aside class="weather-widget">) would be page chrome,
+    counted and never flagged."""
     comments = rng.randint(3, 48)
     blocks = [
-        f'<div class="post-meta">Posted on 14 March | 4 min read | {comments} comments | Print this page</div>',
-        '<div class="share-bar">Share this article: Facebook Twitter WhatsApp Email Copy link</div>',
+        f"<p>Posted on 14 March | 4 min read | {comments} comments | Print this page</p>",
+        "<p>Share this article: Facebook Twitter WhatsApp Email Copy link</p>",
     ]
     body = paragraphs_html(paragraphs)
-    body.insert(3, '<aside class="weather-widget">Weather now: 14°C, partly cloudy. Tomorrow: 16°C, light rain. '
-                   "See the 10 day forecast</aside>")
-    body.insert(6, '<div class="newsletter-signup">Sign up for our newsletter. Enter your email address. '
-                   "Subscribe. We will never share your email.</div>")
+    body.insert(3, "<p>Weather now: 14°C, partly cloudy. Tomorrow: 16°C, light rain. See the 10 day forecast</p>")
+    body.insert(6, "<p>Sign up for our newsletter. Enter your email address. Subscribe. We will never share your "
+                   "email.</p>")
     blocks += body
     blocks += [
-        '<div class="share-bar">Did you enjoy this article? Share it with your friends! Facebook Twitter Email</div>',
-        '<div class="tags">Tags: News, Local, Community, Town, Latest</div>',
-        '<section class="comments"><h3>Leave a comment</h3><form><p>Name (required)</p><p>Email (will not be '
-        "published) (required)</p><p>Website</p><p>Comment</p><p>Post comment</p>"
-        "<p>Notify me of follow-up comments by email.</p></form></section>",
-        '<div class="cookie-banner">We use cookies to improve your experience on our site. By continuing to '
-        "browse you agree to our use of cookies. Accept. Manage settings.</div>",
+        "<p>Did you enjoy this article? Share it with your friends! Facebook Twitter Email</p>",
+        "<p>Tags: News, Local, Community, Town, Latest</p>",
+        "<h3>Leave a comment</h3><div><p>Name (required)</p><p>Email (will not be published) (required)</p>"
+        "<p>Website</p><p>Comment</p><p>Post comment</p><p>Notify me of follow-up comments by email.</p></div>",
+        "<p>We use cookies to improve your experience on our site. By continuing to browse you agree to our use "
+        "of cookies. Accept. Manage settings.</p>",
     ]
     return blocks
 

@@ -25,6 +25,7 @@ MARKED_REGION_WEIGHT = 0.0  # chrome inside the page's own <nav>/<header>/<foote
 FULL_CONFIDENCE_WORDS = 30
 MAX_EVIDENCE = 50
 LONG_BLOCK_WORDS = 30      # generic cues fade in blocks longer than this (prose that mentions "privacy policy")
+DUPLICATE_WEIGHT = 0.45    # a repeated short block: corroborates other cues, not counted alone (< MIN_CUE_SCORE)
 
 _I = re.I
 
@@ -251,10 +252,17 @@ def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrom
 
 
 def _duplicates(blocks: list[Block], tokens: list[list[str]], out: list[BlockChrome]) -> None:
-    """Short blocks repeated on the page (captions, titles): every copy after the first.
+    """Short blocks repeated on the page (captions, titles): the first copy after the original.
+
+    A repeat alone is weak evidence (DUPLICATE_WEIGHT, under the count floor): real articles repeat their own
+    short lines ("See it now: Amazon" under every product, "Meal 2", "[The Verge]" after every quote). On the
+    real pages' development half that cue alone made most of the clean pages' boilerplate measurement; as
+    corroboration of another cue, counted once per repeated text, it keeps its use (boilerplate at the middle
+    strength: ROC-AUC 0.911 -> 0.940, recall at 1% FPR 1% -> 36%).
     A <title> repeated once by the page's first heading is how pages are made, not chrome."""
     first: dict[str, int] = {}
     paired_titles: set[int] = set()
+    repeated: set[str] = set()
     for b, toks, chrome in zip(blocks, tokens, out):
         if not 0 < len(toks) <= DUPLICATE_MAX_WORDS:
             continue
@@ -266,7 +274,9 @@ def _duplicates(blocks: list[Block], tokens: list[list[str]], out: list[BlockChr
         if original.kind == "title" and b.kind == "heading" and original.index not in paired_titles:
             paired_titles.add(original.index)
             continue
-        chrome.add(0.8, f"duplicate of the block at {original.start}")
+        if key not in repeated:
+            repeated.add(key)
+            chrome.add(DUPLICATE_WEIGHT, f"duplicate of the block at {original.start}")
 
 
 class BoilerplateSignal:

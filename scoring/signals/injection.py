@@ -10,7 +10,14 @@ Each block is judged by
 - its shape: short, unpunctuated lines (headlines) among prose, a run of them at the end, link density;
 - repetition of a paragraph-length block, and what the DOM says (ad/sponsored/related containers).
 Chrome that the boilerplate signal explains (menus, share bars, comment forms) is left to it. The page's raw
-measurement is the sum of the squared block scores (one injected block ~ 1).
+measurement is the sum of the squared block scores, each weighted by how foreign the block is to the rest
+of the page (`Topic.weight`; one injected foreign block ~ 1). Real article pages put their own "Read more:"
+links, subscription pitches and deal boxes inside the article; those are on the page's topic, while what a
+content farm pushes in comes from elsewhere. Measured on the real pages' development half (bench/realpages,
+74 English pages, injection at the middle strength): ROC-AUC 0.884 -> 0.994 and recall at 1% FPR 1% -> 85%
+(unweighted -> weighted; `OFF_TOPIC_FLOOR` 0.1 and `PAGE_WEIGHT_RAMP` 0.4-0.8 sit on a plateau of 15 pairs
+tried, ramps 0.3-0.9, floors 0.05-0.2, all within 0.004 AUC). Subheadings (<h2>-<h6>) are the article's own
+structure, not injected headlines.
 """
 from __future__ import annotations
 
@@ -38,6 +45,8 @@ HEADLINE_WORDS = (4, 16)
 REPEATED_MIN_WORDS = 13     # shorter repeats are captions/titles: the boilerplate signal's
 OFF_TOPIC_FROM, OFF_TOPIC_AT = 0.6, 0.9
 TOPIC_WEIGHT = 0.5          # the most that topic disagreement alone adds to a block's score  # topic disagreement ramp: no evidence below, full evidence above
+OFF_TOPIC_FLOOR = 0.1       # an on-topic block counts this share of its score towards the page measurement
+PAGE_WEIGHT_RAMP = (0.4, 0.8)  # mean of cosine lack and novelty: from on-topic (floor) to foreign (full weight)
 
 # Promotional wording. Weights are combined as independent pieces of evidence (1 - prod(1 - w)).
 PROMO_CUES = (
@@ -152,7 +161,8 @@ class Topic:
     cosine: np.ndarray     # weighted cosine of the block's content words with all other blocks'
     novelty: np.ndarray    # share of the block's rare-word mass found in no other block
     counts: np.ndarray     # content words per block
-    score: np.ndarray      # combined off-topic score in [0, 1]
+    score: np.ndarray      # combined off-topic score in [0, 1] (a block cue)
+    weight: np.ndarray     # how much of a block's injection score counts for the page, in [OFF_TOPIC_FLOOR, 1]
 
 
 def topic(doc: Document, ctx: ScoringContext) -> Topic:
@@ -169,7 +179,7 @@ def topic(doc: Document, ctx: ScoringContext) -> Topic:
     counts = np.array([len(w) for w in words_per_block], dtype=np.int64)
     nan, zeros = np.full(n, np.nan), np.zeros(n)
     if n < 2 or counts.sum() == 0:
-        return Topic(nan, zeros, counts, zeros.copy())
+        return Topic(nan, zeros, counts, zeros.copy(), np.full(n, OFF_TOPIC_FLOOR))
     vocab: dict[str, int] = {}
     ids = np.fromiter((vocab.setdefault(w, len(vocab)) for ws in words_per_block for w in ws), dtype=np.int64,
                       count=int(counts.sum()))
@@ -199,6 +209,7 @@ def topic(doc: Document, ctx: ScoringContext) -> Topic:
     cosine[~valid] = np.nan
     novelty[~valid] = 0.0
     score = np.zeros(n)
+    lack = np.full(n, 0.5)  # unknown: half
     if valid.sum() >= 3:
         typical = float(np.median(cosine[valid]))
         if typical > 0:
@@ -207,13 +218,18 @@ def topic(doc: Document, ctx: ScoringContext) -> Topic:
             agreement = np.where(valid, (lack ** 2 * reliability + novelty) / 2.0, 0.0)
             # clean paragraphs reach 0.59 (95th percentile) on that scale, inserted ones 0.84 (median)
             score = np.clip((agreement - OFF_TOPIC_FROM) / (OFF_TOPIC_AT - OFF_TOPIC_FROM), 0.0, 1.0)
-    return Topic(cosine, novelty, counts, score)
+            lack = np.where(valid, lack, 0.5)
+    lo, hi = PAGE_WEIGHT_RAMP
+    strangeness = (lack + novelty) / 2.0
+    weight = OFF_TOPIC_FLOOR + (1.0 - OFF_TOPIC_FLOOR) * np.clip((strangeness - lo) / (hi - lo), 0.0, 1.0)
+    return Topic(cosine, novelty, counts, score, weight)
 
 
 # -- per block ----------------------------------------------------------------------------------------------------
 def _is_headline(block: Block, words: int) -> bool:
     lo, hi = HEADLINE_WORDS
-    return lo <= words <= hi and block.kind not in ("title", "caption", "table") and not _END_PUNCT.search(block.text)
+    return lo <= words <= hi and block.kind not in ("title", "heading", "caption", "table") \
+        and not _END_PUNCT.search(block.text)
 
 
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via".split())
@@ -298,8 +314,10 @@ class InjectionSignal:
         judged = block_injection(doc, ctx)
         words = [len(t) for t in block_tokens(doc, ctx)]
         total_words = sum(words)
-        # Sum of squared block scores: one clearly injected block counts ~1, many faint doubts count little.
-        raw = float(sum(j.score ** 2 for j in judged if j.score >= MIN_BLOCK_SCORE))
+        # Sum of squared block scores, each weighted by how off-topic the block is: one clearly injected
+        # off-topic block counts ~1, the page's own on-topic promos and links and many faint doubts little.
+        weights = topic(doc, ctx).weight
+        raw = float(sum((j.score * w) ** 2 for j, w in zip(judged, weights) if j.score >= MIN_BLOCK_SCORE))
         flagged = [(b, j) for b, j in zip(doc.blocks, judged) if j.score >= FLAG_SCORE]
         injected_words = sum(words[b.index] for b, _ in flagged)
         confidence = min(1.0, total_words / FULL_CONFIDENCE_WORDS) if total_words else 0.0

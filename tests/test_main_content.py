@@ -1,0 +1,130 @@
+"""Main content: the article of a page is scored, its chrome is counted; pages without an article are kept.
+
+The real pages are the public Article Extraction Benchmark vendored in bench/realpages (MIT); only pages of its
+development half are used here.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench.realpages import corrupt_page, load_page, load_pages, token_f1
+from scoring.extract import extract
+from scoring.main_content import marks_chrome
+
+ARTICLE = ("The council said the new bridge cost 48 million dollars, about nine million more than the estimate. "
+           "Engineers expect it to carry twenty thousand vehicles a day once the roads around it are finished. ")
+
+
+def page(body: str, title: str = "Bridge opens") -> str:
+    return f"<html><head><title>{title} | The Courier</title></head><body>{body}</body></html>"
+
+
+def article_html(paragraphs: int = 6, extra: str = "") -> str:
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(paragraphs))
+    return page(
+        '<header class="masthead"><a href="/">The Courier</a><nav><a href="/a">World</a> <a href="/b">Sport</a></nav>'
+        '</header><main><article><h1>Bridge opens</h1><div class="share-bar">Share on Facebook Twitter</div>'
+        f'<div class="article-body">{paras}{extra}</div>'
+        '<ul class="related-links"><li><a href="/x">Another story about something else</a></li></ul></article>'
+        '<aside class="sidebar"><p>Most read today: a long teaser paragraph about an unrelated story.</p></aside>'
+        '</main><footer><p>&copy; 2024 The Courier. All rights reserved.</p></footer>')
+
+
+def test_article_text_without_the_chrome_around_it():
+    doc = extract(article_html())
+    assert doc.text.splitlines()[0] == "Bridge opens"          # the title once (not <title> and <h1> both)
+    assert doc.text.count("Bridge opens") == 1
+    assert doc.text.count("The council said") == 6
+    for chrome in ("World", "Share on Facebook", "Another story", "Most read", "All rights reserved"):
+        assert chrome not in doc.text
+    assert doc.chrome_words >= 25  # counted, not lost
+    assert "article-body" in doc.content
+
+
+def test_what_the_page_put_inside_the_article_flow_stays():
+    promo = "Limited offer: 40% off designer watches this week only, with free delivery. Shop now!"
+    doc = extract(article_html(extra=f"<p>{promo}</p><ul><li>Ten holiday destinations you never heard of</li></ul>"))
+    assert promo in doc.text and "Ten holiday destinations" in doc.text
+
+
+def test_articles_split_into_sections_are_gathered():
+    section = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
+    body = (f'<article><h1>Bridge opens</h1><section class="body-part">{section}</section>'
+            f'<div class="ad-slot">Advertisement</div><section class="body-part">{section}</section></article>')
+    doc = extract(page(body))
+    assert doc.text.count("The council said") == 6 and "Advertisement" not in doc.text
+    assert doc.chrome_blocks == 1  # the ad slot inside the article
+
+
+def test_text_written_into_divs_and_br_lines_is_found():
+    divs = "".join(f'<div class="para">{ARTICLE}</div>' for _ in range(4))
+    assert extract(page(f"<div id=story>{divs}</div>")).text.count("The council said") == 4
+    lines = "<br><br>".join(ARTICLE for _ in range(4))
+    assert extract(page(f"<div>{lines}</div>")).text.count("The council said") == 4
+
+
+@pytest.mark.parametrize("html, why", [
+    (page("<ul>" + "".join(f"<li><a href=/{i}>Story number {i} of the day</a></li>" for i in range(60)) + "</ul>"),
+     "links only"),
+    (page("<form><input name=q><button>Search</button></form><p>No results.</p>"), "a form"),
+    (page('<img src="a.jpg"><img src="b.jpg">'), "images only"),
+    ('<frameset cols="50%,50%"><frame src="a.html"><frame src="b.html"></frameset>', "a frameset"),
+    (page("".join(f'<div class="card"><h3><a href=/{i}>Headline {i}</a></h3><p>A short teaser.</p></div>'
+                  for i in range(40))), "a grid of teasers"),
+    ("", "empty"),
+])
+def test_pages_without_an_article_say_so(html, why):
+    doc = extract(html)
+    assert doc.no_main_content and doc.blocks == [] and doc.text == "", why
+    assert doc.content, why
+
+
+def test_chrome_markers():
+    assert marks_chrome("nav", {}) and marks_chrome("div", {"class": "share-bar"})
+    assert marks_chrome("div", {"class": "post-meta"}) and marks_chrome("div", {"role": "navigation"})
+    assert marks_chrome("section", {"id": "comments"}) and marks_chrome("div", {"class": "relatedPosts"})
+    assert not marks_chrome("div", {"class": "article-body"}) and not marks_chrome("div", {"class": "comment-content"})
+    # judged token by token: a wrapper with "has-sidebar" is marked (find_article keeps wrappers of most prose)
+    assert marks_chrome("div", {"class": "entry-content has-sidebar"})
+    assert not marks_chrome("p", None)
+
+
+# -- real pages (development half) --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_dev_pages():
+    return load_pages("dev")[:12]
+
+
+def test_real_pages_extraction_finds_the_article(real_dev_pages):
+    scores = [token_f1(extract(p.html).text, p.article)[2] for p in real_dev_pages]
+    assert sum(scores) / len(scores) > 0.9, [round(s, 2) for s in scores]
+    whole = [token_f1(extract(p.html, main_content=False).text, p.article)[2] for p in real_dev_pages]
+    assert sum(scores) > sum(whole) + 0.1 * len(scores)  # much closer to the article than the whole page
+
+
+@pytest.mark.slow
+def test_real_clean_pages_are_kept_and_a_promo_inside_is_found(real_dev_pages, default_model):
+    from scoring.scorer import Scorer
+
+    scorer = Scorer()
+    reports = {p.id: scorer.score_html(p.html, p.url) for p in real_dev_pages}
+    english = [r for r in reports.values() if r.language == "en"]
+    assert len(english) >= 8
+    assert [(r.source, r.flags) for r in english if r.action != "keep"] == []
+    # A content farm's promo pasted between the article's paragraphs of one of them: found, with its evidence
+    # inside the article.
+    target = next(p for p in real_dev_pages if reports[p.id].language == "en" and reports[p.id].status == "scored")
+    injected = corrupt_page(load_page(target.id), "injection", 0)
+    report = scorer.score_html(injected.html, target.url)
+    promo = injected.truth[0]
+    clean = reports[target.id]
+    assert report.signals["injection"].score > clean.signals["injection"].score
+    evidence = [e for e in report.signals["injection"].evidence if promo in e.text or e.text in promo]
+    assert evidence, [e.text for e in report.signals["injection"].evidence]
+    start = report.text.index(promo)
+    assert any(e.start <= start < e.end for e in evidence)
+    article_words = re.findall(r"\w+", target.article.lower())
+    before = re.findall(r"\w+", report.text[:start].lower())
+    assert len(before) > 10 and set(before[-5:]) <= set(article_words)  # placed after article text, not chrome

@@ -1,0 +1,31 @@
+"""The default thresholds are what the committed script chooses from development data, and they mean it."""
+from __future__ import annotations
+
+import pytest
+
+from bench import choose_thresholds
+from scoring.config import DEFAULT_ACTIONS, DEFAULT_THRESHOLDS
+
+
+def test_threshold_rule_flags_at_most_the_allowed_share():
+    import numpy as np
+
+    scores = np.array([0.5] * 95 + [0.991, 0.992, 0.993, 0.995, 0.9985])
+    assert choose_thresholds.threshold_for([scores], 0.0) == 0.9986      # flags none
+    assert choose_thresholds.threshold_for([scores], 0.01) == 0.9951     # flags one of 100
+    assert choose_thresholds.threshold_for([np.array([0.2, 0.3])], 0.0) == choose_thresholds.FLOOR
+    both = choose_thresholds.threshold_for([scores, np.array([0.9990])], 0.01)
+    assert both == 0.9991                                                 # each set on its own
+
+
+@pytest.mark.slow
+def test_configured_defaults_are_what_the_script_chooses(default_model):
+    chosen, detail = choose_thresholds.choose()
+    assert chosen == pytest.approx(DEFAULT_THRESHOLDS, abs=2e-4), (
+        f"scoring/config.py DEFAULT_THRESHOLDS {DEFAULT_THRESHOLDS} differ from bench.choose_thresholds {chosen}: "
+        "rerun `python -m bench.choose_thresholds` and update config.py")
+    for name, sets in detail.items():
+        allowed = choose_thresholds.MAX_FLAGGED[DEFAULT_ACTIONS[name]]
+        for label, d in sets.items():
+            assert d["pages"] >= 50, label
+            assert d["flagged"] <= allowed * d["pages"], (name, label, d)
