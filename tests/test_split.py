@@ -31,7 +31,8 @@ def score(text: str, ctx: ScoringContext):
     doc = segment(blocks_from_text(text))
     for s in doc.sentences:
         s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
-    return doc, SplitSignal().score(doc, ctx)
+    page_ctx = ScoringContext(ctx.lm, ctx.calibration, {})  # per-page caches live in the context: one per page
+    return doc, SplitSignal().score(doc, page_ctx)
 
 
 def test_broken_article_scores_above_the_clean_one(ctx):
@@ -80,3 +81,15 @@ def test_odd_pages_give_a_calm_answer(ctx, text):
     assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
     for ev in result.evidence:
         assert doc.text[ev.start:ev.end] == ev.text
+
+
+def test_chrome_fragments_are_not_judged_as_broken_boundaries(ctx):
+    # Widget text is UI fragments ("Accept. Manage settings."), not prose: its "sentences" are the boilerplate
+    # signal's business. The same fragments' boundaries are judged once the block reads as prose.
+    widgets = ["We use cookies to improve your experience on our site. Accept. Manage settings. Reject.",
+               "Weather now: 14°C. Partly cloudy. Tomorrow: 16°C. Light rain. See the 10 day forecast"]
+    doc, result = score(CLEAN + "\n" + "\n".join(widgets), ctx)
+    chrome_start = doc.text.index(widgets[0])
+    assert [e for e in result.evidence if e.start >= chrome_start] == []
+    _, clean = score(CLEAN, ctx)
+    assert result.features["raw"] <= clean.features["raw"] + 0.5
