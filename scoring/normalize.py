@@ -35,11 +35,20 @@ def normalise(text: str) -> str:
     return _DIGIT.sub("0", text)
 
 
+def _normalise_token(token: str) -> str:
+    """`normalise` of one token; an ASCII token (most of them) only needs lowercasing and digits: NFKC, the
+    punctuation table and accent stripping leave ASCII letters, digits, ' and - as they are."""
+    if token.isascii():
+        token = token.lower()
+        return token if token.isalpha() else _DIGIT.sub("0", token)
+    return normalise(token)
+
+
 def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
     """Tokens of `text` with their character offsets into `text` itself (not into the normalised copy)."""
     out = []
     for m in TOKEN_RE.finditer(text):
-        token = normalise(m.group())
+        token = _normalise_token(m.group())
         if token:
             out.append((token, m.start(), m.end()))
     return out

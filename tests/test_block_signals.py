@@ -241,6 +241,22 @@ def test_language_is_detected_with_probability(lang, text):
     assert got == lang and prob > 0.9
 
 
+def test_the_english_fast_path_agrees_with_langdetect():
+    from scoring.signals.language import clearly_english, language_detector
+
+    english = "\n".join(ARTICLE)
+    german = " ".join(["Der Bürgermeister hat am Montag die neue Brücke nach zwei Jahren Verzögerung eröffnet, "
+                       "und viele Menschen sind über die Brücke gegangen, bevor der Verkehr freigegeben wurde."] * 4)
+    mixed = " ".join(ARTICLE[1:2]) + " " + german  # one line, a quarter English: langdetect decides
+    assert clearly_english(language_sample(english)) and not clearly_english(language_sample(german))
+    assert not clearly_english(language_sample(mixed)) and detect_language(mixed)[0] == "de"
+    assert not clearly_english(" ".join(ARTICLE[1].split()[:30]))  # too short to be sure: langdetect decides
+    detector = language_detector().create()
+    detector.append(english)
+    assert detect_language(english) == ("en", 1.0) and detector.get_probabilities()[0].lang == "en"
+    assert detect_language(german)[0] == "de"
+
+
 def test_language_detection_is_deterministic_on_ambiguous_text():
     text = "Taxi hotel restaurant chocolate piano radio camera"
     assert len({detect_language(text) for _ in range(5)}) == 1

@@ -5,15 +5,30 @@ langdetect's cost grows with the text and with its number of random trials, so i
 instead of its default 7. Measured here on 300 benchmark pages plus 15 German/French/Spanish pages and
 paragraphs and 100 single English paragraphs: 1,000 characters x 7 trials took 2.2 ms per page, 500 x 3 took
 1.0 ms, with the same answer on every one of the 415 texts (2 trials got one short paragraph wrong).
+
+Before langdetect, a cheaper test settles the common case: a text whose words are at least
+`FAST_ENGLISH_SHARE` English function words ("the", "and", "of", "that", ...) is English. It reads the same
+sample as langdetect. Measured on 619 texts (the 181 real pages' main content, 400 built bench pages, the
+demo and test pages): English samples have a median share of 0.181 (1st percentile 0.071), non-English ones
+(Italian, Portuguese, Korean, Indonesian, Russian, German, ...) at most 0.024; the fast path answered 588 of
+the 619, and langdetect agreed on every one. Below the share, or under `FAST_MIN_WORDS` words, langdetect
+decides as before.
 """
 from __future__ import annotations
 
+import re
 import threading
 
 UNKNOWN = "unknown"
 DEFAULT_SAMPLE_CHARS = 500
 TRIALS = 3  # langdetect's random restarts (its default: 7)
 MAX_UNDECODABLE = 0.1  # share of U+FFFD above which the text is taken for binary
+# English function words that other languages' texts rarely use (no "a", "in", "is", "was", "die"...).
+ENGLISH_MARKERS = frozenset("the and of that with for this from which would their were have been they there what"
+                            " about when into than".split())
+FAST_ENGLISH_SHARE = 0.08
+FAST_MIN_WORDS = 50
+_WORD = re.compile(r"[^\W\d_]+")
 _lock = threading.Lock()
 _factory = None
 
@@ -47,9 +62,19 @@ def language_sample(text: str, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> str:
     return "\n".join(lines[i] for i in sorted(chosen))[:sample_chars]
 
 
+def clearly_english(sample: str) -> bool:
+    """Is this sample (`language_sample`, what langdetect would read) unmistakably English by its function
+    words? A twentieth of langdetect's cost."""
+    words = _WORD.findall(sample.lower())
+    return len(words) >= FAST_MIN_WORDS and sum(w in ENGLISH_MARKERS for w in words) >= FAST_ENGLISH_SHARE * len(words)
+
+
 def detect_language(text: str, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> tuple[str, float]:
-    """(ISO code, probability) of the text's language; ("unknown", 0.0) when it has no letters or cannot tell."""
+    """(ISO code, probability) of the text's language; ("unknown", 0.0) when it has no letters or cannot tell.
+    An unmistakably English text is ("en", 1.0) without asking langdetect."""
     sample = language_sample(text or "", sample_chars)
+    if clearly_english(sample):
+        return "en", 1.0
     if not any(c.isalpha() for c in sample):
         return UNKNOWN, 0.0
     if sample.count("\ufffd") > MAX_UNDECODABLE * len(sample):  # binary or badly mis-decoded: no language
