@@ -133,13 +133,13 @@ def test_ground_truth_is_found_in_the_extracted_text(corpus):
 
 
 # -- the small benchmark ---------------------------------------------------------------------------------------
-@pytest.mark.slow
 def _rates(rows, kind):
     sel = [r for r in rows if r["kind"] == kind]
     flagged = [(kind in r["flags"]) if kind != "clean" else bool(r["flags"]) for r in sel]
     return len(sel), float(np.mean(flagged)), float(np.mean([r["action"] == "drop" for r in sel]))
 
 
+@pytest.mark.slow
 def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     """The gate checks what users feel, on development data only: at the *default* thresholds, clean pages
     are kept (built pages and real pages) and each corruption is caught at a floor under what was measured

@@ -58,6 +58,13 @@ def test_articles_split_into_sections_are_gathered():
     assert doc.chrome_blocks == 1  # the ad slot inside the article
 
 
+def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
+    short = "The council met on Monday to discuss the new budget for the town."
+    body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
+    doc = extract(page(f"<h1>Budget</h1><div class=story>{body}</div>"))
+    assert not doc.no_main_content and doc.text.count("The council met") == 10
+
+
 def test_text_written_into_divs_and_br_lines_is_found():
     divs = "".join(f'<div class="para">{ARTICLE}</div>' for _ in range(4))
     assert extract(page(f"<div id=story>{divs}</div>")).text.count("The council said") == 4
