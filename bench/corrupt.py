@@ -9,6 +9,8 @@ in whatever text the scorer extracted.
   random synonym from all synsets of the word (any part of speech), including multi-word lemmas, plus
   two-word phrases that are WordNet lemmas ("prime minister" -> "premier"); capitalisation kept; simple
   inflections (-s/-es/-ies, -ed/-ied, -ing) are stripped to find the entry and re-applied to the synonym.
+  `spin(..., thesaurus=...)` takes another synonym table: bench.spinners has the other spin families (Moby,
+  LibreOffice's MyThes, phrase rewrites), which share `spin_units`/`apply_units`.
 - split: a period inserted between two words mid-sentence and the next word capitalised.
 - injection: promotional paragraphs (own pool, `PROMOS`) and headlines of *other* articles, between
   paragraphs and as a trailing list.
@@ -208,12 +210,30 @@ def _sentence_starts(text: str) -> set[int]:
     return {s for s, _ in split_sentences(text)}
 
 
-def spin(article: Article, rate: float, rng: random.Random) -> tuple[list[Part], dict]:
-    """Swap about `rate` of the content words (word by word or two-word phrase) for a WordNet synonym."""
-    thesaurus = spin_thesaurus()
-    per_para = []  # (text, candidate units, content word count)
+def proper_noun(word: str, start: int, sentence_starts: set[int], lowercase_words: set[str]) -> bool:
+    """A name: capitalised mid-sentence, or sentence-initial but never lowercase in the article; or an acronym."""
+    if word.isupper() and len(word) > 1:
+        return True
+    return word[:1].isupper() and (start not in sentence_starts or word.lower() not in lowercase_words)
+
+
+def content_words(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of the content words of a paragraph: the words a spin rate is a share of."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)
+            if m.group().lower() not in STOPWORDS and len(m.group()) >= 3]
+
+
+def article_lowercase_words(article: Article) -> set[str]:
+    return {m.group() for p in article.paragraphs for m in _WORD.finditer(p) if m.group().islower()}
+
+
+def spin_units(article: Article, thesaurus: dict[str, tuple[str, ...]]) -> tuple[list[tuple[str, list]], int]:
+    """Per paragraph (text, candidate units), and the article's content word count. A unit is (start, end,
+    words it counts for, replacement choices): a two-word thesaurus phrase, or a content word that is not a
+    name and has an entry (directly or after stripping -s/-es/-ies/-ed/-ied/-ing)."""
+    per_para = []  # (text, candidate units)
     content_total = 0
-    lowercase_words = {m.group() for p in article.paragraphs for m in _WORD.finditer(p) if m.group().islower()}
+    lowercase_words = article_lowercase_words(article)
     for text in article.paragraphs:
         starts = _sentence_starts(text)
         words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -227,27 +247,40 @@ def spin(article: Article, rate: float, rng: random.Random) -> tuple[list[Part],
                     units.append((s1, e2, 2, list(syns)))
         for w, s, e in content:
             # capitalised mid-sentence, or sentence-initial but never lowercase in the article: a name
-            proper = w[:1].isupper() and (s not in starts or w.lower() not in lowercase_words)
-            if proper or (w.isupper() and len(w) > 1):
+            if proper_noun(w, s, starts, lowercase_words):
                 continue
             found = _synonyms_for(w, thesaurus)
             if found:
                 units.append((s, e, 1, found[0]))
         per_para.append((text, units))
+    return per_para, content_total
+
+
+def apply_units(per_para: list[tuple[str, list]], content_total: int, rate: float, rng: random.Random,
+                order: list | None = None, first: int = 0, apart: bool = False) -> tuple[list[Part], dict]:
+    """Make about `rate` x content_total words' worth of changes: units in random order (or in `order`, a list
+    of (paragraph index, unit)), skipping a unit that overlaps one already made; a random choice per unit, its
+    capitalisation matched. One truth span per change. With `first` > 0, stats["first_words"] counts the words
+    changed by the first `first` units of `order`. With `apart`, changes are kept at least one unchanged word
+    apart (two rewrites side by side, "because of" + "floods and storms", could not be told apart again)."""
     target = round(rate * content_total)
-    order = [(pi, u) for pi, (_, units) in enumerate(per_para) for u in units]
-    rng.shuffle(order)
+    if order is None:
+        order = [(pi, u) for pi, (_, units) in enumerate(per_para) for u in units]
+        rng.shuffle(order)
     chosen: dict[int, list] = {}
-    done = 0
-    for pi, (s, e, n, choices) in order:
+    done = first_words = 0
+    for k, (pi, (s, e, n, choices)) in enumerate(order):
         if done >= target:
             break
         if any(s < ce and cs < e for cs, ce, _ in chosen.get(pi, [])):
+            continue
+        if apart and any(not per_para[pi][0][min(e, ce):max(s, cs)].strip() for cs, ce, _ in chosen.get(pi, [])):
             continue
         original = per_para[pi][0][s:e]
         replacement = _match_case(original, rng.choice(choices))
         chosen.setdefault(pi, []).append((s, e, replacement))
         done += n
+        first_words += n if k < first else 0
     parts = []
     for pi, (text, _) in enumerate(per_para):
         new, spans, pos = [], [], 0
@@ -261,8 +294,18 @@ def spin(article: Article, rate: float, rng: random.Random) -> tuple[list[Part],
             pos = e
         new.append(text[pos:])
         parts.append(Part("body", ["".join(new)], spans))
-    return parts, {"content_words": content_total, "swapped_words": done,
-                   "rate": done / content_total if content_total else 0.0}
+    stats = {"content_words": content_total, "swapped_words": done, "rate": done / content_total if content_total else 0.0}
+    if first:
+        stats["first_words"] = first_words
+    return parts, stats
+
+
+def spin(article: Article, rate: float, rng: random.Random,
+         thesaurus: dict[str, tuple[str, ...]] | None = None) -> tuple[list[Part], dict]:
+    """Swap about `rate` of the content words (word by word or two-word phrase) for a synonym from `thesaurus`
+    (default: WordNet, `spin_thesaurus()`; bench.spinners has the other families)."""
+    per_para, content_total = spin_units(article, spin_thesaurus() if thesaurus is None else thesaurus)
+    return apply_units(per_para, content_total, rate, rng)
 
 
 # == split ================================================================================================

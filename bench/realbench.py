@@ -10,6 +10,11 @@ bench.pages.map_truth, every signal against every corruption, page verdicts). A 
 verdicts on ALL clean pages of the split, English or not: what the default configuration does to real
 articles.
 
+Spin by family: the usable English pages are also spun by the other spin families of bench.spinners (Moby via
+Aiksaurus, LibreOffice's MyThes, and on the test split only the held-out phrase rewrites) at each strength; those
+pages go to their own table ("spin by family", `family_table`), not into the tables above, whose spin rows stay
+the WordNet family's. A `--split dev` run never builds the held-out family (bench.spinners.families_for).
+
     python -m bench.run --sections realpages --split dev               # alone
     python -m bench.run --sections realpages --split dev --real-pages 12   # the first 12 pages of the split
 """
@@ -21,18 +26,22 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from . import spinners
 from .corrupt import KINDS, STRENGTHS
 from .realpages import (SPLITS, clean_page, corrupt_page, corruptible, language_of, load_pages)
+from .spinners import DEFAULT_FAMILY, FAMILIES
 
 SMALL_PAGES = 12          # --small: the first 12 pages of the split, middle strength only
 
 
-def build(split: str, cap: int | None = None, levels=(0, 1, 2), seed: int = 0) -> tuple[list, dict[str, dict]]:
+def build(split: str, cap: int | None = None, levels=(0, 1, 2), seed: int = 0, families: tuple[str, ...] = (),
+          ) -> tuple[list, dict[str, dict]]:
     """(pages to score, per real page: language, english, usable, article words).
 
     The pages: every page of the split clean, then (usable English pages only) each kind at each level, in
     the order of bench.realpages.corrupted_pages; uncapped with all levels, the usable English pages are
-    exactly `corrupted_pages(split, english_only=True, seed=seed)`."""
+    exactly `corrupted_pages(split, english_only=True, seed=seed)`. Then, per page, spin by each of
+    `families` other than the default (WordNet) one at each level (the held-out family raises on dev)."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}")
     pages = load_pages(split)
@@ -49,7 +58,61 @@ def build(split: str, cap: int | None = None, levels=(0, 1, 2), seed: int = 0) -
             for kind in KINDS:
                 for level in levels:
                     out.append(corrupt_page(page, kind, level, seed))
+            for family in families:
+                if family != DEFAULT_FAMILY:
+                    for level in levels:
+                        out.append(corrupt_page(page, "spin", level, seed, family=family))
     return out, info
+
+
+def _family_of(row: dict) -> str:
+    return (row.get("family") or DEFAULT_FAMILY) if row["kind"] == "spin" else ""
+
+
+def family_table(rows: list[dict], split: str, families: tuple[str, ...]) -> str:
+    """Spin by family: rows = spin family, columns = strength -> ROC-AUC, recall at 1% and 5% FPR of the `spin`
+    signal (negatives: the clean pages of `rows`)."""
+    from . import metrics
+    from .run import _table, fmt, pct
+
+    scored = [r for r in rows if "scores" in r]
+    neg = np.array([r["scores"].get("spin", 0.0) for r in scored if r["kind"] == "clean"])
+    levels = sorted({r["level"] for r in scored if r["kind"] == "spin"})
+    head = ["family", "source", "n per strength", "words changed (mean)"]
+    for level in levels:
+        label = STRENGTHS["spin"][level][0]
+        head += [f"{label} ROC-AUC", f"{label} recall@1%FPR", f"{label} recall@5%FPR"]
+    body = []
+    for name, fam in FAMILIES.items():
+        mark = " (seen: the detector reads WordNet)" if fam.seen else " (held out: test only)" if fam.held_out else ""
+        if name not in families:
+            body.append([f"{fam.label}{mark}", fam.source, "not built on this split (held out)"]
+                        + [""] * (len(head) - 3))
+            continue
+        sel = [r for r in scored if _family_of(r) == name]
+        changed = ", ".join(
+            f"{STRENGTHS['spin'][lv][0]}: {pct(np.mean([r['stats'].get('rate', 0.0) for r in sel if r['level'] == lv]))}"
+            for lv in levels if any(r["level"] == lv for r in sel))
+        if name == "phrase" and sel:
+            share = np.sum([r["stats"].get("phrase_words", 0) for r in sel]) / max(1, np.sum(
+                [r["stats"].get("swapped_words", 0) for r in sel]))
+            changed += f" ({pct(share)} of them by phrase rules, the rest Moby swaps)"
+        line = [f"{fam.label}{mark}", fam.source, str(len([r for r in sel if r["level"] == levels[0]])) if sel else "0",
+                changed]
+        for level in levels:
+            pos = np.array([r["scores"].get("spin", 0.0) for r in sel if r["level"] == level])
+            if not len(pos):
+                line += ["n/a"] * 3
+                continue
+            line += [fmt(metrics.roc_auc(neg, pos)), pct(metrics.recall_at_fpr(neg, pos, 0.01).recall),
+                     pct(metrics.recall_at_fpr(neg, pos, 0.05).recall)]
+        body.append(line)
+    return ("### Spin by family\n\nThe `spin` signal against spinners with different synonym sources "
+            "(bench/spinners.py), the same pages, strengths and negatives (the "
+            f"{len(neg)} clean pages) as above. WordNet is the detector's own candidate table (its row is the "
+            "spin row above); the others are not. \"words changed\": share of the article's content words "
+            f"changed, as written into the HTML. Held out: {', '.join(spinners.HELD_OUT)} (test split only; a "
+            f"`--split dev` run does not build it). This run: `{split}` split.\n\n" + _table(head, body) + "\n")
 
 
 def top_clean(rows: list[dict], n: int = 3) -> str:
@@ -111,7 +174,9 @@ def section(opts, state: dict) -> str:
     if opts.small and not cap:
         cap = SMALL_PAGES
     started = time.perf_counter()
-    pages, info = build(opts.split, cap, opts.levels, br.SEED)
+    # the held-out spin family is left out of a dev (tuning) run here, and corrupt_page would refuse it anyway
+    families = spinners.families_for(opts.split)
+    pages, info = build(opts.split, cap, opts.levels, br.SEED, families)
     n_real = len(info)
     n_usable = sum(i["usable"] for i in info.values())
     print(f"realpages: {n_real} real pages of the {opts.split} half ({n_usable} English and corruptible), "
@@ -127,7 +192,11 @@ def section(opts, state: dict) -> str:
     with open(out_dir / "pages.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
+    # the other spin families have their own table; everything else reads the default (WordNet) spin rows
+    family_rows = [r for r in rows if r["kind"] == "spin" and _family_of(r) != DEFAULT_FAMILY]
+    rows = [r for r in rows if not (r["kind"] == "spin" and _family_of(r) != DEFAULT_FAMILY)]
     state["real_rows"] = rows
+    state["real_family_rows"] = family_rows
     state["real_split"] = opts.split
 
     detection = [r for r in rows if r["usable"]]
@@ -147,7 +216,10 @@ def section(opts, state: dict) -> str:
              f"processes (our scorer only; the datatrove filters run on the template pages). Article length "
              f"{median} words median. Negatives: the {kinds['clean']} clean English pages, so a 1% FPR is "
              f"{'the top clean page' if kinds['clean'] < 200 else 'the top 1%'} and recall@1% moves in steps.\n\n")
-    return (intro + br.accuracy_tables(detection, br._thresholds(), slices) + "\n" + top_clean(detection)
+    intro += (f"Spin by family (table below): {len(family_rows)} more pages, the usable pages spun by "
+              + ", ".join(FAMILIES[f].label for f in families if f != DEFAULT_FAMILY) + ".\n\n")
+    return (intro + br.accuracy_tables(detection, br._thresholds(), slices) + "\n"
+            + family_table(detection + family_rows, opts.split, families) + "\n" + top_clean(detection)
             + "\n### Verdicts on all clean real pages of the split (English and not)\n\n"
             + clean_verdicts(rows, opts.split))
 

@@ -10,17 +10,19 @@ news/blog/magazine pages with their full site chrome, and the hand-checked artic
 - `article_paragraphs(tree, page)`: the leaf text blocks of the HTML (<p>, <li>, leaf <div>..., and runs of
   loose text such as `<div>text<br><br>text</div>`) whose text is part of `articleBody` (8+ words): where the
   article really is in the page.
-- `corrupt_page(page, kind, level)`: the page's HTML with a content-farm corruption *inside its article body*,
-  reusing bench.corrupt's spinner, splitter and text pools, with the ground truth as bench.corrupt `Part`s
+- `corrupt_page(page, kind, level, family=...)`: the page's HTML with a content-farm corruption *inside its
+  article body*, reusing bench.corrupt's spinner (or a bench.spinners family), splitter and text pools, with
+  the ground truth as bench.corrupt `Part`s
   (so `bench.pages.map_truth(corrupted, extracted_text)` places it in an extractor's text) and as the plain
   list of changed/inserted strings (`truth`).
 
     python -m bench.realpages      # summary: pages, languages, located paragraphs, one example per kind
 
 Corruptions (kinds and strengths from bench.corrupt.STRENGTHS, seeded by (seed, page id, kind, level)):
-- spin: bench.corrupt.spin (WordNet synonyms) over the article paragraphs' text; each swap is written into the
-  DOM text node that holds the word (a swap that would straddle two text nodes, e.g. across a link boundary,
-  is not made).
+- spin: bench.spinners.spin over the article paragraphs' text, WordNet synonyms (bench.corrupt.spin) unless
+  another `family` is asked for (Moby, LibreOffice's MyThes, phrase rewrites; the held-out one on test pages
+  only); each swap is written into the DOM text node that holds the word (a swap that would straddle two text
+  nodes, e.g. across a link boundary, is not made).
 - split: bench.corrupt.split (a period inserted mid-sentence, next word capitalised), same way.
 - injection: promos (bench.corrupt.PROMOS) and headlines of OTHER real pages (their <h1>, else <title> minus
   the site name; same split, same language, other site) as plain `<p>` after article paragraphs (never after
@@ -49,8 +51,10 @@ from selectolax.lexbor import LexborHTMLParser
 from scoring.extract import BLOCK_KIND, CONTAINERS, SKIPPED, decode_html
 
 from . import corrupt as bc
+from . import spinners
 from .corrupt import KINDS, PROMOS, STRENGTHS, Part
 from .data import Article
+from .spinners import DEFAULT_FAMILY
 
 DATA_DIR = Path(__file__).resolve().parent / "realpages"
 HTML_DIR = DATA_DIR / "html"
@@ -388,10 +392,15 @@ class CorruptedPage:
     parts: list[Part]           # ground truth in page order, as bench.corrupt: `bench.pages.map_truth` reads it
     paragraphs: int = 0         # article paragraphs located in the page
     stats: dict[str, float] = field(default_factory=dict)
+    family: str = ""            # spin: the spin family (bench.spinners.FAMILIES); "" for other kinds
 
     @property
     def id(self) -> str:
-        return self.page.id if self.kind == "clean" else f"{self.page.id}.{self.kind}{self.level}"
+        if self.kind == "clean":
+            return self.page.id
+        if self.family and self.family != DEFAULT_FAMILY:
+            return f"{self.page.id}.{self.kind}-{self.family}{self.level}"
+        return f"{self.page.id}.{self.kind}{self.level}"
 
     @property
     def html_bytes(self) -> bytes:
@@ -546,10 +555,12 @@ def _br_positions(par_text_after: str, par: Paragraph) -> list[int]:
 
 
 def _word_edit(page: RealPage, paragraphs: list[Paragraph], kind: str, param: float, rng: random.Random,
-               ) -> tuple[list[Part], dict]:
+               family: str = DEFAULT_FAMILY) -> tuple[list[Part], dict]:
     article = _adapter(page, paragraphs)
-    fn = bc.spin if kind == "spin" else bc.split
-    new_parts, stats = fn(article, param, rng)
+    if kind == "spin":
+        new_parts, stats = spinners.spin(article, param, rng, family, split=page.split)
+    else:
+        new_parts, stats = bc.split(article, param, rng)
     parts: list[Part] = []
     dropped = 0
     kept_total = 0
@@ -653,25 +664,34 @@ def _boilerplate(page: RealPage, paragraphs: list[Paragraph], count: int, rng: r
     return parts, {"widgets": count}
 
 
-def corrupt_page(page: RealPage, kind: str, level: int, seed: int = 0) -> CorruptedPage:
+def corrupt_page(page: RealPage, kind: str, level: int, seed: int = 0, family: str = DEFAULT_FAMILY,
+                 ) -> CorruptedPage:
     """The page with corruption `kind` (bench.corrupt.KINDS) at strength `level` (0, 1, 2) written into its
-    article body; deterministic in (seed, page id, kind, level). Raises NotCorruptible when fewer than
+    article body; deterministic in (seed, page id, kind, level[, family]). `family`: for kind "spin", the spin
+    family (bench.spinners.FAMILIES; default WordNet, seeded exactly as before families existed); the held-out
+    family raises bench.spinners.HeldOutFamily on a dev page. Raises NotCorruptible when fewer than
     MIN_PARAGRAPHS article paragraphs can be located."""
     if kind not in STRENGTHS:
         raise ValueError(f"unknown corruption {kind!r}; known: {', '.join(KINDS)}")
+    if kind == "spin":
+        spinners.check_family(family, page.split)   # before any work: a dev page never gets a held-out family
+    elif family != DEFAULT_FAMILY:
+        raise ValueError(f"a spin family is for kind 'spin', not {kind!r}")
     label, param = STRENGTHS[kind][level]
     tree = parse(page)
     paragraphs = article_paragraphs(tree, page)
     if not _usable(paragraphs):
         raise NotCorruptible(f"{page.id}: {len(paragraphs)} article paragraphs located (< {MIN_PARAGRAPHS})")
-    rng = random.Random(f"{seed}:{page.id}:{kind}:{level}")
+    tag = kind if family == DEFAULT_FAMILY else f"{kind}-{family}"
+    rng = random.Random(f"{seed}:{page.id}:{tag}:{level}")
     if kind in ("spin", "split"):
-        parts, stats = _word_edit(page, paragraphs, kind, param, rng)
+        parts, stats = _word_edit(page, paragraphs, kind, param, rng, family)
     elif kind == "injection":
         parts, stats = _inject(page, paragraphs, int(param), rng)
     else:
         parts, stats = _boilerplate(page, paragraphs, int(param), rng, headline_of(tree))
-    return CorruptedPage(page, kind, label, level, tree.html or "", parts, len(paragraphs), stats)
+    return CorruptedPage(page, kind, label, level, tree.html or "", parts, len(paragraphs), stats,
+                         family if kind == "spin" else "")
 
 
 def _usable(paragraphs: list[Paragraph]) -> bool:

@@ -5,8 +5,9 @@ issue 6, plugs in by adding an entry to SECTIONS):
 - extraction: main-content extraction on the 181 real pages of bench/realpages (bench/extraction.py): token
   P/R/F1 against the article text and ms/page, ours vs trafilatura vs resiliparse, one run.
 - realpages: detection on real pages (bench/realbench.py): the split's real article pages, clean and with every
-  corruption written into their article body, through the same tables as `accuracy`; plus the verdicts on
-  every clean real page of the split.
+  corruption written into their article body, through the same tables as `accuracy`; a "spin by family" table
+  (bench/spinners.py: WordNet, Moby, MyThes, and on test only the held-out phrase rewrites); plus the verdicts
+  on every clean real page of the split.
 - accuracy: every test article, clean and under every corruption at every strength, rendered as HTML and
   scored by `scoring.scorer.Scorer`; per-signal ROC-AUC, recall at 1%/5% FPR, evidence localisation;
   datatrove's filters on the same pages (on trafilatura's text, as datatrove pipelines run them, and on our
@@ -130,7 +131,7 @@ def score_page(page) -> dict:
         row = {"id": page.id, "article": page.article.id, "source": page.article.source,
                "template": template_of(page.article.id), "html_bytes": len(html.encode())}
     row.update({"kind": page.kind, "strength": page.strength, "level": page.level, "stats": page.stats,
-                "truth_total": page.truth_count})
+                "truth_total": page.truth_count, "family": getattr(page, "family", "")})
     scorer = _WORKER.get("scorer")
     text = None
     if scorer is not None:
