@@ -221,7 +221,9 @@ def page_html(page: AuditedPage, thresholds: dict[str, float], index: int, max_e
             items.append(f'<li><span class="{SIGNAL_STYLES.get(name, ("", ""))[0]}">{escape(e.text[:200])}</span>'
                          f"{hint} <span class=\"muted\">[{escape(name)}: {escape(e.reason)}]</span></li>")
     meta = (f'<p class="muted">language {escape(str(report.language))} ({report.language_prob:.2f}), '
-            f"{report.words} words, model {escape(str(report.model))}, time {escape(page.time)}</p>")
+            f"{report.words} words, model {escape(str(report.model))}, time {escape(page.time)}"
+            + (f"; scored: {escape(report.content)}, chrome left out: {report.chrome_words} words"
+               if report.content else "") + "</p>")
     error = f'<p class="over">error: {escape(report.error)}</p>' if report.error else ""
     text = (f'<details open><summary>page text with evidence highlighted</summary><div class="text">'
             f"{highlight(report.text, flagged_evidence)}</div></details>") if report.text else ""

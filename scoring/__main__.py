@@ -65,6 +65,9 @@ def summary(report: PageReport) -> str:
             f" [{', '.join(report.flags) or 'no flags'}] status={report.status} language={report.language}"
             f" ({report.language_prob:.2f}) words={report.words} {report.seconds * 1000:.0f} ms")
     lines = [head]
+    if report.content:
+        lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words, "
+                     f"{report.chrome_blocks} blocks inside the article)")
     if report.error:
         lines.append(f"  note: {report.error}")
     for name, sig in report.signals.items():

@@ -129,6 +129,8 @@ def summary(report: PageReport, evidence_lines: int = 5) -> str:
     head = (f"{report.source}: {report.action.upper()} [{report.status}] "
             f"{report.language or '?'} ({report.language_prob:.2f}), {report.words} words")
     lines = [head]
+    if report.content:
+        lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words)")
     if scores:
         lines.append(f"  scores: {scores}")
     if report.error:
