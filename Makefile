@@ -16,7 +16,7 @@ APT_COMMANDS := node:nodejs npm:npm
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
-.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model clean
+.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model sphinx-model clean
 
 demo: setup
 	$(PY) -m crawler.demo
@@ -83,5 +83,14 @@ $(CARD): models/build_default.py $(wildcard scoring/*.py scoring/signals/*.py) |
 	$(PY) -m models.build_default --calibrate
 	touch $@
 
+# CMU Sphinx's US-English trigram (en-us.lm.bin in the pocketsphinx wheel on PyPI, BSD-2-Clause) converted to a
+# KenLM binary with its card: models/sphinx/ (see models/sphinx/README.md). Not part of `make model` or the
+# scorer's defaults yet; tests/test_sphinx_lm.py converts its own copy into .cache/sphinx/test/.
+SPHINX_MODEL := models/sphinx/en-us.bin
+sphinx-model: $(SPHINX_MODEL)
+$(SPHINX_MODEL): models/sphinx_lm.py | venv kenlm
+	$(PY) -m models.sphinx_lm -o $@
+
 clean:
-	rm -rf $(VENV) .cache models/en/*.bin models/en/*.json models/en/*.txt reports
+	rm -rf $(VENV) .cache models/en/*.bin models/en/*.json models/en/*.txt models/sphinx/*.bin models/sphinx/*.json \
+	  models/sphinx/*.arpa reports

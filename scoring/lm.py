@@ -156,3 +156,13 @@ def write_card(model_path: str | os.PathLike, card: dict) -> Path:
     path = card_path(model_path)
     path.write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return path
+
+
+if __name__ == "__main__":  # python -m scoring.lm perplexity [--model PATH] [--json] FILE...
+    import sys
+
+    if sys.argv[1:2] != ["perplexity"]:
+        sys.exit("usage: python -m scoring.lm perplexity [--model PATH] [--json] FILE...")
+    from scoring.perplexity import main as _perplexity
+
+    sys.exit(_perplexity(sys.argv[2:]))
