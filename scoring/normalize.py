@@ -18,6 +18,9 @@ _PUNCT = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u2026": "...", "\u00a0": " ",
 })
+# The one-for-one part of _PUNCT: applied before matching tokens in `tokenize_spans`, so that "Don’t" is one
+# token there as it is in `tokenize` (training), with offsets still valid in the original text.
+_SAME_LENGTH = str.maketrans({k: v for k, v in ((chr(c), t) for c, t in _PUNCT.items()) if len(v) == 1})
 _DIGIT = re.compile(r"\d")
 TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 
@@ -47,7 +50,7 @@ def _normalise_token(token: str) -> str:
 def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
     """Tokens of `text` with their character offsets into `text` itself (not into the normalised copy)."""
     out = []
-    for m in TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(text.translate(_SAME_LENGTH)):
         token = _normalise_token(m.group())
         if token:
             out.append((token, m.start(), m.end()))

@@ -157,3 +157,15 @@ def test_sentencepiece_model_scores_words(tmp_path, licence_corpus):
 
 def test_model_is_loaded_once_per_process(tiny_model):
     assert load_model(tiny_model) is load_model(tiny_model)
+
+
+@pytest.mark.parametrize("text", ["Don’t stop — it’s well‐known", "l’homme a 2–3 “quoted” words…", "the ﬁrst café's",
+                                  "O‘Brien′s `rock` ‒ roll"])
+def test_scoring_tokens_are_the_training_tokens(text):
+    """The scorer (tokenize_spans, with offsets) and the trainer (tokenize) must cut text the same way, or the
+    model is asked about tokens it never saw ("don", "t" where it learned "don't")."""
+    from scoring.normalize import tokenize, tokenize_spans
+
+    spans = tokenize_spans(text)
+    assert [t for t, _, _ in spans] == tokenize(text)
+    assert all(text[a:b].strip() for _, a, b in spans)
