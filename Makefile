@@ -37,7 +37,8 @@ setup: system-deps venv kenlm model
 # with `npm pack`; the tests read it), and (only where the Python in use lacks them) venv and headers.
 # Debian's package lists are refreshed (apt-get update) first whenever this run will fetch from Debian: a
 # package to install, or the default model's documentation packages to download (models/build_default.py
-# runs `apt-get download` until .cache/corpus/ holds the extracted text). Stale lists name versions the
+# runs `apt-get download` until .cache/corpus/ holds the extracted text; bench/spinners.py downloads two
+# thesaurus packages into .cache/bench/ for the spin benchmark and its tests). Stale lists name versions the
 # mirror no longer serves. Nothing is fetched, and no sudo asked for, when all is present.
 system-deps:
 	@pkgs="$(APT_PACKAGES)"; \
@@ -47,7 +48,8 @@ system-deps:
 	for c in $(APT_COMMANDS); do command -v $${c%%:*} >/dev/null 2>&1 || missing="$$missing $${c#*:}"; done; \
 	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ] || ! { [ -f .cache/corpus/train.txt ] && [ -f .cache/corpus/reference.txt ] \
-	    && [ -f .cache/corpus/stats.json ]; }; then \
+	    && [ -f .cache/corpus/stats.json ] && [ -d .cache/bench/libaiksaurus-1.2-data ] \
+	    && [ -d .cache/bench/mythes-en-us ]; }; then \
 	  echo "refreshing Debian's package lists (apt-get update)"; \
 	  $(SUDO) apt-get update -qq || exit 1; \
 	fi; \
