@@ -36,7 +36,6 @@ import pickle
 import random
 import re
 import struct
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,24 +105,10 @@ DEBIAN_PACKAGES = {"moby": "libaiksaurus-1.2-data", "mythes": "mythes-en-us"}
 
 
 def debian_package(package: str, cache: Path = CACHE) -> Path:
-    """The package's files, unpacked into .cache/bench/<package> (`apt-get download` + `dpkg-deb -x`, as
-    models/build_default.py does)."""
-    target = cache / package
-    if target.is_dir():
-        return target
-    debs = cache / "debs"
-    debs.mkdir(parents=True, exist_ok=True)
-    if not list(debs.glob(f"{package}_*.deb")):
-        proc = subprocess.run(["apt-get", "download", package], cwd=debs, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"`apt-get download {package}` failed: {proc.stderr.strip()[-500:]}\n(stale package "
-                               "lists name versions the mirror no longer has: `sudo apt-get update`, then retry)")
-    deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
-    tmp = cache / f".{package}.tmp"
-    subprocess.run(["rm", "-rf", str(tmp)], check=True)
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], check=True)
-    tmp.rename(target)
-    return target
+    """The package's files, unpacked into .cache/bench/<package> by the default model's fetcher."""
+    from models.build_default import fetch_debian
+
+    return fetch_debian(package, cache)
 
 
 def package_version(package: str, cache: Path = CACHE) -> str:

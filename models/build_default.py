@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -72,11 +73,12 @@ def debian_doc_packages() -> dict[str, str]:
     return out
 
 
-def fetch_debian(package: str) -> Path:
-    target = CACHE / package
+def fetch_debian(package: str, cache: Path = CACHE) -> Path:
+    """The package's files, unpacked into cache/<package> (`apt-get download` + `dpkg-deb -x`, once)."""
+    target = cache / package
     if target.is_dir():
         return target
-    debs = CACHE / "debs"
+    debs = cache / "debs"
     debs.mkdir(parents=True, exist_ok=True)
     if not list(debs.glob(f"{package}_*.deb")):
         log(f"downloading Debian package {package}")
@@ -86,7 +88,10 @@ def fetch_debian(package: str) -> Path:
                              f"(stale package lists name versions the mirror no longer has: "
                              f"`sudo apt-get update`, which `make system-deps` runs, then try again)")
     deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True)
+    tmp = cache / f".{package}.tmp"  # unpacked aside, then renamed: an interrupted run leaves no half package
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], check=True)
+    tmp.rename(target)
     return target
 
 

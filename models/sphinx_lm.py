@@ -66,6 +66,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.train import sha256_file
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "sphinx"
 POCKETSPHINX_VERSION = "5.1.1"
@@ -322,14 +324,6 @@ def write_arpa(trie: SphinxTrie, path: Path, unk_log10: float | None = None, dro
 # -- fetching --------------------------------------------------------------------------------------------------
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def download_command(cache: Path = CACHE) -> list[str]:

@@ -93,7 +93,7 @@ def sentence_lines(paragraphs: Iterable[str]) -> Iterator[str]:
                 yield " ".join(tokens)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -112,9 +112,9 @@ def prepare_corpus(paths: list[Path], out: Path, progress: Callable[[str], None]
                 words += n
                 sentences += 1
             tokens += words
-            sources.append({"path": str(path), "tokens": words, "sha256": _sha256(path)})
+            sources.append({"path": str(path), "tokens": words, "sha256": sha256_file(path)})
             progress(f"  {path.name}: {words:,} tokens")
-    return {"sources": sources, "sentences": sentences, "tokens": tokens, "sha256": _sha256(out)}
+    return {"sources": sources, "sentences": sentences, "tokens": tokens, "sha256": sha256_file(out)}
 
 
 def run_lmplz(corpus: Path, arpa: Path, order: int, prune: Sequence[int], memory: str, tmp: Path,

@@ -195,6 +195,17 @@ def test_navigation_list(scorer):
     assert all("navigation list" in e.reason for e in found.values())
 
 
+def pasted_widgets() -> str:
+    """bridge_boilerplate.html with its widgets' markup stripped: widget text pasted into the article's flow, as
+    content farms do."""
+    html = (DATA / "bridge_boilerplate.html").read_text(encoding="utf-8")
+    for marked in ('<div class="share-buttons">', '<div class="widget weather">', '<div class="newsletter-box">',
+                   '<div id="respond" class="comment-respond">'):
+        assert marked in html
+        html = html.replace(marked, "<div>")
+    return html
+
+
 def test_marked_chrome_is_counted_widget_text_in_the_flow_is_flagged(scorer):
     # The site's own widgets, marked as such (share-buttons, newsletter-box, comment-respond, post-meta): page
     # chrome, expected on every site, counted and left out of the scored text.
@@ -202,7 +213,7 @@ def test_marked_chrome_is_counted_widget_text_in_the_flow_is_flagged(scorer):
     assert marked.chrome_blocks >= 6 and marked.flags == []
     assert "Share this" not in marked.text and "newsletter" not in marked.text and "Posted by" not in marked.text
     # The same widget text pasted into the article's flow without its markup, as content farms do: judged.
-    pasted = scorer.score_html((DATA / "bridge_pasted_widgets.html").read_bytes())
+    pasted = scorer.score_html(pasted_widgets())
     reasons = " ".join(e.reason for e in pasted.signals["boilerplate"].evidence)
     for cue in ("share prompt", "newsletter prompt", "comment form", "weather widget"):
         assert cue in reasons
@@ -357,8 +368,10 @@ def test_cli_json_lines(tiny_model, tmp_path):
     assert second["status"] == "unsupported_language" and second["language"] == "de" and second["action"] == "keep"
 
 
-def test_cli_readable_summary_and_threshold_override(tiny_model):
-    p = run_cli("--model", str(tiny_model), "--threshold", "boilerplate=0", str(DATA / "bridge_pasted_widgets.html"))
+def test_cli_readable_summary_and_threshold_override(tiny_model, tmp_path):
+    page = tmp_path / "bridge_pasted_widgets.html"
+    page.write_text(pasted_widgets(), encoding="utf-8")
+    p = run_cli("--model", str(tiny_model), "--threshold", "boilerplate=0", str(page))
     assert p.returncode == 0, p.stderr
     assert "bridge_pasted_widgets.html: TAG [boilerplate]" in p.stdout
     assert re.search(r"\n  boilerplate  [01]\.\d{3} FLAGGED", p.stdout)
