@@ -487,7 +487,7 @@ def targets(state: dict) -> str:
                       "yes" if soak.get("flat") and soak.get("finished") else "no"])
     if not lines:
         return ""
-    return "## Targets (issues 5 and 6)\n\n" + _table(["target", "measured", "met"], lines) + "\n\n"
+    return "## Targets (issues 5, 6, 10 and 13)\n\n" + _table(["target", "measured", "met"], lines) + "\n\n"
 
 
 def section_hostile(opts: RunOptions, state: dict) -> str:
