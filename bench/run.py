@@ -518,6 +518,25 @@ TITLES = {"extraction": "Main-content extraction: real pages (bench/realpages, b
           "soak": "Memory over a long crawl (soak)"}
 
 
+VERSIONED = ("scrapy", "kenlm", "numpy", "selectolax", "langdetect", "trafilatura", "resiliparse", "datatrove", "lxml")
+
+
+def _versions() -> str:
+    """The exact versions this run used (make installs them from constraints.txt)."""
+    import hashlib
+    from importlib import metadata
+
+    found = []
+    for name in VERSIONED:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    constraints = ROOT / "constraints.txt"
+    digest = hashlib.sha256(constraints.read_bytes()).hexdigest()[:12] if constraints.is_file() else "missing"
+    return f"Versions: {', '.join(found)}; constraints.txt sha256 {digest}."
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m bench.run", description=__doc__.split("\n")[0])
     p.add_argument("--small", action="store_true", help="a few dozen pages, < 60 s (the test suite's version)")
@@ -572,7 +591,7 @@ def main(argv=None) -> int:
               f"{platform.machine()} ({os.cpu_count()} cores), Python {platform.python_version()}, model "
               f"{_model_name()}; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end. "
               f"Every figure below comes from that one command; per-page rows are in "
-              f"`bench/out/` (git-ignored). See bench/README.md for the method.\n\n")
+              f"`bench/out/` (git-ignored). See bench/README.md for the method.\n\n{_versions()}\n\n")
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(header + targets(state) + "\n".join(body), encoding="utf-8")
     print(f"wrote {opts.out} ({time.perf_counter() - started:.0f} s)")
