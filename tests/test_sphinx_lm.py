@@ -156,7 +156,7 @@ def quant_error(table: np.ndarray, values: np.ndarray, reserved: int) -> np.ndar
 
 def draw_queries(ref: Reference, rng: np.random.Generator, n: int):
     """(u, v, w, kind): u/v = -1 for a shorter context. Word ids index ref.words."""
-    V, words = ref.V, ref.words
+    words = ref.words
     bos = words.index("<s>")
     normal = np.array([w not in ("<s>",) for w in words])
     vocab = np.nonzero(normal)[0]
