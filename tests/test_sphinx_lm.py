@@ -35,6 +35,7 @@ pocketsphinx = pytest.importorskip("pocketsphinx")
 kenlm = pytest.importorskip("kenlm")
 
 from models import sphinx_lm  # noqa: E402
+from scoring.lm import read_card  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "sphinx"
@@ -191,7 +192,7 @@ def test_converted_model_agrees_with_pocketsphinx(sphinx_files):
     lm_bin, model_path = sphinx_files
     started = time.perf_counter()
     trie = sphinx_lm.read_trie(lm_bin.read_bytes())
-    card = sphinx_lm.json.loads(model_path.with_suffix(".card.json").read_text())
+    card = read_card(model_path)
     ref = Reference(trie, card["unk_log10"])
     ps = pocketsphinx.NGramModel.readfile(str(lm_bin))
     config = kenlm.Config()
@@ -247,7 +248,7 @@ def test_converted_model_agrees_with_pocketsphinx(sphinx_files):
 
 def test_unknown_words(sphinx_files):
     _, model_path = sphinx_files
-    card = sphinx_lm.json.loads(model_path.with_suffix(".card.json").read_text())
+    card = read_card(model_path)
     config = kenlm.Config()
     config.show_progress = False
     km = kenlm.Model(str(model_path), config)
@@ -266,7 +267,7 @@ def test_unknown_words(sphinx_files):
 
 def test_card_and_counts(sphinx_files):
     _, model_path = sphinx_files
-    card = sphinx_lm.json.loads(model_path.with_suffix(".card.json").read_text())
+    card = read_card(model_path)
     counts = card["counts"]
     assert counts["sphinx_header"] == [72547, 2051547, 1669625]
     assert counts["sphinx_trie_entries"] == [72547, 2051541, 1669625]   # the header over-counts bigrams by 6
