@@ -249,9 +249,10 @@ def accuracy_tables(rows: list[dict], threshold: dict[str, float], slices=SOURCE
     parts.append("### Each signal on its own corruption (negatives: the clean pages)\n\n"
                  f"ROC-AUC and recall at a false-positive rate: the signal's score on the corrupted pages against "
                  f"the same signal on the {n_clean} clean pages (threshold = clean-score quantile, flag when "
-                 f"strictly above). \"At threshold\": the configured threshold (default 0.99). Evidence: an "
-                 f"evidence span is correct when it overlaps a ground-truth span (precision over evidence spans, "
-                 f"recall over truth spans).\n\n" + _table(head, body))
+                 f"strictly above). \"At threshold\": the configured thresholds ("
+                 + ", ".join(f"{k} {v}" for k, v in threshold.items()) + "). Evidence: an "
+                 "evidence span is correct when it overlaps a ground-truth span (precision over evidence spans, "
+                 "recall over truth spans).\n\n" + _table(head, body))
 
     # -- 2. cross-signal AUC at the middle strength (does each signal fire only on its own kind?)
     head = ["signal \\ corruption (middle strength)"] + [f"{k} {STRENGTHS[k][MIDDLE][0]}" for k in KINDS] + \
