@@ -342,8 +342,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if choice.title and not choice.title_inside:
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
-    for container in choice.containers:
-        _walk(container, builder, choice.is_chrome)
+    _walk(choice.container, builder, choice.is_chrome)
     doc = _document(source, builder, choice.label)
     doc.chrome_words = max(_visible_words(tree) - len(doc.text.split()), 0)
     return doc

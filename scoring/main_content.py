@@ -6,21 +6,23 @@ counted and left out; what the page puts *inside the article's flow* (a promo pa
 list, leaked widget text) stays in, because that is what content farms do and what the signals judge.
 
 How (selectolax's Lexbor tree, C-level queries; Python only touches the text holders and their ancestors):
-1. Text holders: every `<p>`, and every element whose own text is broken by `<br>` (older sites and
-   forums write articles that way). Each weighs its words outside links; a holder inside an element that the
-   page marks as chrome (`<nav>`, `<footer>`, `<aside>`, class/id words such as "comments", "related",
-   "share", "sidebar") weighs nothing.
-2. The container: from the page's root, step down into the child that holds at least `DESCEND_SHARE` of the
-   current element's weight, while there is one. Where the weight splits between several children (the
-   paragraphs themselves, or the article's sections), that element is the article.
-3. Inside the container the ordinary block walk (scoring.extract) runs; blocks inside elements marked as
-   chrome (a share bar, an ad slot, an author box) are counted as chrome and dropped.
-4. The title: the page's `<h1>` (the one nearest before the article, or the first inside it), else `<title>`.
-   It is emitted once, as the first block.
+1. Text holders: every `<p>`, and the loose text of block containers (`<div>` text, `<br>`-separated lines).
+   Each weighs its words outside links; text inside a link weighs nothing, and neither does a holder inside an
+   element the page marks as chrome (`marks_chrome`: tag, ARIA role, or a class/id token such as "share-bar",
+   "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
+2. Paragraph clusters, as Readability scores them: a holder gives points to its parent (fully) and its
+   grandparent (half), more for longer paragraphs but capped, so many paragraphs beat one long teaser; a bare
+   wrapper around a single paragraph passes it on to its own parent.
+3. The container: the best cluster, widened to its nearest ancestor that holds `GATHER_SHARE` of the words of
+   all strong clusters (an article cut into sections by ad slots).
+4. Inside the container the ordinary block walk (scoring.extract) runs; blocks inside marked chrome (a share
+   bar, an ad slot, an author box) are counted and dropped.
+5. The title: the first `<h1>` inside the container, else the first outside chrome, else `<title>`; emitted
+   once, as the first block.
 
-A page whose best container holds fewer than `MIN_ARTICLE_WORDS` words of prose (home pages, section fronts,
-search results, product grids, framesets, image-only pages) has no main content: it is reported as such,
-kept and never flagged.
+A page with fewer than `MIN_ARTICLE_WORDS` words of prose, or whose best cluster holds fewer than
+`MIN_CLUSTER_WORDS` (home pages, section fronts, search results, product grids, framesets, image-only pages),
+has no main content: it is reported as such, kept and never flagged.
 
 Why this and not a library (measured on the 181 real pages of bench/realpages, dev half used for every
 choice; bench/extraction.py reproduces the figures): trafilatura 2.3 reaches token F1 ~0.95 but takes
@@ -75,7 +77,7 @@ _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 @dataclass
 class ArticleChoice:
     """Where the article is: its container element and title, or why there is none."""
-    containers: list            # selectolax Nodes, in document order (siblings)
+    container: object | None    # selectolax Node
     title: str | None
     title_inside: bool          # the title's element is inside the container (the walk emits it)
     prose_words: int            # weight of the container
@@ -89,7 +91,7 @@ class ArticleChoice:
 
     @property
     def found(self) -> bool:
-        return bool(self.containers)
+        return self.container is not None
 
 
 def marks_chrome(tag: str, attrs: dict | None) -> bool:
@@ -135,9 +137,7 @@ class _Weights:
         self.paths: list[tuple[list, float]] = []   # (holder and its ancestors up to root, words)
         self.raw: dict[int, float] = {}
         self.weight: dict[int, float] = {}
-        self.children: dict[int, dict[int, object]] = {}
         self.marked: dict[int, bool] = {}
-        self.nodes: dict[int, object] = {}
         self.points: dict[int, float] = {}        # paragraph points: as parent, and half as grandparent
         self.direct: dict[int, float] = {}        # paragraph points as parent only
         self.direct_words: dict[int, float] = {}  # words of the holders it is the parent of
@@ -183,7 +183,6 @@ class _Weights:
         for path, words in kept:
             for node in path:
                 key = node.mem_id
-                self.nodes[key] = node
                 self.weight[key] = self.weight.get(key, 0.0) + words
             # Readability's idea: a paragraph counts fully for its parent and half for its grandparent, and
             # many paragraphs count more than one long one, so the element that directly holds the article's
@@ -256,7 +255,7 @@ def _ancestors(node) -> list:
     return out
 
 
-def _title(tree, containers: list, weights: _Weights) -> tuple[str | None, bool]:
+def _title(tree, container, weights: _Weights) -> tuple[str | None, bool]:
     """(title, inside the container): its first <h1>, else the first <h1> outside chrome, else <title>."""
     outside = None
     for h in tree.css("h1"):
@@ -264,8 +263,7 @@ def _title(tree, containers: list, weights: _Weights) -> tuple[str | None, bool]
         if not text:
             continue
         up = _ancestors(h)
-        inside = {c.mem_id for c in containers}
-        if any(a.mem_id in inside for a in up):
+        if any(a.mem_id == container.mem_id for a in up):
             return text, True
         if outside is None and not any(weights.is_chrome(a) for a in up):
             outside = text
@@ -280,7 +278,7 @@ def find_article(tree) -> ArticleChoice:
     """The article container of a parsed page (selectolax LexborHTMLParser), or why there is none."""
     root = tree.body or tree.root
     if root is None:
-        return ArticleChoice([], None, False, 0, 0, "empty page")
+        return ArticleChoice(None, None, False, 0, 0, "empty page")
     weights = _Weights(root)
     for p in root.css("p"):
         w = _holder_words(p, own_text_only=False)
@@ -295,15 +293,14 @@ def find_article(tree) -> ArticleChoice:
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))
     if page < MIN_ARTICLE_WORDS:
-        return ArticleChoice([], None, False, 0, page, f"no article: {page} words of prose on the page")
+        return ArticleChoice(None, None, False, 0, page, f"no article: {page} words of prose on the page")
     node = weights.choose()
     if node is None or weights.direct_words[weights.best] < MIN_CLUSTER_WORDS:
         # the best paragraph cluster is a teaser card, not an article (a section front, a product grid)
-        return ArticleChoice([], None, False, 0, page, f"no article: no element holds {MIN_CLUSTER_WORDS}+ words "
+        return ArticleChoice(None, None, False, 0, page, f"no article: no element holds {MIN_CLUSTER_WORDS}+ words "
                                                         "of prose paragraphs")
-    nodes = [node]
-    prose = int(weights.weight.get(node.mem_id, 0.0)) if node is not None else 0
+    prose = int(weights.weight.get(node.mem_id, 0.0))
     if prose < MIN_ARTICLE_WORDS:
-        return ArticleChoice([], None, False, prose, page, f"no article: {prose} words of prose in its best element")
-    title, inside = _title(tree, nodes, weights)
-    return ArticleChoice(nodes, title, inside, prose, page, " + ".join(_label(n) for n in nodes[:3]), weights)
+        return ArticleChoice(None, None, False, prose, page, f"no article: {prose} words of prose in its best element")
+    title, inside = _title(tree, node, weights)
+    return ArticleChoice(node, title, inside, prose, page, _label(node), weights)
