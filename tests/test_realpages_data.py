@@ -11,37 +11,18 @@ from selectolax.lexbor import LexborHTMLParser
 from bench import realpages as rp
 from bench.corrupt import PROMOS
 from bench.pages import map_truth
-from scoring.extract import BLOCK_KIND, CONTAINERS, SKIPPED
+from scoring.extract import extract
 
 NYT = "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34"      # dev, en, <p> paragraphs
 MACRUMORS = "232a43fb15abde807427b2a7bf4f772e27b8760554370956d8291df4e8166dbf"  # dev, en, text<br><br>text
 SLASHGEAR = "06ee193de4bd611f7fafbab0c59b0f6fe3495093516720632cd093b24c7a0e98"  # test, en, <p> + <li>
 ENTERMEDIA = "0ec95c7261d122f304728e90c983450ef1ce1e0b423546835c397d50aaf0d0f2"  # dev, Korean
 PAGES = (NYT, MACRUMORS, SLASHGEAR)
-_BREAKS = frozenset(BLOCK_KIND) | CONTAINERS | {"br", "td", "th"}
 
 
 def plain_text(html: str) -> str:
-    """All rendered text, one line per block (a stand-in for an extractor that keeps everything)."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        child = node.child
-        while child is not None:
-            tag = child.tag
-            if tag == "-text":
-                out.append(child.text_content or "")
-            elif tag and tag[0] != "-" and tag not in SKIPPED:
-                brk = tag in _BREAKS
-                if brk:
-                    out.append("\n")
-                walk(child)
-                if brk:
-                    out.append("\n")
-            child = child.next
-
-    walk(LexborHTMLParser(html).body)
-    return "\n".join(" ".join(line.split()) for line in "".join(out).split("\n") if line.strip())
+    """All rendered text, one line per block: the project's own whole-page extraction."""
+    return extract(html, main_content=False).text
 
 
 def text_nodes(html: str) -> list[str]:
