@@ -80,8 +80,6 @@ class ArticleChoice:
     container: object | None    # selectolax Node
     title: str | None
     title_inside: bool          # the title's element is inside the container (the walk emits it)
-    prose_words: int            # weight of the container
-    page_words: int             # weight of the whole page
     label: str                  # e.g. "div#story.article-body", for the report
     weights: "_Weights | None" = None
 
@@ -278,7 +276,7 @@ def find_article(tree) -> ArticleChoice:
     """The article container of a parsed page (selectolax LexborHTMLParser), or why there is none."""
     root = tree.body or tree.root
     if root is None:
-        return ArticleChoice(None, None, False, 0, 0, "empty page")
+        return ArticleChoice(None, None, False, "empty page")
     weights = _Weights(root)
     for p in root.css("p"):
         w = _holder_words(p, own_text_only=False)
@@ -293,14 +291,14 @@ def find_article(tree) -> ArticleChoice:
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))
     if page < MIN_ARTICLE_WORDS:
-        return ArticleChoice(None, None, False, 0, page, f"no article: {page} words of prose on the page")
+        return ArticleChoice(None, None, False, f"no article: {page} words of prose on the page")
     node = weights.choose()
     if node is None or weights.direct_words[weights.best] < MIN_CLUSTER_WORDS:
         # the best paragraph cluster is a teaser card, not an article (a section front, a product grid)
-        return ArticleChoice(None, None, False, 0, page, f"no article: no element holds {MIN_CLUSTER_WORDS}+ words "
+        return ArticleChoice(None, None, False, f"no article: no element holds {MIN_CLUSTER_WORDS}+ words "
                                                         "of prose paragraphs")
     prose = int(weights.weight.get(node.mem_id, 0.0))
     if prose < MIN_ARTICLE_WORDS:
-        return ArticleChoice(None, None, False, prose, page, f"no article: {prose} words of prose in its best element")
+        return ArticleChoice(None, None, False, f"no article: {prose} words of prose in its best element")
     title, inside = _title(tree, node, weights)
-    return ArticleChoice(node, title, inside, prose, page, _label(node), weights)
+    return ArticleChoice(node, title, inside, _label(node), weights)
