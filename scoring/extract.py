@@ -52,6 +52,7 @@ TAG_HINTS = frozenset("nav footer header aside form article main menu".split())
 PAGE_TAGS = frozenset(("html", "body"))
 CELL_SEPARATOR = " | "
 MAX_HINTS = 32
+INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chrome elements is chrome
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
@@ -167,6 +168,7 @@ class _Builder:
         self.drop_chrome = drop_chrome  # main-content mode: blocks inside marked chrome are counted, not kept
         self.chrome_blocks = 0
         self.chrome_words = 0
+        self.inline_chrome = 0  # words of the open block inside inline chrome (<span class="caption">)
         self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
         self.has_text = False  # anything but whitespace in parts
         self.hints: tuple[str, ...] = ()
@@ -185,12 +187,15 @@ class _Builder:
             self.hints = _merge(self.hints, hints)
 
     def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...], chrome: bool = False) -> None:
+        inline_chrome, self.inline_chrome = self.inline_chrome, 0
         if not self.has_text or self.full:
             self.parts, self.hints, self._last_hints = [], (), ()
             return
         parts, extra, self.parts, self.hints, self._last_hints = self.parts, self.hints, [], (), ()
         self.has_text = False
         text = " ".join("".join(p for p, _ in parts).translate(_CONTROL).split())
+        if inline_chrome and inline_chrome >= INLINE_CHROME_SHARE * len(text.split()):
+            chrome = True  # a caption or tag list in a plain block; chrome inside a sentence stays with it
         if chrome and self.drop_chrome:
             self.chrome_blocks += 1
             self.chrome_words += len(text.split())
@@ -249,6 +254,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                 text = node.text_content
                 if text:
                     frame = stack[-1]
+                    if frame.chrome and not owners[-1].chrome:
+                        builder.inline_chrome += len(text.split())  # <span class="caption"> inside a block
                     builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
         elif tag and tag[0] != "-" and tag not in SKIPPED:
             parent = stack[-1]
@@ -335,7 +342,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder = _Builder(max_chars)
         _walk(tree.root, builder)
         return _document(source, builder, "page")
-    choice = find_article(tree)
+    choice = find_article(tree, structured="articleBody" in text)
     if not choice.found:
         return Document(source=source, text="", content=choice.label, no_main_content=True)
     builder = _Builder(max_chars, drop_chrome=True)

@@ -8,16 +8,27 @@ list, leaked widget text) stays in, because that is what content farms do and wh
 How (selectolax's Lexbor tree, C-level queries; Python only touches the text holders and their ancestors):
 1. Text holders: every `<p>`, and the loose text of block containers (`<div>` text, `<br>`-separated lines).
    Each weighs its words outside links; text inside a link weighs nothing, and neither does a holder inside an
-   element the page marks as chrome (`marks_chrome`: tag, ARIA role, or a class/id token such as "share-bar",
-   "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
+   element the page marks as chrome (`marks_chrome`: tag, ARIA role, `rel="tag"`, or a class/id token such as
+   "share-bar", "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
 2. Paragraph clusters, as Readability scores them: a holder gives points to its parent (fully) and its
    grandparent (half), more for longer paragraphs but capped, so many paragraphs beat one long teaser; a bare
    wrapper around a single paragraph passes it on to its own parent.
 3. The container: the best cluster, widened to its nearest ancestor that holds `GATHER_SHARE` of the words of
-   all strong clusters (an article cut into sections by ad slots).
-4. Inside the container the ordinary block walk (scoring.extract) runs; blocks inside marked chrome (a share
-   bar, an ad slot, an author box) are counted and dropped.
-5. The title: the first `<h1>` inside the container, else the first outside chrome, else `<title>`; emitted
+   all strong clusters (an article cut into sections by ad slots), then on up to `WIDEN_LEVELS` levels over
+   ancestors that add another strong cluster and next to no other prose (a lead paragraph in its own block).
+4. The page's own structured data, where it disagrees: if the element marked `itemprop="articleBody"` is
+   neither inside the container nor around it, or the container holds under `LD_AGREES` of the words of the
+   schema.org JSON-LD `articleBody` while another strong cluster holds most of them, step 3 starts again from
+   the best cluster the markup points to (and the rejected container's clusters do not pull it back). Only
+   the container is chosen this way: the text is still read from the page, never from the JSON-LD, since a
+   content farm's insertions show in the page and not in its metadata. A JSON-LD body is often a truncated
+   teaser, so only its recall counts, never its precision, and it never narrows a container that holds it.
+5. Inside the container the ordinary block walk (scoring.extract) runs; blocks inside marked chrome (a share
+   bar, an ad slot, an author box) are counted and dropped, and so is a block whose words nearly all sit in
+   inline chrome (`<span class="caption">`, a run of `rel="tag"` links); inline chrome inside a sentence stays.
+6. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
+   the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
+   headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
    once, as the first block.
 
 A page with fewer than `MIN_ARTICLE_WORDS` words of prose, or whose best cluster holds fewer than
@@ -34,6 +45,7 @@ runs only over the article.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -59,6 +71,9 @@ WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many w
 MAX_POINTS = 3            # ... up to this many
 CLUSTER_SHARE = 0.2       # paragraph parents with this share of the best one's points are article clusters
 GATHER_SHARE = 0.75       # the container is the nearest ancestor holding this share of their words
+WIDEN_LEVELS = 2          # the container widens up to this many levels over ancestors that add a strong cluster ...
+WIDEN_SLACK = 1.25        # ... and at most this many words of prose per word of it ...
+WIDEN_FREE_WORDS = 10     # ... plus this many
 MIN_ARTICLE_WORDS = 60    # prose words below which the page has no main content
 MIN_CLUSTER_WORDS = 30    # ... or when its best paragraph cluster holds fewer (teaser cards, product tiles)
 WRAPPER_SHARE = 0.5       # an element marked as chrome that holds this share of the page's prose is a wrapper
@@ -68,10 +83,16 @@ MAX_LINK_DENSITY = 0.5    # holders with more of their text in links than this a
 # median, 36 at most): crediting all of
 # them made 10k-deep nesting with text at every level quadratic.
 MAX_DEPTH = 64
+LD_AGREES = 0.5           # an element holding this share of the JSON-LD articleBody's words holds the article
+LD_BETTER = 2.0           # ... and replaces the point-based choice only when it holds this many times more
+LD_CANDIDATES = 12        # the strong paragraph parents compared with the JSON-LD articleBody
+MAX_LD_CHARS = 2_000_000  # JSON-LD scripts larger than this are not parsed
 
 LOOSE_TEXT_HOLDERS = "div, td, section, article, main, blockquote, font, center, span"
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+_TOKEN = re.compile(r"\w+")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
 @dataclass
@@ -100,6 +121,8 @@ def marks_chrome(tag: str, attrs: dict | None) -> bool:
         return False
     if (attrs.get("role") or "").lower() in CHROME_ROLES:
         return True
+    if "tag" in (attrs.get("rel") or "").lower().split():
+        return True  # microformats rel="tag": a link to the site's tag page, never article text
     return any(_chrome_token(token) for value in (attrs.get("class"), attrs.get("id")) if value
                for token in value.split())
 
@@ -198,26 +221,56 @@ class _Weights:
             if len(path) > up + 1:
                 self.points[path[up + 1].mem_id] = self.points.get(path[up + 1].mem_id, 0.0) + 0.5 * points
 
-    def choose(self):
-        """The article's element: the best-scoring paragraph parent, widened to its nearest ancestor that holds
-        most of the page's other strong paragraph clusters (an article cut into sections by ads)."""
+    def choose(self, best: int | None = None, rejected=None):
+        """The article's element: the best-scoring paragraph parent (or `best`, one the page's own markup points
+        to instead of the `rejected` element), widened to its nearest ancestor that holds most of the page's
+        other strong paragraph clusters (an article cut into sections by ads)."""
         if not self.points:
             return None
-        best = max(self.points, key=self.points.__getitem__)
-        if best not in self.direct:
-            best = max(self.direct, key=self.direct.__getitem__)
+        if best is None:
+            best = max(self.points, key=self.points.__getitem__)
+            if best not in self.direct:
+                best = max(self.direct, key=self.direct.__getitem__)
         self.best = best
         floor = CLUSTER_SHARE * self.direct[best]
         clusters = [k for k, v in self.direct.items() if v >= floor]
+        if rejected is not None:  # what the page's markup says is not the article does not pull the container
+            clusters = [k for k in clusters if not any(n.mem_id == rejected.mem_id for n in self.paths_of[k])]
         total = sum(self.direct_words[k] for k in clusters)
         under: dict[int, float] = {}
         for k in clusters:
             for node in self.paths_of[k]:
                 under[node.mem_id] = under.get(node.mem_id, 0.0) + self.direct_words[k]
-        for node in self.paths_of[best]:
-            if under.get(node.mem_id, 0.0) >= GATHER_SHARE * total:
-                return node
-        return self.paths_of[best][0]
+        path = self.paths_of[best]
+        at = next((i for i, node in enumerate(path) if under.get(node.mem_id, 0.0) >= GATHER_SHARE * total), 0)
+        return path[self._widen(path, at, under)]
+
+    def _widen(self, path: list, at: int, under: dict[int, float]) -> int:
+        """Climb on, at most WIDEN_LEVELS, over ancestors whose prose beyond the gathered element's is another
+        strong cluster and next to nothing else (a lead paragraph in its own block before the body's): where
+        other prose starts, the article has ended."""
+        gathered = path[at].mem_id
+        for i in range(at + 1, min(at + 1 + WIDEN_LEVELS, len(path))):
+            up = path[i].mem_id
+            extra_cluster = under.get(up, 0.0) - under.get(gathered, 0.0)
+            extra_prose = self.weight.get(up, 0.0) - self.weight.get(gathered, 0.0)
+            if extra_prose > WIDEN_SLACK * extra_cluster + WIDEN_FREE_WORDS:
+                break
+            if extra_cluster >= MIN_CLUSTER_WORDS:
+                at = i
+        return at
+
+    def parents_under(self, element) -> list[int]:
+        """The paragraph parents inside `element` (or it), with MIN_CLUSTER_WORDS+ words, best first."""
+        key = element.mem_id
+        found = [k for k, path in self.paths_of.items()
+                 if self.direct_words[k] >= MIN_CLUSTER_WORDS and any(n.mem_id == key for n in path)]
+        return sorted(found, key=self.direct.__getitem__, reverse=True)
+
+    def strong_parents(self, limit: int) -> list[int]:
+        """The best `limit` paragraph parents with MIN_CLUSTER_WORDS+ words, best first."""
+        found = [k for k in self.direct if self.direct_words[k] >= MIN_CLUSTER_WORDS]
+        return sorted(found, key=self.direct.__getitem__, reverse=True)[:limit]
 
 
 def _bare_wrapper(node) -> bool:
@@ -254,26 +307,119 @@ def _ancestors(node) -> list:
 
 
 def _title(tree, container, weights: _Weights) -> tuple[str | None, bool]:
-    """(title, inside the container): its first <h1>, else the first <h1> outside chrome, else <title>."""
-    outside = None
+    """(title, emitted by the walk): the container's first <h1> (the walk emits it unless it sits in chrome, an
+    article's <header>); else the first <h1> the page's <title> repeats ("Headline | Site"); else the <title>'s
+    headline part; else the first <h1> outside chrome."""
+    node = (tree.head or tree).css_first("title")  # the <head> alone: a whole-page query costs ~0.1 ms
+    headline = _headline_part(" ".join(node.text().split()) if node is not None else "")
+    said = Counter(_TOKEN.findall(headline.lower()))
+    repeated = outside = None
     for h in tree.css("h1"):
         text = " ".join(h.text().split())
         if not text:
             continue
-        up = _ancestors(h)
-        if any(a.mem_id == container.mem_id for a in up):
-            return text, True
+        up = [h, *_ancestors(h)]
+        at = next((i for i, a in enumerate(up) if a.mem_id == container.mem_id), None)
+        if at is not None:
+            return text, not any(weights.is_chrome(a) for a in up[:at])
+        if repeated is None and _repeats(text, said):
+            repeated = text
         if outside is None and not any(weights.is_chrome(a) for a in up):
             outside = text
-    if outside:
-        return outside, False
-    node = tree.css_first("title")
-    text = " ".join(node.text().split()) if node is not None else ""
-    return text or None, False
+    return repeated or headline or outside or None, False
 
 
-def find_article(tree) -> ArticleChoice:
-    """The article container of a parsed page (selectolax LexborHTMLParser), or why there is none."""
+def _headline_part(title: str) -> str:
+    """The longest part of a page title cut at its separators ("Headline | Section | Site" -> "Headline")."""
+    return max(_TITLE_SEPARATOR.split(title), key=lambda part: len(part.split())).strip() if title else ""
+
+
+def _repeats(text: str, said: Counter) -> bool:
+    """Does this heading say mostly what the title's headline says (the two share most of their words)?"""
+    words = Counter(_TOKEN.findall(text.lower()))
+    shared = sum((words & said).values())
+    return shared > 0 and shared >= 0.5 * sum(said.values()) and shared >= 0.5 * sum(words.values())
+
+
+# -- structured data: where the page itself says its article is -------------------------------------------------
+def _related(a, b) -> bool:
+    """Is one of the two elements inside the other (or the same)?"""
+    return any(n.mem_id == b.mem_id for n in (a, *_ancestors(a))) or any(
+        n.mem_id == a.mem_id for n in _ancestors(b))
+
+
+def _marked_body(tree):
+    """The element the page marks as its article body (schema.org microdata `itemprop="articleBody"`)."""
+    return tree.css_first('[itemprop~="articleBody"]')
+
+
+def _ld_body_tokens(tree) -> Counter:
+    """The words of the longest schema.org JSON-LD `articleBody` on the page (empty when there is none)."""
+    best = ""
+    for script in tree.css('script[type="application/ld+json"]'):
+        text = script.text()
+        if "articleBody" not in text or len(text) > MAX_LD_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        for body in _json_values(data, "articleBody"):
+            if isinstance(body, str) and len(body) > len(best):
+                best = body
+    return Counter(_TOKEN.findall(best.lower()))
+
+
+def _json_values(data, key: str, depth: int = 0):
+    if depth > 8:
+        return
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == key:
+                yield v
+            elif isinstance(v, (dict, list)):
+                yield from _json_values(v, key, depth + 1)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _json_values(v, key, depth + 1)
+
+
+def _coverage(node, body: Counter) -> float:
+    """Share of the structured-data article words that the element's text holds."""
+    words = Counter(_TOKEN.findall(node.text().lower()))
+    return sum((words & body).values()) / sum(body.values())
+
+
+def _guided_best(tree, weights: _Weights, container) -> int | None:
+    """A paragraph parent to start from instead, when the page's structured data says the article is elsewhere.
+
+    Only where the two disagree: the element marked `itemprop="articleBody"` is neither inside the container nor
+    around it, or the container holds little of the JSON-LD `articleBody` text while another strong paragraph
+    parent holds most of it. The structured data only points: the text read is still the page's own (a content
+    farm's insertions into the displayed article are not in its JSON-LD).
+    """
+    marked = _marked_body(tree)
+    if marked is not None and not _related(marked, container):
+        inside = weights.parents_under(marked)
+        if inside:
+            return inside[0]
+    body = _ld_body_tokens(tree) if marked is None else Counter()
+    if sum(body.values()) < MIN_CLUSTER_WORDS:
+        return None
+    held = _coverage(container, body)
+    if held >= LD_AGREES:
+        return None
+    scored = [(_coverage(weights.paths_of[k][0], body), k) for k in weights.strong_parents(LD_CANDIDATES)]
+    share, best = max(scored, default=(0.0, None))
+    return best if share >= LD_AGREES and share > LD_BETTER * held else None
+
+
+def find_article(tree, structured: bool = True) -> ArticleChoice:
+    """The article container of a parsed page (selectolax LexborHTMLParser), or why there is none.
+
+    `structured=False` says the page's source has no "articleBody" anywhere (the caller's cheap substring test),
+    which spares the two queries for structured data.
+    """
     root = tree.body or tree.root
     if root is None:
         return ArticleChoice(None, None, False, "empty page")
@@ -293,6 +439,9 @@ def find_article(tree) -> ArticleChoice:
     if page < MIN_ARTICLE_WORDS:
         return ArticleChoice(None, None, False, f"no article: {page} words of prose on the page")
     node = weights.choose()
+    guided = _guided_best(tree, weights, node) if structured and node is not None else None
+    if guided is not None and guided != weights.best:
+        node = weights.choose(guided, rejected=node)
     if node is None or weights.direct_words[weights.best] < MIN_CLUSTER_WORDS:
         # the best paragraph cluster is a teaser card, not an article (a section front, a product grid)
         return ArticleChoice(None, None, False, f"no article: no element holds {MIN_CLUSTER_WORDS}+ words "

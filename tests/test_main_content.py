@@ -5,6 +5,7 @@ development half are used here.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -135,3 +136,87 @@ def test_real_clean_pages_are_kept_and_a_promo_inside_is_found(real_dev_pages, d
     article_words = re.findall(r"\w+", target.article.lower())
     before = re.findall(r"\w+", report.text[:start].lower())
     assert len(before) > 10 and set(before[-5:]) <= set(article_words)  # placed after article text, not chrome
+
+
+# -- guidance from the page's own markup ----------------------------------------------------------------------------
+LETTER = ("Dear editor, my family has lived beside the river for forty years and we were never asked about the "
+          "route, the noise or the trucks that will pass our school every morning from now on. ")
+
+
+def two_blocks(article_attrs: str = "", head: str = "", letters: int = 14) -> str:
+    """An article of four paragraphs and, in another column, a much longer run of readers' letters (no chrome
+    words in its class): by points alone the letters win."""
+    story = "".join(f"<p>{ARTICLE}</p>" for _ in range(4))
+    mail = "".join(f"<p>{LETTER}</p>" for _ in range(letters))
+    return (f"<html><head><title>Bridge opens | The Courier</title>{head}</head><body><h1>Bridge opens</h1>"
+            f'<div class="column-a"><div class="story"{article_attrs}>{story}</div></div>'
+            f'<div class="column-b"><div class="box"><div class="letters">{mail}</div></div></div></body></html>')
+
+
+def ld_json(body: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge opens", "articleBody": body}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_points_alone_pick_the_longer_block():  # the baseline the guidance tests below correct
+    doc = extract(two_blocks())
+    assert "Dear editor" in doc.text and "The council said" not in doc.text
+
+
+def test_itemprop_article_body_overrides_the_points():
+    doc = extract(two_blocks(' itemprop="articleBody"'))
+    assert doc.text.count("The council said") == 4 and "Dear editor" not in doc.text
+    assert "story" in doc.content
+
+
+def test_json_ld_article_body_overrides_the_points_but_the_page_text_is_read():
+    doc = extract(two_blocks(head=ld_json(ARTICLE * 4)))
+    assert doc.text.count("The council said") == 4 and "Dear editor" not in doc.text
+    # a truncated JSON-LD body (a teaser) still points the right way; the text itself comes from the page
+    doc = extract(two_blocks(head=ld_json(ARTICLE.replace("million", "billion"))))
+    assert doc.text.count("48 million") == 4 and "billion" not in doc.text
+
+
+def test_json_ld_that_agrees_or_says_nothing_changes_nothing():
+    plain = extract(two_blocks()).text
+    assert extract(two_blocks(head=ld_json(LETTER * 3))).text == plain        # it agrees with the points
+    assert extract(two_blocks(head=ld_json("Short teaser."))).text == plain   # too short to point anywhere
+    assert extract(two_blocks(head='<script type="application/ld+json">{not json</script>')).text == plain
+
+
+def test_a_lead_in_its_own_section_joins_the_body():
+    lead = f'<div class="lead-block"><div class="text"><p>{LETTER}</p><p>{LETTER}</p></div></div>'
+    body = "".join(f"<p>{ARTICLE}</p>" for _ in range(9))
+    html = page(f'<article><h1>Bridge opens</h1><div class="content">{lead}'
+                f'<div class="body-block"><div class="text">{body}</div></div></div></article>'
+                '<footer><p>Published by The Courier, all rights reserved, since 1901 in print.</p></footer>')
+    doc = extract(html)
+    assert doc.text.count("Dear editor") == 2 and doc.text.count("The council said") == 9
+    assert "Published by" not in doc.text
+
+
+# -- the title and chrome inside blocks -----------------------------------------------------------------------------
+def test_the_title_is_the_headline():
+    body = "".join(f"<p>{ARTICLE}</p>" for _ in range(6))
+    # the headline in the article's <header> (chrome to the walk): emitted once, as the title
+    doc = extract(page(f'<article><header><h1>Bridge opens</h1></header><div class="body">{body}</div></article>'))
+    assert doc.blocks[0].kind == "title" and doc.blocks[0].text == "Bridge opens"
+    assert doc.text.count("Bridge opens") == 1
+    # a logo <h1> the <title> does not repeat loses to the <title>'s headline part, without the site name
+    doc = extract(page(f'<h1>The Courier</h1><div class="body">{body}</div>', title="New bridge opens in town"))
+    assert doc.blocks[0].text == "New bridge opens in town"
+    doc = extract(page(f'<h1 class="logo">The Courier</h1><div class="body">{body}</div>'))
+    assert doc.blocks[0].text == "Bridge opens"
+
+
+def test_captions_and_tag_links_in_plain_blocks_are_chrome_but_not_inside_a_sentence():
+    body = "".join(f"<p>{ARTICLE}</p>" for _ in range(6))
+    tags = "".join(f'<a href="/tag/{t}" rel="tag">{t} news</a>, ' for t in ("bridge", "council", "roads"))
+    html = page(f'<div class="story">{body}<div class="photo"><img src="x.jpg"><span class="photoCaption">'
+                'The bridge at dusk (Image: Courier)</span></div>'
+                f'<p>Officials praised the <a href="/tag/bridge" rel="tag">bridge</a> project at the opening.</p>'
+                f'<div>Tags {tags}</div></div>')
+    doc = extract(html)
+    assert "The bridge at dusk" not in doc.text and "council news" not in doc.text
+    assert "Officials praised the bridge project at the opening." in doc.text
+    assert doc.chrome_blocks >= 2
