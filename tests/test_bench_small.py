@@ -143,8 +143,9 @@ def _rates(rows, kind):
 def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     """The gate checks what users feel, on development data only: at the *default* thresholds, clean pages
     are kept (built pages and real pages) and each corruption is caught at a floor under what was measured
-    (dev, 2026-11-26: built pages spin 20%, split 30%, injection 40%, boilerplate 10%; real pages spin 3%,
-    split 73%, injection 84%, boilerplate 35%). And every signal still separates its corruption (ROC-AUC)."""
+    (dev, 2026-11-26, the mixed default model: built pages spin 50%, split 45%, injection 20%, boilerplate 10%;
+    real pages spin 77%, split 88%, injection 70%, boilerplate 35%). And every signal still separates its
+    corruption (ROC-AUC)."""
     from bench.realbench import build
     from bench.run import RunOptions, build_pages, run_pages, select_articles
 
@@ -166,7 +167,7 @@ def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     failing = {k: round(v, 3) for k, v in aucs.items() if not v >= MIN_AUC[k]}
     assert not failing, f"ROC-AUC below the minimum {MIN_AUC}: {failing} (all: {aucs})"
     assert _rates(rows, "clean")[1] == 0.0, [(r["id"], r["flags"]) for r in clean_rows if r["flags"]]
-    built_floor = {"split": 0.15, "injection": 0.25}
+    built_floor = {"spin": 0.3, "split": 0.3, "injection": 0.15}
     for kind, floor in built_floor.items():
         assert _rates(rows, kind)[1] >= floor, (kind, _rates(rows, kind))
 
@@ -175,7 +176,7 @@ def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     n, flagged, dropped = _rates(real, "clean")
     assert n == 85 and flagged <= 1 / n and dropped == 0.0, \
         [(r["id"], r["flags"]) for r in real if r["kind"] == "clean" and r["flags"]]
-    real_floor = {"split": 0.6, "injection": 0.7, "boilerplate": 0.25}
+    real_floor = {"spin": 0.6, "split": 0.75, "injection": 0.6, "boilerplate": 0.25}
     for kind, floor in real_floor.items():
         assert _rates(real, kind)[1] >= floor, (kind, _rates(real, kind))
 
