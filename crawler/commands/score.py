@@ -3,6 +3,10 @@
 Files ending in .html/.htm are scored as HTML, anything else as plain text (one block per line). URLs are
 fetched with Scrapy's own downloader (redirects, compression and encodings as in a crawl) and scored
 the way the scoring middleware would. `--json` prints one PageReport per input, one per line.
+
+Archives (.warc, .warc.gz, .jsonl, .jsonl.gz) are scored record by record, after the other inputs, with
+`scoring.archive` (one report per record in file order, skipped records counted and summarised on stderr,
+a progress line while stdout is not a terminal): `scrapy score --json --workers 2 crawl.warc.gz > out.jsonl`.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from w3lib.url import is_url
 
+from scoring import archive
 from scoring.config import ConfigError
 from scoring.report import PageReport
 from scoring.scorer import Scorer
@@ -45,16 +50,31 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON report per input, one per line")
         parser.add_argument("--evidence", type=int, default=5, metavar="N",
                             help="evidence lines per flagged signal in the summary (default: 5)")
+        parser.add_argument("--workers", type=int, default=0, metavar="N",
+                            help="score archive records (.warc[.gz], .jsonl[.gz]) in N worker processes "
+                                 "(default: 0, in this process)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress line on stderr for archives")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give at least one FILE or URL")
+        if opts.workers < 0:
+            raise UsageError(f"--workers {opts.workers}: use 0 (score in this process) or more worker processes")
+        archives = [a for a in args if archive.is_archive(a) and not is_url(a)]
+        others = [a for a in args if a not in archives]
         try:
-            scorer = Scorer(scoring_config(self.settings))
+            config = scoring_config(self.settings)
+            scorer = Scorer(config) if others or opts.workers == 0 else None
         except (ConfigError, OSError, RuntimeError) as exc:  # bad settings, missing or corrupt model
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 2
             return
+        if others:
+            self._score_inputs(scorer, others, opts)
+        if archives:
+            self._score_archives(scorer, archives, config, opts)
+
+    def _score_inputs(self, scorer: Scorer, args: list[str], opts: argparse.Namespace) -> None:
         urls = [a for a in args if is_url(a)]
         results: dict[str, PageReport | str] = {}
         for arg in args:
@@ -72,6 +92,21 @@ class Command(ScrapyCommand):
                     print(f"{arg}: error: {result}")
             else:
                 print(result.to_json() if opts.json else summary(result, opts.evidence))
+
+    def _score_archives(self, scorer: Scorer | None, paths: list[str], config, opts: argparse.Namespace) -> None:
+        sys.stdout.flush()
+        try:
+            archive.run(paths, config, workers=opts.workers, as_json=opts.json, scorer=scorer,
+                        summary=lambda report: summary(report, opts.evidence),
+                        progress=False if opts.no_progress else None)
+        except BrokenPipeError:
+            sys.stderr.close()
+        except OSError as exc:
+            print(f"error: cannot read {exc.filename or paths[0]}: {exc.strerror or exc}", file=sys.stderr)
+            self.exitcode = 1
+        except archive.WorkerError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 2
 
     def _fetch_and_score(self, scorer: Scorer, urls: list[str]) -> dict[str, PageReport | str]:
         results: dict[str, PageReport | str] = {}
