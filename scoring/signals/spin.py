@@ -10,6 +10,7 @@ sturdy quarterly profits") has many.
 """
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -42,18 +43,25 @@ TORTURED_LOG_ODDS = 6.0   # a catalogued tortured phrase is near-certain spin
 RAW_SCALE = 10.0          # the page statistic is ~0.01..0.1 on clean text: bring it to unit scale
 
 # Per-word evidence combined by logistic regression: log-odds that a content word was swapped in by a
-# spinner. Fitted with the default model (models/en) on a held-out set of ABC news pages, 20% of whose
-# content words were swapped for WordNet synonyms; FEATURES names the columns `trials` computes.
+# spinner. FEATURES names the columns `trials` computes; the weights are fitted for the default model on
+# development data by `python -m bench.fit_spin --write` (bench/fit_spin.py says on what), which stores them
+# with their provenance in scoring/data/spin_weights.json. PRIOR_ODDS is the swapped:kept ratio of the fitting
+# words; the weights' log-odds include it and the page statistic divides it out.
 FEATURES = (
     "oov", "unigram", "has_synonyms", "gain", "raw_gain", "max_unigram_gap", "logprob", "backoff_unigram",
     "backoff_bigram", "next_logprob", "next_backoff_unigram", "next_backoff_bigram", "pmi", "gain_over_1",
     "gain_over_2", "log_count", "singleton", "synonym_on_page", "bias",
 )
-WEIGHTS = np.array([
-    2.828, 0.123, 1.488, 0.504, 0.208, 0.562, -0.267, 0.258, -0.111, -0.004, 0.264, -0.152, 0.184, -0.112,
-    -0.163, -1.459, 0.575, 0.949, -5.433,
-])
-PRIOR_ODDS = 0.1527  # spun:clean content words in the fitting set; WEIGHTS' log-odds include it
+
+
+def _load_weights(path: Path) -> tuple[np.ndarray, float]:
+    fitted = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(fitted["features"]) != FEATURES:
+        raise RuntimeError(f"{path} was fitted for other features; refit with `python -m bench.fit_spin --write`")
+    return np.array(fitted["weights"], dtype=np.float64), float(fitted["prior_odds"])
+
+
+WEIGHTS, PRIOR_ODDS = _load_weights(Path(__file__).resolve().parent.parent / "data" / "spin_weights.json")
 
 
 def _load_tortured_phrases(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
