@@ -93,14 +93,7 @@ class QualityOptions:
         """Raise NotConfigured when disabled, ConfigError (saying what to fix) when misconfigured."""
         if not settings.getbool("QUALITY_ENABLED", DEFAULTS["QUALITY_ENABLED"]):
             raise NotConfigured("QUALITY_ENABLED is False")
-        workers = settings.get("QUALITY_WORKERS", DEFAULTS["QUALITY_WORKERS"])
-        try:
-            workers = int(workers)
-            if workers < 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            raise ConfigError(f"QUALITY_WORKERS is {workers!r}; use 0 (score in the crawl process) or a "
-                              "positive number of worker processes") from None
+        workers = resolve_workers(settings.get("QUALITY_WORKERS", DEFAULTS["QUALITY_WORKERS"]))
         item_field = settings.get("QUALITY_ITEM_FIELD", DEFAULTS["QUALITY_ITEM_FIELD"])
         return cls(
             config=scoring_config(settings),
@@ -111,6 +104,68 @@ class QualityOptions:
             report_name=str(settings.get("QUALITY_REPORT_NAME") or DEFAULTS["QUALITY_REPORT_NAME"]),
             html_report=settings.getbool("QUALITY_HTML_REPORT", DEFAULTS["QUALITY_HTML_REPORT"]),
         )
+
+
+AUTO = "auto"          # QUALITY_WORKERS = "auto": a worker per spare core, in-process when there is none
+AUTO_MAX_WORKERS = 8   # "auto" never starts more (each worker holds its own scorer; ask for more with a number)
+
+
+def resolve_workers(value: Any) -> int:
+    """QUALITY_WORKERS as a number of worker processes (0: score in the crawl process).
+
+    "auto" leaves one usable core to the crawl process itself (its reactor downloads, parses and hands pages
+    to the workers) and starts a worker on each other one, up to AUTO_MAX_WORKERS; with a single usable core
+    it scores in the crawl process, where a worker would only add the cost of shipping pages between
+    processes. Raises ConfigError, saying what to fix, for anything but "auto" or a whole number >= 0.
+    """
+    if isinstance(value, str) and value.strip().lower() == AUTO:
+        return max(0, min(usable_cpus() - 1, AUTO_MAX_WORKERS))
+    try:
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise ValueError
+        workers = int(value)
+        if workers < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ConfigError(f"scrapy-quality: QUALITY_WORKERS is {value!r}; use 0 (score in the crawl process), a "
+                          f"positive number of worker processes or \"{AUTO}\" (one per spare core)") from None
+    return workers
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on: its CPU affinity, capped by a cgroup CPU quota (a container's --cpus)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    if quota is not None:
+        cores = min(cores, max(1, int(quota)))
+    return max(1, cores)
+
+
+def cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup"), membership: Path = Path("/proc/self/cgroup")
+                     ) -> float | None:
+    """The CPU quota of this process's cgroup in cores (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us), None
+    when there is none."""
+    places = []
+    try:  # cgroup v2: "0::/path/of/the/group"
+        places += [root / line[3:].strip().lstrip("/") for line in membership.read_text().splitlines()
+                   if line.startswith("0::") and line[3:].strip() not in ("", "/")]
+    except OSError:
+        pass
+    for place in places + [root]:
+        try:
+            quota, period = (place / "cpu.max").read_text().split()[:2]
+            return None if quota == "max" else int(quota) / int(period)
+        except (OSError, ValueError):
+            continue
+    try:
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 def scoring_config(settings: BaseSettings) -> QualityConfig:
@@ -460,6 +515,12 @@ class QualityScoringMiddleware:
         audit = AuditTrail.for_crawler(crawler, options)
         middleware = cls(crawler, options, ScoringPool(options.config, options.workers), audit)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        setting = crawler.settings.get("QUALITY_WORKERS", DEFAULTS["QUALITY_WORKERS"])
+        cores = usable_cpus()
+        logger.info("scrapy-quality: %s (QUALITY_WORKERS=%r; %d usable core%s)",
+                    f"scoring in {options.workers} worker process{'es' if options.workers > 1 else ''}"
+                    if options.workers else "scoring in the crawl process", setting, cores, "s" if cores > 1 else "")
+        crawler.stats.set_value(f"{STATS}/workers", options.workers)
         return middleware
 
     def spider_closed(self) -> None:

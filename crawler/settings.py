@@ -57,8 +57,24 @@
 #     never parses them, so their links are not followed either. Counted and audited like any drop.
 # QUALITY_WORKERS = 0
 #     0 scores in the crawl's own process; N > 0 scores in N worker processes, each loading the model
-#     once (KenLM holds the GIL, so threads would not run in parallel) and keeping the reactor free.
-#     Worth it with spare cores; measure with `python -m crawler.demo --throughput`.
+#     once (~185 MB RSS, ~120 MB of it private, per worker; KenLM holds the GIL, so threads would not run in
+#     parallel) and keeping the reactor free. "auto" starts one worker per usable core but one (the crawl
+#     process keeps a core to download, parse and ship pages), at most 8, and scores in the crawl process
+#     when there is a single core; usable cores are the CPU affinity, capped by a cgroup CPU quota (a
+#     container's --cpus). Anything but a whole number >= 0 or "auto" stops the crawl at start-up. The
+#     chosen mode is logged at start-up and recorded in the quality/workers stat.
+#     When each wins (bench/crawl.py, `python -m bench.run --sections crawl`: 2,000 pages per crawl, on 2
+#     cores shared with other work, load average 2-5): workers cost CPU, as each page's HTML goes to a worker
+#     and its report comes back pickled: ~2-3 ms more CPU per page than in-process (e.g. +16.6 ms/page over
+#     plugin off with 1 worker, +14.0 in-process). They pay off only when the cores they get are otherwise
+#     idle: the crawl then runs at the slower of the crawl process and the workers instead of at the sum of
+#     both costs. Measured, throughput as a multiple of plugin off, in-process / auto (1 worker) / 2 workers,
+#     mean of 4 runs: loopback (CPU-bound) 0.26x / 0.29x / 0.30x; latency-bound (100-300 ms per response,
+#     64 in flight) 0.33x / 0.32x / 0.34x; single runs vary by up to +-0.15, and in-process came first in one.
+#     So the default stays 0: workers won ~10% on the CPU-bound crawl and nothing on the latency-bound one,
+#     for more CPU and ~120 MB per worker, and several crawls on one machine (scrapyd runs several per
+#     core) would each take "auto"'s cores as their own. Set "auto" for one crawl on a machine with idle
+#     cores; the quality/workers stat says what it chose.
 # QUALITY_REPORT_DIR = "reports"
 #     Where the JSONL audit log and the HTML report go. Must be writable: checked at start-up.
 # QUALITY_REPORT_NAME = "%(name)s-%(time)s"
@@ -71,6 +87,7 @@
 # The PageReport of a scored response is in response.meta["quality"] for the spider to read.
 #
 # ---- Stats (all under quality/) ----------------------------------------------------------------------------
+#   quality/workers                       worker processes in use (0: scoring in the crawl process)
 #   quality/scored, quality/too_short     pages scored (too_short: with low confidence)
 #   quality/unscored                      scoring failed: page kept, its items tagged "unscored" with the error
 #   quality/skipped/<reason>              not scored: dont_score, http_status (non-2xx), content_type (not

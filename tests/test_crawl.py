@@ -138,8 +138,9 @@ def test_worker_pool_gives_the_same_verdicts(tmp_path, demo_url, drop_crawl):
                       callback="async")
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert "'TWISTED_REACTOR': 'twisted.internet.epollreactor.EPollReactor'" in crawl.log
-    keys = [k for k in drop_crawl.stats if k.startswith("quality/")]
+    keys = [k for k in drop_crawl.stats if k.startswith("quality/") and k != "quality/workers"]
     assert {k: crawl.stats.get(k) for k in keys} == {k: drop_crawl.stats[k] for k in keys}
+    assert (crawl.stats["quality/workers"], drop_crawl.stats["quality/workers"]) == (2, 0)
     pool_scores = {r["url"].split("/", 3)[-1]: r["scores"] for r in crawl.records("page")}
     inline_scores = {r["url"].split("/", 3)[-1]: r["scores"] for r in drop_crawl.records("page")}
     assert pool_scores == inline_scores

@@ -19,8 +19,10 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.addon import ITEM_MIDDLEWARE_PRIORITY, SCORING_MIDDLEWARE_PRIORITY, QualityAddon
-from crawler.middlewares import (DEFAULTS, QualityItemMiddleware, QualityOptions, QualityScoringMiddleware,
-                                 ScoringPool, check_writable, report_stem)
+from crawler import middlewares
+from crawler.middlewares import (AUTO_MAX_WORKERS, DEFAULTS, QualityItemMiddleware, QualityOptions,
+                                 QualityScoringMiddleware, ScoringPool, cgroup_cpu_quota, check_writable,
+                                 report_stem, resolve_workers, usable_cpus)
 from scoring.config import DEFAULT_THRESHOLDS, ConfigError, QualityConfig
 from scoring.report import UNSCORED, PageReport
 
@@ -145,7 +147,13 @@ def test_command_line_overrides_the_policy(tmp_path, default_model):
     ({"QUALITY_MODELS": {"en": "/nonexistent/en.bin"}},
      "language model for 'en' not found: /nonexistent/en.bin; build the default model with `make model`"),
     ({"QUALITY_POLICY": "/nonexistent/policy.toml"}, "QUALITY_POLICY file not found: /nonexistent/policy.toml"),
-    ({"QUALITY_WORKERS": -1}, "QUALITY_WORKERS is -1; use 0 (score in the crawl process) or a positive number"),
+    ({"QUALITY_WORKERS": -1}, "QUALITY_WORKERS is -1; use 0 (score in the crawl process), a positive number of "
+                              'worker processes or "auto"'),
+    ({"QUALITY_WORKERS": "automatic"}, "QUALITY_WORKERS is 'automatic'; use 0"),
+    ({"QUALITY_WORKERS": "1.5"}, "QUALITY_WORKERS is '1.5'; use 0"),
+    ({"QUALITY_WORKERS": 2.5}, "QUALITY_WORKERS is 2.5; use 0"),
+    ({"QUALITY_WORKERS": True}, "QUALITY_WORKERS is True; use 0"),
+    ({"QUALITY_WORKERS": ""}, "QUALITY_WORKERS is ''; use 0"),
 ])
 def test_bad_settings_say_what_to_fix(values, message):
     with pytest.raises(ConfigError) as info:
@@ -263,3 +271,89 @@ def test_a_second_crawl_never_appends_to_the_first_log(tmp_path):
         trail.writer.close()
         paths.append(trail.audit_path.name)
     assert paths == ["fixed.audit.jsonl", "fixed.2.audit.jsonl", "fixed.3.audit.jsonl"]
+
+
+# -- QUALITY_WORKERS: a number or "auto" -----------------------------------------------------------------------------
+def cores(monkeypatch, n: int, quota: float | None = None) -> None:
+    """Pretend this process may run on `n` cores, under a cgroup CPU quota of `quota` cores (None: none)."""
+    monkeypatch.setattr(middlewares.os, "sched_getaffinity", lambda pid: set(range(n)))
+    monkeypatch.setattr(middlewares, "cgroup_cpu_quota", lambda: quota)
+
+
+@pytest.mark.parametrize("value, expected", [(0, 0), (3, 3), ("2", 2), (" 0 ", 0), (4.0, 4)])
+def test_workers_take_a_whole_number(value, expected):
+    assert resolve_workers(value) == expected
+    assert options(QUALITY_WORKERS=value).workers == expected
+
+
+@pytest.mark.parametrize("n_cores, quota, expected", [
+    (1, None, 0),                     # one core: score in the crawl process
+    (2, None, 1),                     # one core for the crawl, one worker
+    (4, None, 3),
+    (64, None, AUTO_MAX_WORKERS),     # capped
+    (16, 2.5, 1),                     # a container's --cpus=2.5 counts as 2 cores, whatever the affinity says
+    (16, 0.5, 0),                     # less than a core: in-process
+    (3, 8.0, 2),                      # a quota above the affinity changes nothing
+])
+def test_auto_uses_the_spare_cores(monkeypatch, n_cores, quota, expected):
+    cores(monkeypatch, n_cores, quota)
+    for value in ("auto", "AUTO", " auto"):
+        assert resolve_workers(value) == expected
+    assert options(QUALITY_WORKERS="auto").workers == expected
+    assert usable_cpus() == max(1, min(n_cores, int(quota) if quota is not None else n_cores))
+
+
+def test_cgroup_cpu_quota_reads_v2_then_v1(tmp_path):
+    none = tmp_path / "no-membership"
+    assert cgroup_cpu_quota(tmp_path, none) is None  # nothing there: no quota
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("150000\n")
+    (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert cgroup_cpu_quota(tmp_path, none) == 1.5               # v1
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert cgroup_cpu_quota(tmp_path, none) is None              # v1, unlimited
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert cgroup_cpu_quota(tmp_path, none) is None              # v2, unlimited
+    (tmp_path / "cpu.max").write_text("300000 100000\n")
+    assert cgroup_cpu_quota(tmp_path, none) == 3.0               # v2 at the root (a container's own namespace)
+    group = tmp_path / "crawls" / "one"
+    group.mkdir(parents=True)
+    (group / "cpu.max").write_text("200000 100000\n")
+    membership = tmp_path / "membership"
+    membership.write_text("1:cpu:/\n0::/crawls/one\n")
+    assert cgroup_cpu_quota(tmp_path, membership) == 2.0         # v2, the process's own group first
+
+
+class FakePool:
+    """Stands in for ScoringPool: records the number of workers, starts nothing."""
+
+    def __init__(self, config, workers=0):
+        self.config, self.workers = config, workers
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("n_cores, setting, expected, logged", [
+    (1, "auto", 0, "scoring in the crawl process (QUALITY_WORKERS='auto'; 1 usable core)"),
+    (3, "auto", 2, "scoring in 2 worker processes (QUALITY_WORKERS='auto'; 3 usable cores)"),
+    (3, 0, 0, "scoring in the crawl process (QUALITY_WORKERS=0; 3 usable cores)"),
+    (2, "1", 1, "scoring in 1 worker process (QUALITY_WORKERS='1'; 2 usable cores)"),
+])
+def test_the_chosen_mode_is_logged_and_in_the_stats(monkeypatch, tmp_path, caplog, n_cores, setting, expected,
+                                                    logged):
+    cores(monkeypatch, n_cores)
+    monkeypatch.setattr(middlewares, "ScoringPool", FakePool)
+    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_WORKERS": setting})
+    crawler.stats.open_spider()
+    with caplog.at_level("INFO", logger="crawler.middlewares"):
+        downloader = QualityScoringMiddleware.from_crawler(crawler)
+    assert downloader.pool.workers == expected
+    assert crawler.stats.get_value("quality/workers") == expected
+    assert f"scrapy-quality: {logged}" in caplog.text
+
+
+def test_a_bad_workers_setting_stops_the_crawl_at_start_up(tmp_path):
+    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_WORKERS": "many"})
+    with pytest.raises(ConfigError, match="QUALITY_WORKERS is 'many'; use 0 .* or \"auto\""):
+        QualityScoringMiddleware.from_crawler(crawler)
