@@ -30,7 +30,7 @@ import numpy as np
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .boilerplate import Cue, CueSet, _rx, block_chrome, block_tokens
+from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, rx
 from .spin import STOPWORDS
 
 FLAG_SCORE = 0.5            # a block is shown as evidence from this score
@@ -50,16 +50,16 @@ PAGE_WEIGHT_RAMP = (0.4, 0.8)  # mean of cosine lack and novelty: from on-topic 
 
 # Promotional wording. Weights are combined as independent pieces of evidence (1 - prod(1 - w)).
 PROMO_CUES = (
-    Cue("discount", _rx(r"\b\d{1,2}\s?%\s*off\b", r"\bsave (?:up to )?\d{1,2}\s?%", r"\bup to \d{1,2}\s?%\s*(?:off|discount)",
+    Cue("discount", rx(r"\b\d{1,2}\s?%\s*off\b", r"\bsave (?:up to )?\d{1,2}\s?%", r"\bup to \d{1,2}\s?%\s*(?:off|discount)",
                         r"\bhalf[- ]price\b", r"\bdiscount(?:ed|s)?\b", r"\bcoupons?\b", r"\bpromo(?:tional)? codes?\b",
                         r"\bclearance\b", r"\b(?:flash|mega|summer|winter|black friday) sale\b", r"\bon sale\b"), 0.5,
         keys="save half discount discounted discounts coupon coupons promo promotional clearance sale", marks=("%",)),
-    Cue("price", _rx(r"[$€£¥]\s?\d[\d,.]*(?!\s*(?:million|billion|trillion|bn|m)\b)", r"\bonly \d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b",
+    Cue("price", rx(r"[$€£¥]\s?\d[\d,.]*(?!\s*(?:million|billion|trillion|bn|m)\b)", r"\bonly \d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b",
                      r"\b\d+[.,]\d\d\s?(?:usd|eur|gbp)\b"), 0.35, specific=False,
         keys="usd eur gbp dollars euros", marks=("$", "€", "£", "¥")),
-    Cue("free delivery", _rx(r"\bfree (?:shipping|delivery|returns|trial|gift|samples?|consultation|quote|estimate)\b"), 0.6,
+    Cue("free delivery", rx(r"\bfree (?:shipping|delivery|returns|trial|gift|samples?|consultation|quote|estimate)\b"), 0.6,
         keys="free"),
-    Cue("limited offer", _rx(r"\blimited[- ](?:time )?(?:offer|deal|stock|edition)s?\b",
+    Cue("limited offer", rx(r"\blimited[- ](?:time )?(?:offer|deal|stock|edition)s?\b",
                              r"\b(?:special|exclusive|today'?s|amazing|unbeatable) (?:offer|deal|price)s?\b",
                              r"\b(?:today|this week(?:end)?) only\b", r"\bwhile (?:stocks|supplies) last\b",
                              r"\bdon'?t miss (?:out|this)\b", r"\bhurry\b", r"\bact (?:now|fast)\b", r"\bbest (?:price|deal)s?\b",
@@ -69,28 +69,28 @@ PROMO_CUES = (
                              r"\bsatisfaction guaranteed\b"), 0.6,
         keys="limited offer offers deal deals price prices only while miss hurry act best lowest buy money card risk "
              "cancel obligation strings hidden guaranteed"),
-    Cue("call to action", _rx(r"\b(?:buy|shop|order|book|call|click|tap|download|subscribe|sign up|join|register|try|get|grab|"
+    Cue("call to action", rx(r"\b(?:buy|shop|order|book|call|click|tap|download|subscribe|sign up|join|register|try|get|grab|"
                               r"claim|visit|discover|apply|upgrade) (?:it |yours |one )?(?:now|today|here|online)\b",
                               r"\bclick (?:here|the link|below|through)\b", r"\bvisit (?:our (?:store|shop|website|site)|us at)\b",
                               r"\bshop (?:the|our) \w+", r"\border (?:yours|your \w+)\b", r"\bcheck out (?:our|the latest)\b",
                               r"\b(?:learn|find out) more at\b", r"\bavailable (?:now )?at\b[^.]{0,40}\.(?:com|net|shop|store)\b"),
         0.55, keys="now today here online click visit shop order check more available"),
-    Cue("web address", _rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|org|info|shop|store|biz|online|"
+    Cue("web address", rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|org|info|shop|store|biz|online|"
                                                         r"deals|site|xyz|club|app|co\.uk|io|example)\b"), 0.4, specific=False,
         keys="http https www com net org info shop store biz online deals site xyz club app uk io example"),
-    Cue("shopping words", _rx(r"\b(?:shoppers?|bestsellers?|checkout|in stock|brand[- ]new|bargains?|cheap(?:est)?|"
+    Cue("shopping words", rx(r"\b(?:shoppers?|bestsellers?|checkout|in stock|brand[- ]new|bargains?|cheap(?:est)?|"
                               r"(?:designer|luxury) (?:watches|bags|handbags|shoes|sunglasses|jewell?ery)|"
                               r"(?:new|latest) collection|great deals?|top brands?|online store|web ?shop)\b"), 0.35,
         specific=False, keys="shopper shoppers bestseller bestsellers checkout stock brand brands bargain bargains cheap "
                              "cheapest designer luxury collection deal deals online web webshop"),
-    Cue("sponsored label", _rx(r"^(?:sponsored|advertisement|ad|promoted|partner content|paid (?:post|content))\b"), 0.5),
-    Cue("sponsored label", _rx(r"\bsponsored by\b", r"\bin partnership with\b", r"\baffiliate link\b"), 0.5,
+    Cue("sponsored label", rx(r"^(?:sponsored|advertisement|ad|promoted|partner content|paid (?:post|content))\b"), 0.5),
+    Cue("sponsored label", rx(r"\bsponsored by\b", r"\bin partnership with\b", r"\baffiliate link\b"), 0.5,
         keys="sponsored partnership affiliate"),
-    Cue("imperative opening", _rx(r"(?:^|[.!?]\s+)(?:buy|shop|order|grab|claim|hurry|save|treat yourself|upgrade|"
+    Cue("imperative opening", rx(r"(?:^|[.!?]\s+)(?:buy|shop|order|grab|claim|hurry|save|treat yourself|upgrade|"
                                   r"get (?:yours|the|your|a|up|\d)|discover (?:our|the)|try (?:our|it)|book (?:now|your|today)|"
                                   r"sign up|subscribe|join (?:now|today|us|our)|use (?:code|promo|coupon))\b"), 0.35,
         keys="buy shop order grab claim hurry save treat upgrade get discover try book sign subscribe join use"),
-    Cue("sales question", _rx(r"^(?:want|looking|need|tired of|struggling|searching|ready)\b[^.?!]{0,60}\?"), 0.35),
+    Cue("sales question", rx(r"^(?:want|looking|need|tired of|struggling|searching|ready)\b[^.?!]{0,60}\?"), 0.35),
 )
 _PROMO_CUE_SET = CueSet(PROMO_CUES)
 HINT_WEIGHTS = {
@@ -289,7 +289,7 @@ def block_injection(doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
                                                                                else " inside the article"))
             else:
                 inj.add(strength, "headline", "headline-like line between paragraphs")
-        if b.link_density >= 0.5 and n >= 5 and prose and not chrome[i].score >= FLAG_SCORE:
+        if b.link_density >= 0.5 and n >= 5 and prose and not chrome[i].score >= CHROME_SCORE:
             inj.add(0.3 + 0.3 * b.link_density, "link-dense", f"link-dense block ({b.link_density:.0%} of its text "
                                                               f"is links)")
         if n >= REPEATED_MIN_WORDS and b.kind not in ("title", "heading", "caption"):
@@ -302,7 +302,7 @@ def block_injection(doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
         if w:
             inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
         # Leave page chrome to the boilerplate signal unless the block also sells something.
-        if chrome[i].score >= FLAG_SCORE and not inj.cues & _STRONG_PROMO:
+        if chrome[i].score >= CHROME_SCORE and not inj.cues & _STRONG_PROMO:
             inj.score *= 1.0 - chrome[i].score
     return out
 
