@@ -57,6 +57,20 @@ def read_pages(folder: str | os.PathLike = DEFAULT_PAGES, limit: int | None = No
     return [gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes() for p in files]
 
 
+def utf8_pages(n: int, folder: str | os.PathLike = DEFAULT_PAGES) -> list[bytes]:
+    """The first n pages of a folder that are valid UTF-8 (so that a charset header can say so)."""
+    pages = []
+    for page in read_pages(folder):
+        try:
+            page.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        pages.append(page)
+        if len(pages) == n:
+            return pages
+    raise ValueError(f"fewer than {n} UTF-8 pages in {folder}")
+
+
 def rss_mb() -> float:
     """This process's resident memory now (Linux /proc)."""
     with open("/proc/self/status") as f:

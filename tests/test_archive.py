@@ -23,7 +23,7 @@ from warcio.warcwriter import WARCWriter
 from scoring import QualityConfig, Scorer
 from scoring import archive
 from scoring.__main__ import main
-from scoring.archive_bench import read_pages, reading_memory, write_warc
+from scoring.archive_bench import reading_memory, utf8_pages, write_warc
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "tests" / "data" / "engine"
@@ -31,17 +31,7 @@ REAL = ROOT / "bench" / "realpages" / "html"
 
 
 def real_pages(n: int) -> list[bytes]:
-    """The first n real pages that are valid UTF-8 (so their charset header can say so)."""
-    pages = []
-    for page in read_pages(REAL):
-        try:
-            page.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        pages.append(page)
-        if len(pages) == n:
-            return pages
-    raise AssertionError(f"fewer than {n} UTF-8 pages in {REAL}")
+    return utf8_pages(n, REAL)
 
 
 class WarcBuilder:

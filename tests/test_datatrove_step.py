@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from scoring import QualityConfig, Scorer  # noqa: E402
-from scoring.archive_bench import read_pages  # noqa: E402
+from scoring.archive_bench import utf8_pages  # noqa: E402
 from scoring.config import ConfigError  # noqa: E402
 from scoring.datatrove_step import QualityFilter, verdict  # noqa: E402
 
@@ -31,18 +31,10 @@ ENGINE = ROOT / "tests" / "data" / "engine"
 REAL = ROOT / "bench" / "realpages" / "html"
 
 
-def utf8_pages(n: int) -> list[bytes]:
-    pages = [(ENGINE / name).read_bytes() for name in ("bridge.html", "bridge_injected.html",
-                                                       "bridge_boilerplate.html")]
-    for page in read_pages(REAL):
-        try:
-            page.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        pages.append(page)
-        if len(pages) == n:
-            return pages
-    raise AssertionError(f"too few UTF-8 pages in {REAL}")
+def engine_and_real_pages(n: int) -> list[bytes]:
+    """Three hand-made pages (clean, injected, boilerplate), then real pages, n in all."""
+    made = [(ENGINE / name).read_bytes() for name in ("bridge.html", "bridge_injected.html", "bridge_boilerplate.html")]
+    return made + utf8_pages(n - len(made), REAL)
 
 
 def write_warc(path: Path, pages: dict[str, bytes]) -> None:
@@ -84,7 +76,7 @@ def pick_drop_config(model: Path, pages: dict[str, bytes]) -> QualityConfig:
 
 
 def test_pipeline_keeps_drops_and_records_every_fate(tmp_path, default_model):
-    pages = {f"http://site{i % 2}.example/page/{i}": html for i, html in enumerate(utf8_pages(8))}
+    pages = {f"http://site{i % 2}.example/page/{i}": html for i, html in enumerate(engine_and_real_pages(8))}
     urls = list(pages)
     (tmp_path / "warc").mkdir()
     write_warc(tmp_path / "warc" / "a.warc.gz", {u: pages[u] for u in urls[:4]})
