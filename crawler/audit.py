@@ -11,11 +11,16 @@ Records (the "record" field says which):
               carry the item itself. Items yielded = kept + dropped can be checked from these lines.
 - ``summary`` last line: the crawl's ``quality/`` stats and finish reason.
 
+Every record carries ``worker``, the id of the crawl process that wrote it (QUALITY_WORKER_ID, by default
+hostname-pid). In a distributed crawl each worker writes its own log; `read_audits` reads several (files, glob
+patterns, directories) and `merge_audits` makes them one Audit, with the workers' stats summed.
+
 A write that fails (full disk, file removed) is reported to the caller, which counts and logs it: the
 log never drops a record silently.
 """
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
@@ -32,7 +37,7 @@ AUDIT_FORMAT = 1
 AUDIT_SUFFIX = ".audit.jsonl"
 REPORT_SUFFIX = ".report.html"
 # Fields the audit adds around a PageReport in a "page" record.
-PAGE_META = ("record", "time", "url", "stage", "http_status", "scores")
+PAGE_META = ("record", "worker", "time", "url", "stage", "http_status", "scores")
 
 
 def utc_now() -> str:
@@ -61,20 +66,25 @@ def item_record(*, url: str | None, verdict: str, flags: list[str], item: dict |
 class AuditWriter:
     """Appends records to a JSONL file, one flushed line each, so a crash loses at most the line in flight."""
 
-    def __init__(self, path: str | os.PathLike, on_error: Callable[[Exception], None]):
+    def __init__(self, path: str | os.PathLike, on_error: Callable[[Exception], None],
+                 fields: dict[str, Any] | None = None):
         self.path = Path(path)
         self._on_error = on_error
+        self._fields = dict(fields or {})  # stamped on every record, after "record" (the worker id)
         self._file = None
         self.written = 0
 
-    def open(self) -> None:
+    def open(self, exclusive: bool = False) -> None:
+        """Open for appending; `exclusive`: create the file, FileExistsError when it is there already."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(self.path, "a", encoding="utf-8")
+        self._file = open(self.path, "x" if exclusive else "a", encoding="utf-8")
 
     def write(self, record: dict) -> bool:
         try:
             if self._file is None:
                 raise OSError(f"audit log {self.path} is not open")
+            if self._fields:
+                record = {"record": record.get("record"), **self._fields, **record}
             self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             self._file.flush()
         except (OSError, ValueError, TypeError) as exc:  # ValueError: write to a closed file
@@ -100,6 +110,7 @@ class AuditedPage:
     stage: str | None
     http_status: int | None
     report: PageReport
+    worker: str | None = None
 
 
 @dataclass
@@ -112,6 +123,16 @@ class Audit:
     items: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     bad_lines: int = 0
+    parts: list["Audit"] = field(default_factory=list)  # a merged audit: the workers' logs it was made of
+
+    @property
+    def worker(self) -> str | None:
+        return self.crawl.get("worker") or self.summary.get("worker")
+
+    @property
+    def workers(self) -> list[str]:
+        """The worker ids, one per audit log (a log from before worker ids: its file name)."""
+        return [part.worker or part.path.name for part in (self.parts or [self])]
 
     @property
     def config(self) -> dict[str, Any]:
@@ -181,4 +202,77 @@ def _audited_page(record: dict) -> AuditedPage:
         stage=record.get("stage"),
         http_status=record.get("http_status"),
         report=PageReport.from_dict(data),
+        worker=record.get("worker"),
     )
+
+
+# -- several workers' logs --------------------------------------------------------------------------------------
+class AuditPathError(ValueError):
+    """An argument names no audit log (a missing file, a pattern or directory matching none)."""
+
+
+def audit_paths(arguments: list[str]) -> list[Path]:
+    """The audit logs named by files, glob patterns (quoted, or expanded by the shell) and directories (every
+    *.audit.jsonl in them), in order, each once. AuditPathError names an argument that matches nothing."""
+    paths: list[Path] = []
+    for arg in arguments:
+        if glob.has_magic(arg):
+            found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            if not found:
+                raise AuditPathError(f"no audit log matches {arg}")
+        elif Path(arg).is_dir():
+            found = sorted(Path(arg).glob(f"*{AUDIT_SUFFIX}"))
+            if not found:
+                raise AuditPathError(f"no *{AUDIT_SUFFIX} file in the directory {arg}")
+        elif Path(arg).is_file():
+            found = [Path(arg)]
+        else:
+            raise AuditPathError(f"audit log not found: {arg}")
+        paths += [p for p in found if p.resolve() not in {q.resolve() for q in paths}]
+    return paths
+
+
+def read_audits(paths: list[str | os.PathLike]) -> Audit:
+    """One audit log read as it is; several read and merged."""
+    audits = [read_audit(p) for p in paths]
+    return audits[0] if len(audits) == 1 else merge_audits(audits)
+
+
+SUMMED = (int, float)
+
+
+def merge_audits(audits: list[Audit]) -> Audit:
+    """The workers' audit logs of one distributed crawl as one Audit.
+
+    Pages and items are concatenated (in time order); the summary's numeric stats, items_scraped and responses
+    are summed over the workers, so items kept + dropped is checked over the whole crawl; the crawl record (and
+    its configuration) is the earliest worker's. `config_differs` tells when the workers did not score alike.
+    """
+    if not audits:
+        raise ValueError("no audit logs to merge")
+    ordered = sorted(audits, key=lambda a: str(a.crawl.get("time", "")))
+    merged = Audit(path=ordered[0].path, crawl=dict(ordered[0].crawl), parts=list(ordered))
+    merged.pages = sorted((p for a in ordered for p in a.pages), key=lambda p: p.time)
+    merged.items = sorted((i for a in ordered for i in a.items), key=lambda i: str(i.get("time", "")))
+    merged.bad_lines = sum(a.bad_lines for a in ordered)
+    stats: dict[str, Any] = {}
+    for audit in ordered:
+        for key, value in audit.summary.get("stats", {}).items():
+            if isinstance(value, SUMMED) and not isinstance(value, bool):
+                stats[key] = stats.get(key, 0) + value
+    finished = [a.summary for a in ordered if a.summary]
+    reasons = sorted({str(s.get("finish_reason")) for s in finished})
+    merged.summary = {
+        "record": "summary", "stats": stats, "finish_reason": ", ".join(reasons) if finished else None,
+        "items_scraped": sum(s.get("items_scraped", 0) or 0 for s in finished),
+        "responses": sum(s.get("responses", 0) or 0 for s in finished),
+        "workers_finished": len(finished),
+    } if finished else {}
+    merged.crawl["workers"] = merged.workers
+    return merged
+
+
+def config_differs(audit: Audit) -> bool:
+    """True when the merged workers' logs were written with different scoring configurations."""
+    configs = {json.dumps(part.config, sort_keys=True, default=str) for part in audit.parts if part.crawl}
+    return len(configs) > 1

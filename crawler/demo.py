@@ -3,6 +3,7 @@
     python -m crawler.demo                          # crawl, print the verdicts and the HTML report's path
     python -m crawler.demo -s QUALITY_WORKERS=2     # any Scrapy setting, passed to `scrapy crawl`
     python -m crawler.demo --throughput --repeat 20 # pages/s with the plugin off, inline and in a pool
+    python -m crawler.demo --redis 2                # two workers sharing a local Redis queue (scrapy-redis)
 
 The site (crawler/demo_site) holds six articles written for the project, each with a spun, a broken-
 split, an ad-injected and a boilerplate-laden copy, three pieces in German, Spanish and French, and a
@@ -28,7 +29,7 @@ from typing import Iterator
 
 from scoring.report import DROP, KEEP, TAG
 
-from .audit import Audit, read_audit
+from .audit import Audit, read_audit, read_audits
 
 PACKAGE = Path(__file__).resolve().parent
 SITE = PACKAGE / "demo_site"
@@ -93,11 +94,14 @@ def scrapy_crawl(base_url: str, settings: list[str], log_path: Path, items_path:
         cmd += ["-O", str(items_path)]
     for setting in settings:
         cmd += ["-s", setting]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:
-        return subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+        return subprocess.run(cmd, cwd=ROOT, env=scrapy_env(), stdout=log, stderr=subprocess.STDOUT, check=False)
+
+
+def scrapy_env() -> dict[str, str]:
+    return {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
 
 def crawl_stats(log_path: Path) -> dict[str, float]:
@@ -177,6 +181,113 @@ def run_demo(report_dir: Path, settings: list[str]) -> int:
     return 0
 
 
+# -- distributed: workers sharing a Redis queue --------------------------------------------------------------------
+def run_redis_demo(report_dir: Path, workers: int, repeat: int, settings: list[str]) -> int:
+    """Start redis-server (private port, temporary directory), serve the site, run `workers` processes of
+    `scrapy crawl demo-redis` on the shared queue, feed it the start URL, merge the workers' audit logs into one
+    report, stop Redis."""
+    from .distributed import RedisServer, RedisServerError, push_start_urls
+
+    report_dir = report_dir.resolve()
+    report_dir.mkdir(parents=True, exist_ok=True)
+    before = set(report_dir.glob("*.audit.jsonl"))
+    names = [f"worker-{i + 1}" for i in range(workers)]
+    try:
+        redis = RedisServer().start()
+    except RedisServerError as exc:
+        print(f"Cannot start Redis: {exc}", file=sys.stderr)
+        return 1
+    procs: dict[str, subprocess.Popen] = {}
+    try:
+        with serve_site() as base_url:
+            print(f"Redis at {redis.url} (files in {redis.directory}); serving {SITE} at {base_url}/", flush=True)
+            started = time.perf_counter()
+            for name in names:
+                cmd = [sys.executable, "-m", "scrapy", "crawl", "demo-redis", "-a", f"repeat={repeat}",
+                       "-O", str(report_dir / f"demo-redis-items-{name}.jsonl"),
+                       "-s", f"REDIS_URL={redis.url}", "-s", f"QUALITY_WORKER_ID={name}",
+                       "-s", f"QUALITY_REPORT_DIR={report_dir}", "-s", "QUALITY_REPORT_NAME=demo-redis-%(time)s",
+                       "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=10"]
+                for setting in settings:
+                    cmd += ["-s", setting]
+                log = open(report_dir / f"demo-redis-{name}.log", "w", encoding="utf-8")
+                procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=scrapy_env(), stdout=log, stderr=subprocess.STDOUT,
+                                               stdin=subprocess.DEVNULL)
+                log.close()
+                print(f"  started `scrapy crawl demo-redis` as {name} (log: {report_dir / f'demo-redis-{name}.log'})",
+                      flush=True)
+            _wait_until_open(report_dir, before, names, procs)
+            push_start_urls(redis.url, "demo-redis:start_urls", [f"{base_url}/index.html"])
+            print(f"  pushed {base_url}/index.html to the Redis list demo-redis:start_urls; the workers share "
+                  "the crawl and each closes after 10 s without work", flush=True)
+            for proc in procs.values():
+                proc.wait(600)
+            seconds = time.perf_counter() - started
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(30)
+        redis.stop()
+    failed = {name: proc.returncode for name, proc in procs.items() if proc.returncode}
+    paths = sorted(set(report_dir.glob("*.audit.jsonl")) - before)
+    if failed or len(paths) != workers:
+        for name in failed or names:
+            tail = (report_dir / f"demo-redis-{name}.log").read_text(encoding="utf-8", errors="replace")
+            print(f"{name} failed (exit code {procs[name].returncode}); last lines of its log:",
+                  *tail.splitlines()[-15:], sep="\n  ", file=sys.stderr)
+        return 1
+    merged = read_audits(paths)
+    merged_report = report_dir / "demo-redis-merged.report.html"
+    from .html_report import write_report
+
+    write_report(paths, merged_report)
+    print(summarise_workers(merged, base_url, repeat))
+    print(f"\nCrawl took {seconds:.1f} s with {workers} workers (including start-up and the idle wait); "
+          "Redis stopped.")
+    print("Audit logs:  " + "\n             ".join(map(str, paths)))
+    print(f"HTML report: {merged_report} (all workers)")
+    print("Again from the logs: scrapy quality-report " + " ".join(str(p) for p in paths) + " --sweep")
+    return 0
+
+
+def _wait_until_open(report_dir: Path, before: set[Path], names: list[str], procs: dict[str, subprocess.Popen],
+                     timeout: float = 120) -> None:
+    """Until every worker's spider is open (its audit log is there): so that all of them share the crawl."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = [p.name for p in set(report_dir.glob("*.audit.jsonl")) - before]
+        if all(any(n.endswith(f"-{name}.audit.jsonl") for n in new) for name in names):
+            return
+        if any(proc.poll() is not None for proc in procs.values()):
+            return  # a worker ended early: the caller reports it
+        time.sleep(0.2)
+
+
+def summarise_workers(merged: Audit, base_url: str, repeat: int) -> str:
+    pages = merged.pages
+    actions = {a: sum(p.report.action == a for p in pages) for a in (KEEP, TAG, DROP)}
+    urls = [p.url for p in pages]
+    items = merged.item_counts()
+    stats = merged.summary.get("stats", {})
+    kept, dropped = stats.get("quality/items/kept", 0), stats.get("quality/items/dropped", 0)
+    lines = [
+        f"Crawled the Demo Gazette at {base_url}/ (each article {repeat}x) with {len(merged.parts)} workers "
+        f"sharing one Redis queue: {len(pages)} pages audited, {len(set(urls))} distinct"
+        + (" (each once)" if len(urls) == len(set(urls)) else " (SOME TWICE)"),
+        f"  verdicts: {actions[KEEP]} kept, {actions[TAG]} tagged, {actions[DROP]} dropped",
+        f"  items:    {sum(items.values())} yielded = {kept} kept + {dropped} dropped, summed over the workers' "
+        f"quality/ stats" + ("" if kept + dropped == sum(items.values()) else " (MISMATCH)"),
+        "",
+        f"  {'worker':<10} {'pages':>6} {'kept':>6} {'tagged':>7} {'dropped':>8} {'items':>6}  finish reason",
+    ]
+    for part in merged.parts:
+        acts = {a: sum(p.report.action == a for p in part.pages) for a in (KEEP, TAG, DROP)}
+        lines.append(f"  {str(part.worker):<10} {len(part.pages):>6} {acts[KEEP]:>6} {acts[TAG]:>7} {acts[DROP]:>8} "
+                     f"{len(part.items):>6}  {part.summary.get('finish_reason', '?')}")
+    return "\n".join(lines)
+
+
 # -- throughput ------------------------------------------------------------------------------------------------
 MODES = {
     "off": ["QUALITY_ENABLED=False"],
@@ -221,7 +332,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure pages/s with the plugin off, inline and in a 2-process pool")
     parser.add_argument("--repeat", type=int, default=20, help="--throughput: crawl each article N times (default 20)")
     parser.add_argument("--rounds", type=int, default=3, help="--throughput: rounds per mode (default 3)")
+    parser.add_argument("--redis", type=int, default=0, metavar="N",
+                        help="run N `scrapy crawl demo-redis` workers on a shared queue in a local Redis (started "
+                             "and stopped here); --repeat defaults to 8, enough pages for every worker to join in")
     args = parser.parse_args(argv)
+    if args.redis:
+        if args.redis < 1:
+            parser.error("--redis needs a number of workers >= 1")
+        report_dir = args.report_dir if args.report_dir != Path("reports/demo") else Path("reports/demo-redis")
+        repeat = args.repeat if "--repeat" in (argv if argv is not None else sys.argv) else 8
+        return run_redis_demo(report_dir, args.redis, repeat, args.settings)
     if args.throughput:
         return run_throughput(args.report_dir, args.repeat, args.rounds, args.settings)
     return run_demo(args.report_dir, args.settings)

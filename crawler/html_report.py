@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from scoring.config import DEFAULT_THRESHOLDS
 from scoring.report import DROP, KEEP, SCORED, TAG, TOO_SHORT, UNSCORED, Evidence, PageReport
 
-from .audit import Audit, AuditedPage, read_audit
+from .audit import Audit, AuditedPage, read_audits
 
 SWEEP_THRESHOLDS = tuple(sorted({0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, *DEFAULT_THRESHOLDS.values()}))
 SIGNAL_STYLES = {  # signal -> (css class, legend)
@@ -277,6 +277,12 @@ def render(audit: Audit, *, title: str = "Content quality report", max_pages: in
     more = (f'<p class="muted">{len(flagged) - len(shown)} more flagged pages are in the audit log.</p>'
             if len(flagged) > len(shown) else "")
     spider = audit.crawl.get("spider", "")
+    if audit.parts:
+        source = (f"{len(audit.parts)} audit logs of workers "
+                  f"{escape(', '.join(audit.workers))}")
+    else:
+        source = f"audit log {escape(audit.path.name)}" + (
+            f" &middot; worker {escape(str(audit.worker))}" if audit.worker else "")
     return "".join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         # No scripts, no network: everything is inline; the policy makes that binding for the browser.
@@ -284,7 +290,7 @@ def render(audit: Audit, *, title: str = "Content quality report", max_pages: in
         "img-src data:\">",
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><p>spider {escape(str(spider))} &middot; started "
-        f"{escape(str(audit.crawl.get('time', '')))} &middot; audit log {escape(audit.path.name)}"
+        f"{escape(str(audit.crawl.get('time', '')))} &middot; {source}"
         + (f" &middot; finish reason {escape(str(audit.summary.get('finish_reason')))}" if audit.summary else "")
         + "</p></header><main>",
         '<h2>Summary</h2><div class="cards">',
@@ -292,6 +298,7 @@ def render(audit: Audit, *, title: str = "Content quality report", max_pages: in
         "</div>",
         (f'<p class="over">{audit.bad_lines} unreadable lines in the audit log were skipped.</p>'
          if audit.bad_lines else ""),
+        workers_html(audit),
         '<h2>Scores over the crawl</h2>', hists or '<p class="muted">no scored pages</p>',
         "<h2>Threshold sweep</h2>", sweep_html(audit),
         '<h2>Configuration</h2><table><tr><th class="l">signal</th><th>threshold</th><th class="l">action</th></tr>',
@@ -303,14 +310,37 @@ def render(audit: Audit, *, title: str = "Content quality report", max_pages: in
     ])
 
 
+def workers_html(audit: Audit) -> str:
+    """A merged report's table of workers: what each crawled and decided, and the sums (accounting per worker)."""
+    if not audit.parts:
+        return ""
+    rows, totals = [], [0, 0, 0, 0]
+    for part in audit.parts:
+        items = part.item_counts()
+        row = [len(part.pages), items[KEEP] + items[TAG], items[DROP], sum(items.values())]
+        totals = [t + n for t, n in zip(totals, row)]
+        reason = part.summary.get("finish_reason") if part.summary else "no summary line (the crawl did not close)"
+        rows.append(f'<tr><td class="l">{escape(str(part.worker or "?"))}</td><td class="l">{escape(part.path.name)}'
+                    "</td>" + "".join(f"<td>{n}</td>" for n in row) + f'<td class="l">{escape(str(reason))}</td></tr>')
+    rows.append('<tr><th class="l">all workers</th><th></th>' + "".join(f"<th>{n}</th>" for n in totals)
+                + "<th></th></tr>")
+    return ('<h2>Workers</h2><table><tr><th class="l">worker</th><th class="l">audit log</th><th>pages</th>'
+            '<th>items kept</th><th>items dropped</th><th>items yielded</th><th class="l">finish reason</th></tr>'
+            + "".join(rows) + "</table>"
+            '<p class="muted">One audit log per crawl process; crawl stats below are summed over the workers.</p>')
+
+
 def _severity(report: PageReport) -> int:
     return {DROP: 3, TAG: 2}.get(report.action, 1 if report.status == UNSCORED else 0)
 
 
-def write_report(audit_path: str | os.PathLike, out_path: str | os.PathLike, *, max_pages: int = 500) -> Path:
-    """Render the audit log at `audit_path` into `out_path` (written whole, then renamed into place)."""
+def write_report(audit_path: str | os.PathLike | Sequence[str | os.PathLike], out_path: str | os.PathLike, *,
+                 max_pages: int = 500) -> Path:
+    """Render the audit log at `audit_path` (or several, merged) into `out_path` (written whole, then renamed into
+    place)."""
     out = Path(out_path)
-    html = render(read_audit(audit_path), max_pages=max_pages)
+    paths = [audit_path] if isinstance(audit_path, (str, os.PathLike)) else list(audit_path)
+    html = render(read_audits(paths), max_pages=max_pages)
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out)

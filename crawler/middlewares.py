@@ -39,6 +39,7 @@ from scoring.config import ConfigError, QualityConfig
 from scoring.report import DROP, KEEP, NO_MAIN_CONTENT, TAG, TOO_SHORT, UNSCORED, UNSUPPORTED, SCORED, PageReport
 
 from .audit import AUDIT_SUFFIX, REPORT_SUFFIX, AuditWriter, item_record, page_record, utc_now
+from .distributed import default_worker_id, uses_redis_scheduler
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -72,7 +73,10 @@ DEFAULTS: dict[str, Any] = {
     "QUALITY_REPORT_DIR": "reports",
     "QUALITY_REPORT_NAME": "%(name)s-%(time)s",
     "QUALITY_HTML_REPORT": True,
+    "QUALITY_WORKER_ID": None,        # None: hostname-pid, computed per process (resolve_worker_id)
+    "QUALITY_REDIS_TIMEOUT": 30,      # read by crawler.redis_scheduler.RedisScheduler
 }
+WORKER_ID_SETTING = "QUALITY_WORKER_ID"
 
 
 # -- configuration -------------------------------------------------------------------------------------------
@@ -87,6 +91,8 @@ class QualityOptions:
     report_dir: Path = Path(DEFAULTS["QUALITY_REPORT_DIR"])
     report_name: str = DEFAULTS["QUALITY_REPORT_NAME"]
     html_report: bool = DEFAULTS["QUALITY_HTML_REPORT"]
+    worker_id: str = ""            # QUALITY_WORKER_ID, or hostname-pid
+    distributed: bool = False      # requests come from a shared queue (scrapy-redis's scheduler)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> "QualityOptions":
@@ -103,7 +109,26 @@ class QualityOptions:
             report_dir=Path(settings.get("QUALITY_REPORT_DIR") or DEFAULTS["QUALITY_REPORT_DIR"]),
             report_name=str(settings.get("QUALITY_REPORT_NAME") or DEFAULTS["QUALITY_REPORT_NAME"]),
             html_report=settings.getbool("QUALITY_HTML_REPORT", DEFAULTS["QUALITY_HTML_REPORT"]),
+            worker_id=resolve_worker_id(settings.get(WORKER_ID_SETTING)),
+            distributed=uses_redis_scheduler(settings) or bool(settings.get(WORKER_ID_SETTING)),
         )
+
+
+MAX_WORKER_ID = 64
+
+
+def resolve_worker_id(value: Any) -> str:
+    """QUALITY_WORKER_ID, checked: it goes into file names. Unset or empty: hostname-pid."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        value = default_worker_id()
+        return "".join(c if c.isalnum() or c in "-_." else "_" for c in value)[:MAX_WORKER_ID].lstrip(".") or "worker"
+    text = str(value).strip()
+    if (not isinstance(value, (str, int)) or isinstance(value, bool) or len(text) > MAX_WORKER_ID
+            or text.startswith(".") or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in text)):
+        raise ConfigError(f"scrapy-quality: QUALITY_WORKER_ID is {value!r}; use up to {MAX_WORKER_ID} letters, "
+                          "digits, '-', '_' or '.' (not first), unique per crawl process, e.g. worker-1 "
+                          "(unset: hostname-pid)")
+    return text
 
 
 AUTO = "auto"          # QUALITY_WORKERS = "auto": a worker per spare core, in-process when there is none
@@ -383,6 +408,11 @@ class AuditTrail:
     The report directory is checked at start-up; the log is opened when the spider opens, and at close it
     gets a summary line and the HTML report is written next to it. Write failures are counted under
     quality/errors/audit and logged: nothing is dropped silently.
+
+    Every record carries the crawl process's worker id (QUALITY_WORKER_ID). In a distributed crawl (scrapy-redis's
+    scheduler, or QUALITY_WORKER_ID set) the file name carries it too: QUALITY_REPORT_NAME's %(worker)s, or
+    "-<worker>" after the name. The log file is created exclusively (O_EXCL), so two processes never share one
+    even with the same name and start time: the later one takes the next free ``.N``.
     """
 
     _by_crawler: "weakref.WeakKeyDictionary[Crawler, AuditTrail]" = weakref.WeakKeyDictionary()
@@ -397,33 +427,60 @@ class AuditTrail:
     def __init__(self, crawler: Crawler, options: QualityOptions):
         self.crawler, self.options, self.stats = crawler, options, crawler.stats
         check_writable(options.report_dir)
-        base = stem = report_stem(options.report_name, crawler.spider.name if crawler.spider else "crawl")
-        for n in itertools.count(2):  # never append to another crawl's log: crawl.audit.jsonl, crawl.2.audit.jsonl
-            if not _holds_records(options.report_dir / f"{stem}{AUDIT_SUFFIX}"):
-                break
-            stem = f"{base}.{n}"
-        self.audit_path = options.report_dir / f"{stem}{AUDIT_SUFFIX}"
-        self.report_path = options.report_dir / f"{stem}{REPORT_SUFFIX}"
-        self.writer = AuditWriter(self.audit_path, on_error=self._write_failed)
+        self.worker_id = options.worker_id
+        self._base = report_stem(options.report_name, crawler.spider.name if crawler.spider else "crawl",
+                                 worker=self.worker_id)
+        if options.distributed and "%(worker)" not in options.report_name:
+            self._base = f"{self._base}-{self.worker_id}"
+        self._pick_stem()
+        self.writer = AuditWriter(self.audit_path, on_error=self._write_failed, fields={"worker": self.worker_id})
         self._failures = 0
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
+    def _pick_stem(self, first: int = 1) -> None:
+        """The first free name from `first` on: crawl.audit.jsonl, crawl.2.audit.jsonl, ... (never another crawl's)."""
+        for n in itertools.count(first):
+            stem = self._base if n == 1 else f"{self._base}.{n}"
+            if not _holds_records(self.options.report_dir / f"{stem}{AUDIT_SUFFIX}"):
+                break
+        self._n = n
+        self.audit_path = self.options.report_dir / f"{stem}{AUDIT_SUFFIX}"
+        self.report_path = self.options.report_dir / f"{stem}{REPORT_SUFFIX}"
+
+    def _open(self) -> None:
+        """Create the log exclusively; if another process took the name since, take the next one."""
+        if self.writer.path != self.audit_path:  # the writer was pointed elsewhere: opened as it is
+            self.writer.open()
+            return
+        for _attempt in range(1000):
+            try:
+                self.writer.open(exclusive=True)
+                return
+            except FileExistsError:
+                if not _holds_records(self.audit_path):  # an empty file or a device: written as before
+                    self.writer.open()
+                    return
+                self._pick_stem(self._n + 1)
+                self.writer.path = self.audit_path
+        raise FileExistsError(f"no free audit log name after {self.audit_path}")
+
     def spider_opened(self, spider: scrapy.Spider) -> None:
         try:
-            self.writer.open()
+            self._open()
         except OSError as exc:
             self._write_failed(exc)
         config = self.options.config
         self.writer.write({
-            "record": "crawl", "format": 1, "time": utc_now(), "spider": spider.name,
+            "record": "crawl", "format": 1, "time": utc_now(), "spider": spider.name, "pid": os.getpid(),
+            "distributed": self.options.distributed,
             "config": {
                 "signals": list(config.signals), "thresholds": dict(config.thresholds),
                 "actions": dict(config.actions), "models": dict(config.models), "min_words": config.min_words,
                 "max_bytes": config.max_bytes, "max_tokens": config.max_tokens,
             },
         })
-        logger.info("scrapy-quality: audit log %s", self.audit_path)
+        logger.info("scrapy-quality: audit log %s (worker %s)", self.audit_path, self.worker_id)
 
     def page(self, report: PageReport, *, url: str, stage: str | None, http_status: int | None) -> None:
         self.writer.write(page_record(report, url=url, stage=stage, http_status=http_status))
@@ -482,15 +539,16 @@ def check_writable(directory: Path) -> None:
                           "point QUALITY_REPORT_DIR at a writable directory") from None
 
 
-def report_stem(template: str, spider_name: str) -> str:
-    """The audit/report file stem from QUALITY_REPORT_NAME: only the spider name and time go in."""
+def report_stem(template: str, spider_name: str, worker: str | None = None) -> str:
+    """The audit/report file stem from QUALITY_REPORT_NAME: only the spider name, time and worker id go in."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
     safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider_name) or "crawl"
+    safe_worker = "".join(c if c.isalnum() or c in "-_." else "_" for c in (worker or resolve_worker_id(None)))
     try:
-        stem = template % {"name": safe_name, "time": stamp}
+        stem = template % {"name": safe_name, "time": stamp, "worker": safe_worker}
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError(f"scrapy-quality: QUALITY_REPORT_NAME {template!r} is invalid ({exc}); "
-                          "use %(name)s and %(time)s only") from None
+                          "use %(name)s, %(time)s and %(worker)s only") from None
     if not stem or os.sep in stem or (os.altsep and os.altsep in stem) or stem in (".", ".."):
         raise ConfigError(f"scrapy-quality: QUALITY_REPORT_NAME {template!r} must give a plain file name")
     return stem

@@ -79,7 +79,16 @@
 #     Where the JSONL audit log and the HTML report go. Must be writable: checked at start-up.
 # QUALITY_REPORT_NAME = "%(name)s-%(time)s"
 #     File name stem of the audit log (.audit.jsonl) and report (.report.html); %(name)s is the
-#     spider name and %(time)s the UTC start time. Never derived from crawled content.
+#     spider name, %(time)s the UTC start time and %(worker)s the worker id. Never derived from crawled
+#     content. In a distributed crawl (scrapy-redis's scheduler, or QUALITY_WORKER_ID set) the worker id is
+#     added to the name when the pattern lacks %(worker)s, so that two processes never share a file.
+# QUALITY_WORKER_ID = None
+#     Names this crawl process in every audit record (and in a distributed crawl, its file names); None means
+#     hostname-pid. Up to 64 letters, digits, '.', '_' or '-'; anything else stops the crawl at start-up.
+# QUALITY_REDIS_TIMEOUT = 30
+#     With crawler.redis_scheduler.RedisScheduler (crawler.distributed.REDIS_SETTINGS): seconds to wait for a
+#     Redis that went away before the spider closes with finish reason "redis_unavailable" (scrapy-redis alone
+#     would retry for ever). Redis errors are counted under quality/errors/redis.
 # QUALITY_HTML_REPORT = True
 #     Write the HTML report when the spider closes (`scrapy quality-report` can write it later).
 #
