@@ -58,6 +58,11 @@ class LanguageModel:
         Signals that score thousands of short windows per page use this (it halves their time)."""
         return self.score_line if self._sp is not None else self._model.score
 
+    def bytes_scorer(self):
+        """kenlm's own Model.score taking a UTF-8 encoded line (bytes skip its encoding step), for word-level
+        models; None for SentencePiece ones. The same float as `score_line` of the decoded line."""
+        return None if self._sp is not None else self._model.score
+
     def score(self, tokens: list[str], bos: bool = True, eos: bool = True) -> float:
         return self.score_line(" ".join(tokens), bos=bos, eos=eos)
 
@@ -68,10 +73,11 @@ class LanguageModel:
         tells them apart.
         """
         if self._sp is None:
-            scores = list(self._model.full_scores(" ".join(tokens), bos=bos, eos=eos))
-            logp = np.fromiter((s[0] for s in scores), dtype=np.float64, count=len(scores))
-            orders = np.fromiter((s[1] for s in scores), dtype=np.int32, count=len(scores))
-            return logp, orders
+            scores = tuple(self._model.full_scores(" ".join(tokens), bos, eos))
+            if not scores:
+                return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int32)
+            logp, orders, _ = zip(*scores)
+            return np.array(logp, dtype=np.float64), np.array(orders, dtype=np.int32)
         return self._piece_scores(tokens, bos, eos)
 
     def is_oov(self, word: str) -> bool:

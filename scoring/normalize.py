@@ -22,6 +22,9 @@ _PUNCT = str.maketrans({
 # token there as it is in `tokenize` (training), with offsets still valid in the original text.
 _SAME_LENGTH = str.maketrans({k: v for k, v in ((chr(c), t) for c, t in _PUNCT.items()) if len(v) == 1})
 _DIGIT = re.compile(r"\d")
+_ASCII_NORMAL = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789`", b"abcdefghijklmnopqrstuvwxyz000000000'")
+_span = re.Match.span
+_NON_ASCII_SYMBOL = re.compile(r"[^\w\x00-\x7f]")
 TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 
 
@@ -49,8 +52,19 @@ def _normalise_token(token: str) -> str:
 
 def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
     """Tokens of `text` with their character offsets into `text` itself (not into the normalised copy)."""
+    same = text
+    if not same.isascii():
+        # other non-ASCII characters that are no word characters ("…", "©", "•") are never inside a token:
+        # as spaces they split the text the same way (and most English text is ASCII then)
+        same = _NON_ASCII_SYMBOL.sub(" ", same.translate(_SAME_LENGTH))
+    if same.isascii():
+        # `_normalise_token` of an ASCII token is lowercase with digits to 0 (and _SAME_LENGTH's "`" is "'"):
+        # done once for the whole text with a byte table (every step keeps the length), every token is then a
+        # slice of it; the tokens match the same way in it as in `same`.
+        norm = same.encode("ascii").translate(_ASCII_NORMAL).decode("ascii")
+        return [(norm[a:b], a, b) for a, b in map(_span, TOKEN_RE.finditer(norm))]
     out = []
-    for m in TOKEN_RE.finditer(text.translate(_SAME_LENGTH)):
+    for m in TOKEN_RE.finditer(same):
         token = _normalise_token(m.group())
         if token:
             out.append((token, m.start(), m.end()))

@@ -50,16 +50,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def sentences_of(block: Block) -> list[Sentence]:
-    out = []
-    for s, e in split_sentences(block.text):
-        tokens = tokenize_spans(block.text[s:e])
+    """The block's sentences, tokenised once for the whole block: no token crosses a sentence boundary (the
+    splitter cuts at whitespace, which no token contains), so each sentence takes the tokens inside its span."""
+    spans = split_sentences(block.text)
+    if not spans:
+        return []
+    tokens = tokenize_spans(block.text)
+    out, t, n, base, text = [], 0, len(tokens), block.start, block.text
+    for s, e in spans:
+        while t < n and tokens[t][1] < s:
+            t += 1
+        first = t
+        while t < n and tokens[t][2] <= e:
+            t += 1
+        mine = tokens[first:t]
         out.append(Sentence(
             block=block.index,
-            start=block.start + s,
-            end=block.start + e,
-            text=block.text[s:e],
-            tokens=[t for t, _, _ in tokens],
-            spans=[(block.start + s + a, block.start + s + b) for _, a, b in tokens],
+            start=base + s,
+            end=base + e,
+            text=text[s:e],
+            tokens=[tok for tok, _, _ in mine],
+            spans=[(base + a, base + b) for _, a, b in mine],
         ))
     return out
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .boilerplate import FLAG_SCORE as CHROME_SCORE, block_chrome
+from .blocks import CHROME_SCORE, block_chrome
 
 # A sentence does not end on these (articles, prepositions, conjunctions, auxiliaries, possessives).
 FUNCTION_WORDS = frozenset("""
@@ -85,9 +85,12 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     k = max(ctx.lm.order - 1, 1)
     out, rows = [], []
     sentences = [s for s in doc.sentences if s.tokens]
-    lower, capital = _case_usage(doc, sentences)
+    # only the first words of sentences that follow one in the same block are asked about
+    lower, capital = _case_usage(doc, sentences, {b.tokens[0] for a, b in zip(sentences, sentences[1:])
+                                                  if a.block == b.block})
     model = getattr(ctx.lm, "_model", None)
     chrome = block_chrome(doc, ctx)
+    verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
     for a, b in zip(sentences, sentences[1:]):
         # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
         # the boilerplate signal judges it; its full stops are no broken re-segmentation.
@@ -104,7 +107,10 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
         initial = score(tb[0], bos=True, eos=False)
         inside = score(f"{left_line} {tb[0]}", bos=a_bos, eos=False) - score(left_line, bos=a_bos, eos=False)
         a_func, b_func = ta[-1] in FUNCTION_WORDS, tb[0] in FUNCTION_WORDS and tb[0] not in _SENTENCE_OPENERS
-        a_verb, b_verb = _has_verb(ta), _has_verb(tb)
+        a_verb = verbs.get(id(a))
+        if a_verb is None:
+            a_verb = _has_verb(ta)
+        b_verb = verbs[id(b)] = _has_verb(tb)
         eos_lp = float(a.logprobs[-1]) if a.logprobs is not None else score(left_line, bos=a_bos, eos=True) - \
             score(left_line, bos=a_bos, eos=False)
         # how far the joined reading is backed by observed n-grams (not only back-off)
@@ -136,13 +142,16 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     return out, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
-def _case_usage(doc: Document, sentences: list[Sentence]) -> tuple[set[str], set[str]]:
-    """Words the page writes in lowercase / capitalised inside sentences (not as their first word)."""
+def _case_usage(doc: Document, sentences: list[Sentence], words: set[str] | None = None
+                ) -> tuple[set[str], set[str]]:
+    """Words the page writes in lowercase / capitalised inside sentences (not as their first word); only
+    those in `words` when given."""
     lower, capital = set(), set()
     text = doc.text
     for s in sentences:
         for token, (start, _) in zip(s.tokens[1:], s.spans[1:]):
-            (capital if text[start].isupper() else lower).add(token)
+            if words is None or token in words:
+                (capital if text[start].isupper() else lower).add(token)
     return lower, capital
 
 

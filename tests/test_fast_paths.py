@@ -1,0 +1,192 @@
+"""The fast paths of the hot loop (issue 13) give exactly what the plain code they replace gave: tokenising a block
+once, the ASCII byte-table normalisation, the spin trials' per-word cache, bytes windows and numpy feature
+columns, split's restricted case scan. Each is checked against a straightforward reference written here."""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from scoring.calibrate import Calibration
+from scoring.document import Block
+from scoring.lm import load_model, read_card
+from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize_spans
+from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
+from scoring.signals import spin as spin_module
+from scoring.signals.base import ScoringContext
+from scoring.signals.split import _case_usage
+
+TEXTS = [
+    "The Council met on Tuesday. It approved 12 new routes, the well-known Route 66 and don't-stop buses.",
+    "Quotes `like this' and ``that'' stay; C3PO, R2-D2 and 2024's 1,000,000 are tokens.",
+    "Don\u2019t panic \u2014 it\u2019s \u201cfine\u201d. Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00bd \ufb01ne x\u00b2 \u2026 End.",
+    "\u0130stanbul \u00df \u01c5 \u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439. \u65e5\u672c\u8a9e\u306e\u6587. Mixed ASCII after.",
+    "Dr. Smith went to Washington. A. B. Jones did too! Did he? Yes.  Trailing spaces.  ",
+    "no capitals at all. just words\tand tabs\u00a0and nbsp. 42 is the answer.",
+    "\u00a9 2024 Caf\u00e9 \u2022 News\u2026 More\u2122 \u20ac5 \u00b0C \u2192 next. A\u00b7b x\u00a9y 1\u20ac2",
+    "Emoji \U0001F600 inside wo\U0001F600rds, \u00ab quoted \u00bb and \u2039 single \u203a.",
+    "",
+    "...",
+]
+
+
+def reference_tokenize_spans(text: str) -> list[tuple[str, int, int]]:
+    """tokenize_spans as it was: every token normalised on its own."""
+    out = []
+    for m in TOKEN_RE.finditer(text.translate(_SAME_LENGTH)):
+        token = _normalise_token(m.group())
+        if token:
+            out.append((token, m.start(), m.end()))
+    return out
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_tokenize_spans_matches_per_token_normalisation(text):
+    assert tokenize_spans(text) == reference_tokenize_spans(text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_block_is_tokenised_once_with_the_same_sentences(text):
+    block = Block(index=3, kind="paragraph", tag="p", start=11, end=11 + len(text), text=text)
+    expected = []
+    for s, e in split_sentences(text):  # the sentence-by-sentence way
+        tokens = reference_tokenize_spans(text[s:e])
+        expected.append((11 + s, 11 + e, text[s:e], [t for t, _, _ in tokens],
+                         [(11 + s + a, 11 + s + b) for _, a, b in tokens]))
+    got = [(x.start, x.end, x.text, x.tokens, x.spans) for x in sentences_of(block)]
+    assert got == expected
+    assert all(x.block == 3 for x in sentences_of(block))
+
+
+def test_token_scores_of_nothing(default_model):
+    lm = load_model(default_model)
+    logp, orders = lm.token_scores([], bos=False, eos=False)
+    assert len(logp) == len(orders) == 0
+    logp, orders = lm.token_scores([])  # only </s>
+    assert len(logp) == len(orders) == 1
+    assert lm.bytes_scorer()(b"the city council", True, True) == lm.score_line("the city council")
+
+
+# -- spin ----------------------------------------------------------------------------------------------------------
+ARTICLE = """The city council sanctioned a fresh budget on Tuesday after a prolonged argument about road repairs.
+The mayor said the design would trim traffic in the midpoint and better safety for children walking to school.
+Officials anticipate the first new paths to unfold in the bounce, and they hope that more people will depart their cars.
+The firm that runs the bus network documented sturdy quarterly profits final month, Mr Smith said in London."""
+
+
+@pytest.fixture(scope="module")
+def ctx(default_model) -> ScoringContext:
+    card = read_card(default_model)
+    synonyms = json.loads((default_model.parent / card.get("synonyms", "synonyms.json")).read_text(encoding="utf-8"))
+    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+
+
+def scored_doc(ctx):
+    doc = segment(blocks_from_text(ARTICLE))
+    for s in doc.sentences:
+        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    return doc
+
+
+def reference_trials(doc, ctx):
+    """The per-word trial loop as it was before the fast paths (every word on trial)."""
+    cands = spin_module._Candidates(ctx.lm, ctx.synonyms)
+    score = ctx.lm.line_scorer()
+    k = max(ctx.lm.order - 1, 1)
+    counts = Counter(t for s in doc.sentences for t in s.tokens)
+    clip = spin_module._clip
+    words, rows = [], []
+    for sent in doc.sentences:
+        tokens, logprobs, orders = sent.tokens, sent.logprobs, sent.orders
+        n = len(tokens)
+        for i, word in enumerate(tokens):
+            if not spin_module._is_content(doc, sent, i, word):
+                continue
+            oov = not cands.known(word)
+            options = [] if oov else cands(word)
+            best, gain, raw_gain, gap = "", 0.0, 0.0, 0.0
+            if options:
+                lo, hi = max(0, i - k), min(n, i + k + 1)
+                left, right = " ".join(tokens[lo:i]), " ".join(tokens[i + 1:hi])
+                bos, eos = i < k, i + k >= n
+                base = score(f"{left} {word} {right}", bos=bos, eos=eos)
+                gain = -math.inf
+                for cand, unigram_gap in options:
+                    raw = score(f"{left} {cand} {right}", bos=bos, eos=eos) - base
+                    if raw - unigram_gap > gain:
+                        best, gain, raw_gain = cand, raw - unigram_gap, raw
+                gap = max(g for _, g in options)
+            unigram = 0.0 if oov else cands.unigram(word)
+            lp, order, next_lp, next_order = logprobs[i], orders[i], logprobs[i + 1], orders[i + 1]
+            count = counts[word]
+            rows.append((
+                float(oov), unigram, float(bool(options)), clip(gain, -3, 5), clip(raw_gain, -3, 5),
+                clip(gap, -3, 5), max(lp, -8.0), float(order == 1), float(order == 2), max(next_lp, -8.0),
+                float(next_order == 1), float(next_order == 2), 0.0 if oov else clip(lp - unigram, -4, 4),
+                float(bool(options) and gain > 1), float(bool(options) and gain > 2), math.log(count),
+                float(count == 1), float(any(counts[c] for c, _ in options)), 1.0,
+            ))
+            words.append((sent.start, i, word, best, gain, oov))
+    return words, np.array(rows, dtype=np.float64).reshape(-1, len(spin_module.FEATURES))
+
+
+def test_trials_equal_the_plain_loop_bit_for_bit(ctx, monkeypatch):
+    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", None)
+    doc = scored_doc(ctx)
+    expected_words, expected = reference_trials(doc, ctx)
+    words, features = spin_module.trials(doc, ctx)
+    assert [(t.sentence.start, t.index, t.word, t.best, t.gain, t.oov) for t in words] == expected_words
+    assert features.shape == expected.shape and np.array_equal(features, expected)
+    assert features[:, 2].sum() > 10  # words with synonyms were on trial
+
+    class StrOnly:  # an LM without the bytes scorer: the str windows give the same
+        def __init__(self, lm):
+            self._lm = lm
+
+        def __getattr__(self, name):
+            if name == "bytes_scorer":
+                raise AttributeError(name)
+            return getattr(self._lm, name)
+
+    plain = ScoringContext(StrOnly(ctx.lm), ctx.calibration, ctx.synonyms)
+    assert np.array_equal(spin_module.trials(scored_doc(ctx), plain)[1], expected)
+
+
+def test_the_trial_prefilter_skips_only_expected_words(ctx, monkeypatch):
+    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", None)
+    full_words, full = spin_module.trials(scored_doc(ctx), ctx)
+    cut = -2.5
+    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", cut)
+    words, features = spin_module.trials(scored_doc(ctx), ctx)
+    assert [t.word for t in words] == [t.word for t in full_words]
+    expected = full[:, 6] > cut  # the column is max(logprob, -8): above the cut it is the logprob itself
+    skipped = expected & (full[:, 2] == 1)
+    assert 0 < skipped.sum() < (full[:, 2] == 1).sum()
+    gains = [spin_module.FEATURES.index(f) for f in ("gain", "raw_gain", "gain_over_1", "gain_over_2")]
+    others = [i for i in range(len(spin_module.FEATURES)) if i not in gains]
+    assert np.array_equal(features[:, others], full[:, others])  # synonyms, gap, context: exact
+    assert np.array_equal(features[~skipped], full[~skipped])
+    assert np.all(features[skipped, gains[0]] == spin_module.UNTRIED_GAIN)
+    assert np.all(features[skipped, gains[1]] == spin_module.UNTRIED_RAW_GAIN)
+    assert all(t.best == "" for t, s in zip(words, skipped) if s)
+
+
+def test_the_word_cache_stays_bounded(ctx, monkeypatch):
+    monkeypatch.setattr(spin_module, "MAX_CACHED_WORDS", 5)
+    cands = spin_module._Candidates(ctx.lm, ctx.synonyms)
+    for word in "council budget tuesday argument repairs mayor design traffic safety children".split():
+        assert cands.info(word)[:2] == (False, cands(word))
+        assert len(cands._info) <= 5
+
+
+# -- split -----------------------------------------------------------------------------------------------------------
+def test_case_usage_restricted_to_the_asked_words():
+    doc = segment(blocks_from_text("The Council met. Then the council left. Council said so. Apple and apple pie."))
+    sentences = [s for s in doc.sentences if s.tokens]
+    lower, capital = _case_usage(doc, sentences)
+    asked = {"council", "apple", "then"}
+    lower2, capital2 = _case_usage(doc, sentences, asked)
+    assert lower2 == lower & asked and capital2 == capital & asked
