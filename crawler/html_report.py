@@ -224,7 +224,8 @@ def page_html(page: AuditedPage, thresholds: dict[str, float], index: int, max_e
             f"{report.words} words, model {escape(str(report.model))}, time {escape(page.time)}"
             + (f"; scored: {escape(report.content)}, chrome left out: {report.chrome_words} words"
                if report.content else "") + "</p>")
-    error = f'<p class="over">error: {escape(report.error)}</p>' if report.error else ""
+    error = (f'<p class="over">error: {escape(report.error)}</p>' if report.error else "") + "".join(
+        f'<p class="muted">note: {escape(note)}</p>' for note in report.notes)
     text = (f'<details open><summary>page text with evidence highlighted</summary><div class="text">'
             f"{highlight(report.text, flagged_evidence)}</div></details>") if report.text else ""
     return (f'<section class="page" id="page-{index}"><h3>{_url_html(page.url)}</h3><p>{"".join(badges)}</p>{meta}'

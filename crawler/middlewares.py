@@ -709,6 +709,8 @@ def verdict(report: PageReport, per_signal: int = 3, width: int = 120) -> dict[s
     }
     if report.error:
         value["error"] = report.error
+    if report.notes:
+        value["notes"] = list(report.notes)
     return value
 
 

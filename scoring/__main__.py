@@ -91,7 +91,8 @@ def summary(report: PageReport) -> str:
         lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words, "
                      f"{report.chrome_blocks} blocks inside the article)")
     if report.error:
-        lines.append(f"  note: {report.error}")
+        lines.append(f"  error: {report.error}")
+    lines += [f"  note: {note}" for note in report.notes]
     for name, sig in report.signals.items():
         mark = " FLAGGED" if name in report.flags else ""
         lines.append(f"  {name:<12} {sig.score:.3f}{mark}  (raw {sig.features.get('raw', 0.0):.3g}, "

@@ -21,7 +21,7 @@ The verdict follows the same `QualityConfig` as the crawl plugin and `python -m 
 "quality_spin"); "tag" and "keep" pass it on. Every document, kept or dropped, gets `doc.metadata["quality"]`:
     {"action", "status", "flags", "scores": {signal: score}, "language", "words", "content",
      "evidence": [{"signal", "text", "reason", "suggestion"}]   # strongest spans of each flagged signal
-     "error"}                                                     # only when scoring failed (the doc is kept)
+     "error", "notes"}   # error: only when scoring failed (the doc is kept); notes: why not scored whole
 Stats (datatrove's, per step): quality_<status>, quality_<action>, quality_flag_<signal>, besides the filter's own
 total / forwarded / dropped / dropped_<reason>.
 
@@ -119,4 +119,6 @@ def verdict(report: PageReport, evidence: int = 3) -> dict[str, Any]:
            "language": report.language, "words": report.words, "content": report.content, "evidence": spans}
     if report.error:
         out["error"] = report.error
+    if report.notes:
+        out["notes"] = list(report.notes)
     return out

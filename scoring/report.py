@@ -65,12 +65,14 @@ class PageReport:
     chrome_blocks: int = 0        # page chrome left out of `text`: blocks marked as chrome inside the article
     chrome_words: int = 0         # words of page chrome left out (navigation, sidebars, share bars, ads...)
     error: str | None = None      # exception type and message when status == UNSCORED
+    notes: list[str] = field(default_factory=list)  # why the page was not scored whole (truncation)
     model: str | None = None      # which language model scored the page
     seconds: float = 0.0          # scoring time
 
     def to_dict(self) -> dict[str, Any]:
         # Same result as dataclasses.asdict, ~10x faster (asdict deep-copies every value): it runs per page.
-        return {**self.__dict__, "flags": list(self.flags), "blocks": [dict(b) for b in self.blocks],
+        return {**self.__dict__, "flags": list(self.flags), "notes": list(self.notes),
+                "blocks": [dict(b) for b in self.blocks],
                 "signals": {name: sig.to_dict() for name, sig in self.signals.items()}}
 
     def to_json(self) -> str:

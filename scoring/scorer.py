@@ -150,8 +150,7 @@ class Scorer:
         report.blocks = [{"start": b.start, "end": b.end, "kind": b.kind, "tag": b.tag} for b in doc.blocks]
         report.words = doc.words
         report.content, report.chrome_blocks, report.chrome_words = doc.content, doc.chrome_blocks, doc.chrome_words
-        for note in notes:
-            _note(report, note)
+        report.notes.extend(notes)
         if doc.no_main_content:  # not an article: nothing to judge, the page is kept
             report.status = NO_MAIN_CONTENT
             return
@@ -189,14 +188,6 @@ def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Cali
         results[signal.name] = r
     return results
 
-
-def _note(report: PageReport, note: str) -> None:
-    """Record why the page was not scored whole (PageReport.notes when the schema has it)."""
-    notes = getattr(report, "notes", None)
-    if isinstance(notes, list):
-        notes.append(note)
-    else:
-        report.error = note if not report.error else f"{report.error}; {note}"
 
 
 # -- bounded work -----------------------------------------------------------------------------------------------

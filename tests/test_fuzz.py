@@ -30,8 +30,8 @@ def scorer(default_model) -> Scorer:
 
 
 def notes(report: PageReport) -> str:
-    """Why a page was not scored whole (PageReport.notes if the schema has it, else the error field)."""
-    return " ".join(getattr(report, "notes", None) or [report.error or ""])
+    """Why a page was not scored whole."""
+    return " ".join(report.notes)
 
 
 def assert_well_formed(report: PageReport) -> None:
