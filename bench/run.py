@@ -17,6 +17,9 @@ issue 6, plugs in by adding an entry to SECTIONS):
   workers, against a loopback server two ways: CPU-bound (answers at once) and latency-bound (100-300 ms each).
 - hostile: 10,000 generated hostile pages (bench/hostile.py) through the scorer: zero crashes, worst cases.
 - soak: a 20,000-page loopback crawl with RSS sampled as it goes (bench/soak.py): memory stays flat.
+- archive: offline scoring of one .warc.gz of the real pages (bench/archive.py): records/s reading (FastWARC,
+  warcio) and scoring (`score_records`, in-process and 1/2 workers); datatrove's WarcReader -> our QualityFilter
+  -> JsonlWriter against Trafilatura + datatrove's Gopher/FineWeb filters, tasks=1 and 2; RSS on a 200 MB archive.
 
 Per-page results are kept in bench/out/<run>/pages.jsonl (git-ignored) so tables can be re-derived.
 """
@@ -526,14 +529,24 @@ def section_soak(opts: RunOptions, state: dict) -> str:
     return soak.markdown_section(summary)
 
 
+def section_archive(opts: RunOptions, state: dict) -> str:
+    """Issue 14: offline archive scoring throughput (bench/archive.py): WARC reading, `score_records` with 0, 1
+    and 2 workers, datatrove pipelines (ours vs Gopher/FineWeb), constant memory on a large archive."""
+    from . import archive
+
+    return archive.section(opts, state)
+
+
 SECTIONS = {"extraction": section_extraction, "realpages": section_realpages, "accuracy": section_accuracy,
-            "speed": section_speed, "crawl": section_crawl, "hostile": section_hostile, "soak": section_soak}
+            "speed": section_speed, "crawl": section_crawl, "hostile": section_hostile, "soak": section_soak,
+            "archive": section_archive}
 SMALL_SECTIONS = ("extraction", "realpages", "accuracy")
 TITLES = {"extraction": "Main-content extraction: real pages (bench/realpages, both halves)",
           "realpages": "Detection accuracy: real pages (bench/realpages, {split} half)",
           "accuracy": "Detection accuracy: template pages (bench/pages, {split} split)", "speed": "Speed",
           "crawl": "Crawl throughput (loopback: CPU-bound and latency-bound)", "hostile": "Hostile input (fuzz corpus)",
-          "soak": "Memory over a long crawl (soak)"}
+          "soak": "Memory over a long crawl (soak)",
+          "archive": "Offline archive scoring: WARC records/s and datatrove pipelines"}
 
 
 VERSIONED = ("scrapy", "kenlm", "numpy", "selectolax", "langdetect", "trafilatura", "resiliparse", "datatrove", "lxml")
