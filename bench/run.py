@@ -634,9 +634,15 @@ def _model_name() -> str:
         from scoring.lm import DEFAULT_MODEL, read_card
 
         card = read_card(DEFAULT_MODEL)
+        if not card:
+            return DEFAULT_MODEL.name
+        if "mixture" in card:
+            weights = card["mixture"].get("weights", {})
+            return (f"{DEFAULT_MODEL.name} ({card.get('order', '?')}-gram mixture: ours "
+                    f"{weights.get('own', '?')}, CMU Sphinx trigram {weights.get('sphinx', '?')})")
         tokens = (card.get("corpus") or {}).get("tokens")
         return (f"{DEFAULT_MODEL.name} ({card.get('order', '?')}-gram, "
-                f"{f'{tokens:,}' if isinstance(tokens, int) else '?'} training tokens)") if card else DEFAULT_MODEL.name
+                f"{f'{tokens:,}' if isinstance(tokens, int) else '?'} training tokens)")
     except Exception as exc:
         return f"unavailable ({exc})"
 
