@@ -147,10 +147,13 @@ def test_two_workers_share_the_queue_and_crawl_each_page_once(two_workers):
 
 def test_each_worker_writes_its_own_audit_log_with_its_id(two_workers):
     report_dir, _, results, _ = two_workers
-    logs = sorted(report_dir.glob("*.audit.jsonl"))
+    logs = list(report_dir.glob("*.audit.jsonl"))
     assert len(logs) == 2
-    for worker, path in zip(("worker-1", "worker-2"), logs):
-        assert path.name.startswith("demo-redis-") and path.name.endswith(f"-{worker}.audit.jsonl")
+    # the names start with each worker's own start time, so their order says nothing: match them by worker id
+    by_worker = {w: [p for p in logs if p.name.endswith(f"-{w}.audit.jsonl")] for w in ("worker-1", "worker-2")}
+    assert all(len(paths) == 1 for paths in by_worker.values()), [p.name for p in logs]
+    for worker, (path,) in by_worker.items():
+        assert path.name.startswith("demo-redis-")
         records = lines_of(path)
         assert {r["worker"] for r in records} == {worker}                      # in every record
         assert records[0]["record"] == "crawl" and records[-1]["record"] == "summary"
