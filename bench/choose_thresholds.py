@@ -1,12 +1,19 @@
 """Choose the default per-signal thresholds from development data only: `python -m bench.choose_thresholds`.
 
-Reads the clean pages of the two development sets, never a test page:
+Reads the clean pages of the development sets, never a test page:
 - the real article pages' development half (bench/realpages, English pages only);
+- the calibration reference text (models/en/reference.txt, held out from the model's training text);
 - the built news pages' development split (bench/data.py: Brown press and ABC stories, never the calibration
   stories), rendered as HTML by bench/pages.py.
-Every page is scored with the default configuration and model. A signal's threshold is the smallest value on
-a 0.0001 grid at which it flags at most `MAX_FLAGGED[action]` of the clean pages of *each* set: a signal that
-drops a page must flag none of them (a dropped good page is lost), a signal that tags may flag 1%.
+The first two are also the calibration's own reference, so their pages are scored *leave-one-out*: each
+against a calibration fitted without it (`scoring.scorer.ReferenceMeasurements.held_out_scores`), as an unseen
+page is. In-sample, a reference page can never be beyond the top of the reference, so thresholds chosen on
+in-sample scores sit just above the development maximum and flag unseen clean pages more often than they say
+(the last in-sample choice dropped 4 of 96 test-half pages after dropping none of the development half).
+The built pages are scored by the default `Scorer`. A signal's threshold is the smallest value on a 0.0001
+grid at which it flags at most `MAX_FLAGGED[action]` of the clean pages of *each* set: a signal that drops a
+page must flag none of them (a dropped good page is lost), a signal that tags may flag 1.5% (the 3% tagged
+target of issue 10 shared by the two tagging signals).
 
 Prints the thresholds as JSON (`--json`) or as a table with what each flags on each set. scoring/config.py's
 DEFAULT_THRESHOLDS are this script's output; tests/test_thresholds.py checks that they still are.
@@ -17,21 +24,23 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from scoring.config import DEFAULT_ACTIONS, SIGNAL_NAMES, QualityConfig
 from scoring.report import DROP
 
-MAX_FLAGGED = {DROP: 0.0, "tag": 0.01}  # share of each set's clean pages a signal may flag, by its action
+MAX_FLAGGED = {DROP: 0.0, "tag": 0.015}  # share of each set's clean pages a signal may flag, by its action
 GRID = 10_000                            # thresholds are multiples of 1 / GRID
 FLOOR = 0.99                             # never below "beyond 99% of the calibration reference"
 
 
 def real_dev_pages() -> list[tuple[str, bytes]]:
-    from .realpages import is_english, load_pages
+    """The pages the default model is calibrated on (models/build_default.calibration_pages)."""
+    from models.build_default import calibration_pages
 
-    return [(p.id, p.html) for p in load_pages("dev") if is_english(p)]
+    return list(calibration_pages())
 
 
 def built_dev_pages() -> list[tuple[str, str]]:
@@ -54,6 +63,12 @@ def clean_scores(pages, scorer) -> dict[str, np.ndarray]:
     return {name: np.asarray(v) for name, v in scores.items()}
 
 
+def held_out_scores(measurements, kind: str) -> dict[str, np.ndarray]:
+    """Leave-one-out scores of the reference pages of `kind` ("html" or "text"), per signal."""
+    by_page = measurements.held_out_scores(kind)
+    return {name: np.asarray([scores.get(name, 0.0) for scores in by_page.values()]) for name in SIGNAL_NAMES}
+
+
 def threshold_for(sets: list[np.ndarray], max_flagged: float) -> float:
     """Smallest grid value >= FLOOR that flags (score >= t) at most `max_flagged` of each set."""
     t = FLOOR
@@ -69,10 +84,14 @@ def threshold_for(sets: list[np.ndarray], max_flagged: float) -> float:
 
 
 def choose(scorer=None) -> tuple[dict[str, float], dict]:
-    from scoring.scorer import Scorer
+    from scoring.scorer import Scorer, measure_reference
 
-    scorer = scorer or Scorer(QualityConfig())
-    sets = {"real pages (dev half, English)": clean_scores(real_dev_pages(), scorer),
+    config = QualityConfig()
+    scorer = scorer or Scorer(config)
+    model = Path(config.models["en"])
+    measurements = measure_reference(model, model.parent / "reference.txt", progress=None, pages=real_dev_pages())
+    sets = {"real pages (dev half, English, leave-one-out)": held_out_scores(measurements, "html"),
+            "reference text (leave-one-out)": held_out_scores(measurements, "text"),
             "built pages (dev split)": clean_scores(built_dev_pages(), scorer)}
     chosen, detail = {}, {}
     for name in SIGNAL_NAMES:

@@ -12,8 +12,8 @@ in whatever text the scorer extracted.
   `spin(..., thesaurus=...)` takes another synonym table: bench.spinners has the other spin families (Moby,
   LibreOffice's MyThes, phrase rewrites), which share `spin_units`/`apply_units`.
 - split: a period inserted between two words mid-sentence and the next word capitalised.
-- injection: promotional paragraphs (own pool, `PROMOS`) and headlines of *other* articles, between
-  paragraphs and as a trailing list.
+- injection: promotional paragraphs (own pool, `PROMOS`), headlines of *other* articles and a list of them,
+  all between paragraphs.
 - boilerplate: comment forms, share/newsletter widgets, weather/date/counter widgets, cookie notices,
   repeated captions (own pool, `WIDGETS`).
 Inserted markup is pasted into the article's flow without class/id names or chrome tags (`paste_into_flow`):
@@ -459,7 +459,8 @@ def _insert_between(parts: list[Part], extra: list[Part], rng: random.Random) ->
 
 
 def inject(article: Article, level: int, rng: random.Random, headlines: list[tuple[str, str]]) -> tuple[list[Part], dict]:
-    """level 1: one promo; 2: promo + headline + trailing list of 3; 3: 2 promos + 2 headlines + list of 5."""
+    """level 1: one promo; 2: promo + headline + list of 3; 3: 2 promos + 2 headlines + list of 5; all between
+    paragraphs (after the article, a headline list is the site's own chrome, as on every real page)."""
     others = [h for aid, h in headlines if not same_source(article.id, aid)]
     n_promo, n_head, n_list = {1: (1, 0, 0), 2: (1, 1, 3), 3: (2, 2, 5)}[level]
     picked = rng.sample(others, n_head + n_list)
@@ -468,10 +469,7 @@ def inject(article: Article, level: int, rng: random.Random, headlines: list[tup
     if n_list:
         extra.append(_headline_list(picked[n_head:], rng))
     paste_into_flow(extra)
-    parts = _insert_between(clean(article).parts, extra[:-1] if n_list else extra, rng)
-    if n_list:
-        parts.append(extra[-1])
-    return parts, {"inserted_blocks": len(extra)}
+    return _insert_between(clean(article).parts, extra, rng), {"inserted_blocks": len(extra)}
 
 
 # == boilerplate ==========================================================================================

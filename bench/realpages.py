@@ -25,8 +25,9 @@ Corruptions (kinds and strengths from bench.corrupt.STRENGTHS, seeded by (seed, 
   nodes, e.g. across a link boundary, is not made).
 - split: bench.corrupt.split (a period inserted mid-sentence, next word capitalised), same way.
 - injection: promos (bench.corrupt.PROMOS) and headlines of OTHER real pages (their <h1>, else <title> minus
-  the site name; same split, same language, other site) as plain `<p>` after article paragraphs (never after
-  the last one), and the trailing headline list (`<h3>` + `<ul><li>`, no class names) right after the last.
+  the site name; same split, same language, other site) as plain `<p>`, and the headline list (`<h3>` +
+  `<ul><li>`, no class names), each after an article paragraph (never after the last one: what follows the
+  article is the site's own chrome, a related-stories list there is what every real page has).
 - boilerplate: widget texts of bench.corrupt.WIDGETS pasted into the flow as plain `<p>`/`<div>` (no class
   names) after article paragraphs (never after the last one).
 """
@@ -633,16 +634,17 @@ def _strip_classes(part: Part) -> Part:
 
 def _inject(page: RealPage, paragraphs: list[Paragraph], level: int, rng: random.Random,
             ) -> tuple[list[Part], dict]:
-    """level 1: one promo; 2: promo + headline + trailing list of 3; 3: 2 promos + 2 headlines + list of 5."""
+    """level 1: one promo; 2: promo + headline + list of 3; 3: 2 promos + 2 headlines + list of 5; all between
+    article paragraphs."""
     n_promo, n_head, n_list = {1: (1, 0, 0), 2: (1, 1, 3), 3: (2, 2, 5)}[level]
     pool = other_headlines(page)
     picked = rng.sample(pool, n_head + n_list)
     extra = [_plain_promo(rng) for _ in range(n_promo)] + [bc._headline_part(h, rng) for h in picked[:n_head]]
     rng.shuffle(extra)
+    if n_list:
+        extra.append(_strip_classes(bc._headline_list(picked[n_head:], rng)))
     slots = _between(paragraphs)
     placed = [(rng.choice(slots), part) for part in extra]
-    if n_list:
-        placed.append((len(paragraphs) - 1, _strip_classes(bc._headline_list(picked[n_head:], rng))))
     parts = _insert(paragraphs, placed)
     return parts, {"inserted_blocks": len(placed), "headline_pool": len(pool)}
 

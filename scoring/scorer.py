@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -250,56 +250,101 @@ def pseudo_documents(reference_path: str | os.PathLike) -> Iterator[str]:
 PAGE_STRUCTURE_SIGNALS = ("injection", "boilerplate")
 
 
-def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.PathLike,
-                    progress: Callable[[str], None] = print, config: QualityConfig | None = None,
-                    pages: Iterable[tuple[str, bytes]] = ()) -> Calibration:
-    """Score clean reference text and clean web pages with the model, uncalibrated; store each signal's raw
-    quantiles in its card. `pages` are (id, HTML) of real clean article pages, read through the same
-    main-content extraction as `score_html`: every signal's reference includes them, and the block signals'
-    (PAGE_STRUCTURE_SIGNALS) is them alone when there are any."""
-    started = time.perf_counter()
+@dataclass
+class ReferenceMeasurements:
+    """Uncalibrated measurements of clean reference material: per reference page (plain-text pseudo-pages, then
+    real web pages), its id, kind ("text" or "html"), words, and per signal (raw measurement, confidence).
+    A page's calibrated score for a signal is `calibration.score(signal, raw) * confidence`."""
+    pages: list[tuple[str, str, int, dict[str, tuple[float, float]]]] = field(default_factory=list)
+
+    def raw_values(self, exclude: str | None = None) -> dict[str, list[float]]:
+        """Each signal's calibration sample (optionally without page `exclude`): the web pages alone for the
+        block signals when there are any (PAGE_STRUCTURE_SIGNALS), all pages otherwise."""
+        has_html = any(kind == "html" for _, kind, _, _ in self.pages)
+        values: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
+        for page_id, kind, _, measured in self.pages:
+            if page_id == exclude:
+                continue
+            for name, (raw, _) in measured.items():
+                if kind == "html" or not (has_html and name in PAGE_STRUCTURE_SIGNALS):
+                    values[name].append(raw)
+        return values
+
+    def calibration(self, exclude: str | None = None) -> Calibration:
+        return Calibration.fit(self.raw_values(exclude))
+
+    def held_out_scores(self, kind: str) -> dict[str, dict[str, float]]:
+        """Leave-one-out scores of the pages of `kind`: each page scored against a calibration fitted without it,
+        as an unseen page would be (the in-sample scores of a reference page are biased low)."""
+        out = {}
+        for page_id, page_kind, _, measured in self.pages:
+            if page_kind == kind:
+                calibration = self.calibration(exclude=page_id)
+                out[page_id] = {name: calibration.score(name, raw) * confidence
+                                for name, (raw, confidence) in measured.items()}
+        return out
+
+
+def measure_reference(model_path: str | os.PathLike, reference_path: str | os.PathLike,
+                      progress: Callable[[str], None] | None = print, config: QualityConfig | None = None,
+                      pages: Iterable[tuple[str, bytes]] = ()) -> ReferenceMeasurements:
+    """Score clean reference text (pseudo-pages of `reference_path`) and clean web pages (`pages`: id, HTML, read
+    through the same main-content extraction as `score_html`; English-detected ones only) with the model,
+    uncalibrated. Pages under the minimum word count are left out, as they are shrunk when scored."""
     cfg = config or QualityConfig(models={"en": str(model_path)})
-    card = read_card(model_path)
-    language = card.get("language", "en")
+    language = read_card(model_path).get("language", "en")
     bundle = ModelBundle.load(language, model_path)
     signals = [SIGNALS[name]() for name in SIGNAL_NAMES]
-    text_raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
-    page_raw: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
-    counts = {"text": [0, 0], "html": [0, 0]}  # pages, words
     uncalibrated = Calibration()
+    measurements = ReferenceMeasurements()
 
-    def add(doc: Document, raw: dict[str, list[float]], kind: str) -> None:
+    def add(doc: Document, page_id: str, kind: str) -> None:
         segment(doc)
         truncate_tokens(doc, cfg.max_tokens)
         if doc.words < cfg.min_words:
             return
+        measured = {}
         for name, result in score_signals(doc, bundle, signals, uncalibrated).items():
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
-                raw[name].append(float(value))
-        counts[kind][0] += 1
-        counts[kind][1] += doc.words
+                measured[name] = (float(value), float(result.confidence))
+        measurements.pages.append((page_id, kind, doc.words, measured))
 
     docs = list(pseudo_documents(reference_path))
     for i, text in enumerate(docs):
-        add(blocks_from_text(text, f"reference#{i}"), text_raw, "text")
+        add(blocks_from_text(text, f"reference#{i}"), f"reference#{i}", "text")
         if progress and (i + 1) % 200 == 0:
             progress(f"calibration: {i + 1}/{len(docs)} reference pages scored")
-    page_ids = []
     for page_id, html in pages:
         doc = extract(html, page_id)
         if not doc.no_main_content and detect_language(doc.text, cfg.language_sample_chars)[0] == language:
-            page_ids.append(page_id)
-            add(doc, page_raw, "html")
-    if not counts["text"][0] + counts["html"][0]:
-        raise ConfigError(f"no reference page in {reference_path} has {cfg.min_words}+ words: cannot calibrate")
-    raw = {name: (page_raw[name] if name in PAGE_STRUCTURE_SIGNALS and page_raw[name]
-                  else text_raw[name] + page_raw[name]) for name in SIGNAL_NAMES}
+            add(doc, page_id, "html")
+    return measurements
+
+
+def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.PathLike,
+                    progress: Callable[[str], None] = print, config: QualityConfig | None = None,
+                    pages: Iterable[tuple[str, bytes]] = ()) -> Calibration:
+    """Measure clean reference text and clean web pages with the model (`measure_reference`) and store each
+    signal's raw quantiles in its card: every signal's reference includes the web pages, and the block
+    signals' (PAGE_STRUCTURE_SIGNALS) is them alone when there are any."""
+    started = time.perf_counter()
+    measurements = measure_reference(model_path, reference_path, progress, config, pages)
+    counts = {kind: [0, 0] for kind in ("text", "html")}  # pages, words
+    for _, kind, words, _ in measurements.pages:
+        counts[kind][0] += 1
+        counts[kind][1] += words
+    if not measurements.pages:
+        min_words = (config or QualityConfig()).min_words
+        raise ConfigError(f"no reference page in {reference_path} has {min_words}+ words: cannot calibrate")
+    raw = measurements.raw_values()
     calibration = Calibration.fit(raw)
+    card = read_card(model_path)
     card["calibration"] = calibration.to_dict()
     card["reference"] = {
         "path": Path(reference_path).name, "pages": counts["text"][0], "words": counts["text"][1],
-        "html_pages": counts["html"][0], "html_words": counts["html"][1], "html_page_ids": sorted(page_ids),
+        "html_pages": counts["html"][0], "html_words": counts["html"][1],
+        "html_page_ids": sorted(page_id for page_id, kind, _, _ in measurements.pages if kind == "html"),
         "page_structure_signals": "calibrated on html pages only" if counts["html"][0] else "text reference",
         "signals": {name: {"median": float(np.median(v)), "p99": float(np.quantile(v, 0.99))}
                     for name, v in raw.items() if v},

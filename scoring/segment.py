@@ -1,8 +1,10 @@
 """Blocks to sentences to tokens, keeping character offsets.
 
 The splitter is deliberately literal: it splits wherever a sentence-ending mark is followed by space and
-a capital (or digit/quote), except after known abbreviations and initials. It must not repair broken
-segmentation: the `split` signal judges each boundary it produces.
+a capital (or digit/quote), except after known abbreviations, initials and dotted initialisms ("P.O. Box"),
+and after a list marker that opens the sentence ("1. Prioritize", "(b) The"). It must not repair broken
+segmentation: the `split` signal judges each boundary it produces. The last two exceptions came from the
+real pages' development half, where numbered how-to steps and "P.O. Box" were its top `split` false alarms.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ ABBREVIATION_LOOKBACK = 64  # characters; no abbreviation or initial is longer
 # The look-behind starts a match only at the first mark of a run: "!!!!..." stays linear, not quadratic.
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"')\]]*\s+$")
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")                  # "p.o", "d.c", "u.s.a"
+_LIST_MARKER = re.compile(r"\s*[(\[]?(?:\d{1,3}|[ivx]{1,5}|[a-z])[.)\]]\s+$", re.IGNORECASE)  # "1. ", "iv. "
 
 
 def _is_abbreviation(prefix: str) -> bool:
@@ -26,7 +30,7 @@ def _is_abbreviation(prefix: str) -> bool:
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(_INITIALISM.fullmatch(word))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -37,6 +41,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         # initials ("A. B. C. ...") linear (the whole pending sentence would be rescanned at every mark).
         if _is_abbreviation(text[max(start, m.start() - ABBREVIATION_LOOKBACK):m.end()]):
             continue
+        if m.start() - start <= 8 and _LIST_MARKER.fullmatch(text[start:m.end()]):
+            continue   # the sentence so far is only a list marker: "1. " opens an item, it ends nothing
         end = m.end()
         stripped = text[start:end].rstrip()
         if stripped:

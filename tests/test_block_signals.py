@@ -95,12 +95,20 @@ def test_unrelated_headline_between_paragraphs(scorer):
     assert raw(r, "injection") > raw(scorer.score_text("\n".join(ARTICLE)), "injection")
 
 
-def test_trailing_list_of_headlines(scorer):
-    r = scorer.score_text(with_lines({len(ARTICLE): TRAILING}))
+def test_list_of_headlines_between_paragraphs(scorer):
+    r = scorer.score_text(with_lines({5: TRAILING}))
     found = evidence(r, "injection")
     assert sorted(found) == sorted(span(r, h) for h in TRAILING)
-    assert all("list of headlines" in e.reason for e in found.values())
+    assert all("list of headlines inside the article" in e.reason for e in found.values())
     assert span(r, ARTICLE[0]) not in found  # the article's own title line is not an injected headline
+
+
+def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
+    """A related-stories list after the last paragraph is on every real page: not an injection."""
+    between = scorer.score_text(with_lines({5: TRAILING}))
+    after = scorer.score_text(with_lines({len(ARTICLE): TRAILING}))
+    assert evidence(after, "injection") == {}
+    assert raw(after, "injection") < raw(between, "injection")
 
 
 def test_off_topic_paragraph_stands_out(scorer):
@@ -401,3 +409,11 @@ def test_cli_usage_errors_exit_2(tiny_model, args, message):
 def test_cli_missing_file_exit_2(tiny_model):
     p = run_cli("--model", str(tiny_model), "no-such-file.html")
     assert p.returncode == 2 and "cannot read no-such-file.html" in p.stderr
+
+
+def test_interview_answers_are_not_headlines(scorer):
+    qa = ["Q: What was your favourite trip this year", "A: A week of hiking in the Blue Mountains with friends"]
+    r = scorer.score_text(with_lines({5: qa}))
+    assert not any("headline" in e.reason for e in r.signals["injection"].evidence)
+    unlabelled = scorer.score_text(with_lines({5: [line[3:] for line in qa]}))
+    assert any("headline" in e.reason for e in unlabelled.signals["injection"].evidence)

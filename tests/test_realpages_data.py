@@ -134,21 +134,21 @@ def test_injected_promo_sits_between_article_paragraphs(page_id):
     assert any(order[(p.node or p.nodes[0]).mem_id] > order[node.mem_id] for p in pars)
 
 
-def test_trailing_headline_list_follows_the_last_paragraph():
+def test_headline_list_goes_between_article_paragraphs():
     page = rp.load_page(NYT)
     cp = rp.corrupt_page(page, "injection", 2)
     roles = [p.role for p in cp.parts]
-    assert roles.count("promo") == 2 and roles.count("headline") == 2 and roles[-1] == "headline_list"
-    listing = cp.parts[-1]
+    assert roles.count("promo") == 2 and roles.count("headline") == 2 and roles.count("headline_list") == 1
+    listing = next(p for p in cp.parts if p.role == "headline_list")
     assert len(listing.texts) == 6                      # heading + 5 headlines
     own = rp.headline_of(rp.parse(page))
     assert own not in listing.texts and all(h in rp.other_headlines(page) for h in listing.texts[1:])
     tree = LexborHTMLParser(cp.html)
-    last = rp.article_paragraphs(tree, page)[-1].node
-    heading = last.next
-    while heading is not None and heading.tag == "-text":
-        heading = heading.next
-    assert heading.tag == "h3" and heading.text().strip() == listing.texts[0]
+    pars = rp.article_paragraphs(tree, page)
+    heading = next(n for n in tree.css("h3") if n.text().strip() == listing.texts[0])
+    order = {n.mem_id: i for i, n in enumerate(tree.root.traverse(include_text=True))}
+    last = pars[-1].node or pars[-1].nodes[0]
+    assert order[heading.mem_id] < order[last.mem_id]   # some article paragraph follows the list
     assert "class=" not in listing.html
 
 

@@ -93,3 +93,37 @@ def test_chrome_fragments_are_not_judged_as_broken_boundaries(ctx):
     assert [e for e in result.evidence if e.start >= chrome_start] == []
     _, clean = score(CLEAN, ctx)
     assert result.features["raw"] <= clean.features["raw"] + 0.5
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("1. Prioritize the work that matters to readers first. Then rest.", "1. Prioritize"),
+    ("Send the form to P.O. Box 12 in the city centre. We reply within days.", "P.O. Box"),
+])
+def test_list_markers_and_initialisms_are_no_sentence_boundary(text, joined):
+    from scoring.segment import split_sentences
+
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert len(sentences) == 2 and joined in sentences[0]
+
+
+def test_a_period_after_a_year_is_still_a_boundary_to_judge():
+    from scoring.segment import split_sentences
+
+    text = "The mayor opened the bridge in 2019. Construction took two years."
+    assert len(split_sentences(text)) == 2
+
+
+def test_bibliography_entries_are_not_judged_as_broken_prose(ctx):
+    """Author-year references separate their fields with full stops; the same boundaries in prose are judged."""
+    entries = "\n".join([
+        "Cohen, Marcel. 1947. Essai comparatif sur le vocabulaire et la phonétique du chamito-sémitique. Paris: Champion.",
+        "Ehret, Christopher. 1995. Reconstructing Proto-Afroasiatic. Berkeley: University of California Press.",
+        "Theil, R. 2006. Is Omotic Afro-Asiatic? Proceedings from the retirement symposium, Michigan State University.",
+    ])
+    _, bibliography = score(CLEAN + "\n" + entries, ctx)
+    _, clean = score(CLEAN, ctx)
+    assert bibliography.features["boundaries"] == clean.features["boundaries"]
+    as_prose = entries.replace("Cohen, Marcel.", "Marcel Cohen wrote").replace("Ehret, Christopher.", "Then") \
+        .replace("Theil, R.", "Theil wrote")
+    _, prose = score(CLEAN + "\n" + as_prose, ctx)
+    assert prose.features["boundaries"] > clean.features["boundaries"]

@@ -29,3 +29,23 @@ def test_configured_defaults_are_what_the_script_chooses(default_model):
         for label, d in sets.items():
             assert d["pages"] >= 50, label
             assert d["flagged"] <= allowed * d["pages"], (name, label, d)
+
+
+def test_leave_one_out_scores_a_reference_page_as_an_unseen_one():
+    """In-sample, the top reference page sits at the top of its own calibration; left out, it lies beyond the
+    rest, as an unseen page with that measurement would. Block signals are calibrated on web pages alone."""
+    from scoring.scorer import ReferenceMeasurements
+
+    m = ReferenceMeasurements()
+    for i in range(200):
+        m.pages.append((f"text#{i}", "text", 300, {"split": (i / 100, 1.0), "injection": (5.0, 1.0)}))
+    for i in range(50):
+        m.pages.append((f"html#{i}", "html", 300, {"split": (i / 50, 1.0), "injection": (i / 50, 1.0)}))
+    m.pages.append(("top", "html", 300, {"split": (4.0, 1.0), "injection": (4.0, 0.5)}))
+    full = m.calibration()
+    assert full.quantiles["injection"][-1] == 4.0          # the text pages' 5.0 is not in the block reference
+    held_out = m.held_out_scores("html")
+    assert set(held_out) == {f"html#{i}" for i in range(50)} | {"top"}
+    assert held_out["top"]["split"] > full.score("split", 4.0)
+    assert held_out["top"]["injection"] == pytest.approx(0.5 * m.calibration(exclude="top").score("injection", 4.0))
+    assert held_out["top"]["injection"] > 0.5 * full.score("injection", 4.0)

@@ -435,9 +435,11 @@ def injected(paragraphs: list[str], rng: random.Random) -> list[str]:
     blocks.insert(2, f"<p>{html.escape(promo_a)}</p>")
     blocks.insert(5, f'<p><a href="/index.html">{html.escape(headline)}</a></p>')
     blocks.insert(len(blocks) - 2, f"<p>{html.escape(promo_b)}</p>")
-    trailing = rng.sample([h for h in UNRELATED_HEADLINES if h != headline], 4)
-    blocks.append("<h3>More stories</h3>")
-    blocks.append("<ul>" + "".join(f'<li><a href="/index.html">{html.escape(h)}</a></li>' for h in trailing) + "</ul>")
+    # A list of other headlines pushed between two paragraphs (after the article, it would be the site's own
+    # "More stories" chrome: counted, never flagged).
+    others = rng.sample([h for h in UNRELATED_HEADLINES if h != headline], 4)
+    listing = "<ul>" + "".join(f'<li><a href="/index.html">{html.escape(h)}</a></li>' for h in others) + "</ul>"
+    blocks[len(blocks) - 4:len(blocks) - 4] = ["<h3>More stories</h3>", listing]
     return blocks
 
 

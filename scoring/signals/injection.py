@@ -1,13 +1,14 @@
 """Injection: blocks put into an article that do not belong to it — promotional paragraphs ("Limited offer:
-40% off designer watches, free delivery at shop.example"), unrelated headlines between paragraphs or in a
-trailing list, paragraphs about something else, link-dense blocks and repeated blocks.
+40% off designer watches, free delivery at shop.example"), unrelated headlines or lists of them between
+paragraphs, paragraphs about something else, link-dense blocks and repeated blocks.
 
 Each block is judged by
 - promotional wording (prices, discounts, "free delivery", "limited offer", calls to action, web addresses);
 - its topic against the rest of the page: cosine of its content-word counts with those of all other blocks,
   each word weighted by its surprisal under the language model's unigram distribution, so that rare
   topical words ("bushfire", "Goulburn") decide and common ones ("year", "people") barely count;
-- its shape: short, unpunctuated lines (headlines) among prose, a run of them at the end, link density;
+- its shape between the article's paragraphs: short, unpunctuated lines (headlines), lists of them, link
+  density (after the last paragraph, a list of headlines is the site's own related-stories chrome);
 - repetition of a paragraph-length block, and what the DOM says (ad/sponsored/related containers).
 Chrome that the boilerplate signal explains (menus, share bars, comment forms) is left to it. The page's raw
 measurement is the sum of the squared block scores, each weighted by how foreign the block is to the rest
@@ -101,6 +102,9 @@ HINT_WEIGHTS = {
                      "partner", "partners", "more-stories"), 0.3),
 }
 _END_PUNCT = re.compile(r"[.!?;:…]['\")\]]*$")
+# An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
+# the top injection false alarm of the real pages' development half).
+_SPEAKER_LABEL = re.compile(r"(?:Q|A)\s?[:.\-–—]\s")
 _STRONG_PROMO = frozenset(("discount", "price", "free delivery", "limited offer", "shopping words", "sponsored label"))
 
 
@@ -235,7 +239,7 @@ def _topic(doc: Document, ctx: ScoringContext) -> Topic:
 def _is_headline(block: Block, words: int) -> bool:
     lo, hi = HEADLINE_WORDS
     return lo <= words <= hi and block.kind not in ("title", "heading", "caption", "table") \
-        and not _END_PUNCT.search(block.text)
+        and not _END_PUNCT.search(block.text) and not _SPEAKER_LABEL.match(block.text)
 
 
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via".split())
@@ -275,21 +279,20 @@ def block_injection(doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
             # with the rest of the article. It corroborates the other cues.
             inj.add(TOPIC_WEIGHT * off_topic[i], "off-topic", f"off-topic: {page_topic.novelty[i]:.0%} of its rare words occur "
                                                f"nowhere else on the page (cosine with the rest {cos[i]:.2f})")
+        # Only what sits between the article's paragraphs is judged by its shape: a list of headlines or links
+        # after the last paragraph is the site's own "More stories" rail, chrome that every site has (the
+        # top injection false alarm of the real pages' development half was one).
         between = first_prose < i < last_prose
         in_list = (i > 0 and headline[i - 1]) or (i + 1 < len(blocks) and headline[i + 1])
-        # A lone short line after the article is usually the site's own credit or footer line, not an injected
-        # headline: after the article only a list of headlines counts.
-        if headline[i] and (between or (i > last_prose >= 0 and in_list)):
-            # a headline among or after the article's paragraphs, off-topic or link-dense
+        if headline[i] and between:
+            # a headline among the article's paragraphs, off-topic or link-dense
             strength = (0.5 + 0.4 * off_topic[i] + (0.15 if _title_case(b.text) else 0.0)
                         + (0.2 if b.link_density >= 0.5 else 0.0))
             if in_list:
-                strength += 0.2
-                inj.add(strength, "headline", "one of a list of headlines" + (" after the article" if i > last_prose
-                                                                               else " inside the article"))
+                inj.add(strength + 0.2, "headline", "one of a list of headlines inside the article")
             else:
                 inj.add(strength, "headline", "headline-like line between paragraphs")
-        if b.link_density >= 0.5 and n >= 5 and prose and not chrome[i].score >= CHROME_SCORE:
+        if b.link_density >= 0.5 and n >= 5 and between and not chrome[i].score >= CHROME_SCORE:
             inj.add(0.3 + 0.3 * b.link_density, "link-dense", f"link-dense block ({b.link_density:.0%} of its text "
                                                               f"is links)")
         if n >= REPEATED_MIN_WORDS and b.kind not in ("title", "heading", "caption"):

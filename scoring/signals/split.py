@@ -11,6 +11,7 @@ comparison alone separates broken from real boundaries at ROC-AUC ~0.76 only).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,11 +91,14 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
                                                   if a.block == b.block})
     model = getattr(ctx.lm, "_model", None)
     chrome = block_chrome(doc, ctx)
+    citations = {b.index for b in doc.blocks if _is_reference_entry(b.text)}
     verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
     for a, b in zip(sentences, sentences[1:]):
         # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
         # the boilerplate signal judges it; its full stops are no broken re-segmentation.
-        if a.block != b.block or chrome[a.block].score >= CHROME_SCORE:
+        # So is a bibliography entry ("Cohen, Marcel. 1947. Essai comparatif ..."): its full stops separate
+        # fields, not sentences (the top clean page of the calibration reference, left out, was one).
+        if a.block != b.block or chrome[a.block].score >= CHROME_SCORE or a.block in citations:
             continue
         ta, tb = a.tokens, b.tokens
         left, right = ta[-k:], tb[:k]
@@ -140,6 +144,14 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
             cues.append("very short fragment")
         out.append(Boundary(a, b, gain, cues))
     return out, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+
+
+# "Surname, Given[ M.] ... 1947." or "(1995)": the author-year form of a reference-list entry.
+_REFERENCE_ENTRY = re.compile(r"[A-Z][\w'’-]+, (?:[A-Z][\w'’-]*\.?\s)+.{0,200}?\b(?:1[5-9]|20)\d\d[a-z]?[.)]")
+
+
+def _is_reference_entry(text: str) -> bool:
+    return bool(_REFERENCE_ENTRY.match(text))
 
 
 def _case_usage(doc: Document, sentences: list[Sentence], words: set[str] | None = None
