@@ -31,7 +31,7 @@ from scrapy_redis.scheduler import Scheduler
 from scoring.config import ConfigError
 
 from .distributed import quiet_scrapy_redis_warnings
-from .middlewares import DEFAULTS
+from .options import DEFAULTS
 
 logger = logging.getLogger(__name__)
 quiet_scrapy_redis_warnings()

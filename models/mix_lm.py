@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,13 +234,17 @@ def main(argv: list[str] | None = None) -> int:
         weight, _ = fit_weight(sets)
         log(f"EM weight of A: {weight:.4f}")
     mixed = mix(a, b, weight)
-    if args.output.suffix == ".arpa":
-        write_arpa(mixed, args.output)
-    else:
-        arpa = args.output.with_suffix(".arpa")
+    # Built in a scratch directory beside the output, then renamed into place: a failed build leaves the old
+    # file whole, and a crawl that has the old model mmapped keeps reading it (never an overwrite in place).
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=args.output.parent, prefix=".mix-") as scratch:
+        arpa = Path(scratch) / "mixed.arpa"
         write_arpa(mixed, arpa)
-        run_build_binary(arpa, args.output, quantize=True)
-        arpa.unlink()
+        staged = arpa
+        if args.output.suffix != ".arpa":
+            staged = Path(scratch) / "mixed.bin"
+            run_build_binary(arpa, staged, quantize=True)
+        os.replace(staged, args.output)
     return 0
 
 

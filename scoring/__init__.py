@@ -8,11 +8,14 @@ page chrome, scored with an n-gram language model and explained with evidence. I
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, QualityConfig
-from .lm import ModelError
 from .report import PageReport
-from .scorer import Scorer
+
+if TYPE_CHECKING:
+    from .lm import ModelError
+    from .scorer import Scorer
 
 __all__ = ["score_html", "score_text", "default_scorer", "Scorer", "QualityConfig", "PageReport", "ConfigError",
            "ModelError"]
@@ -21,8 +24,22 @@ _default: Scorer | None = None
 _lock = threading.Lock()
 
 
+def __getattr__(name: str):
+    """`Scorer` and `ModelError` are imported on first use, not with the package: `python -m scoring.lm` then runs
+    scoring/lm.py as __main__ without it being imported a second time (runpy warns when it was)."""
+    if name == "Scorer":
+        from .scorer import Scorer
+        return Scorer
+    if name == "ModelError":
+        from .lm import ModelError
+        return ModelError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def default_scorer() -> Scorer:
     """The process-wide Scorer with the default config and model, created on first use."""
+    from .scorer import Scorer
+
     global _default
     if _default is None:
         with _lock:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-BUILD_HINT = "build the default model with `make model`, or train one with `scrapy train-lm CORPUS -o MODEL`"
+from .config import BUILD_HINT, DEFAULT_MODEL  # noqa: F401  (DEFAULT_MODEL: scoring.lm's public name too)
 
 
 class ModelError(RuntimeError):
@@ -135,7 +135,6 @@ def load_model(path: str | os.PathLike, sentencepiece: str | os.PathLike | None 
 
 
 # -- model cards ------------------------------------------------------------------------------------
-DEFAULT_MODEL = Path(os.environ.get("QUALITY_MODEL", Path(__file__).resolve().parent.parent / "models" / "en" / "en.bin"))
 
 
 def card_path(model_path: str | os.PathLike) -> Path:

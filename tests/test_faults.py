@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 from bench.hostile import ATTACKS, SENTENCES, article_html
 from crawl_helpers import ROOT, run_crawl
 from crawler.demo import QuietHandler, serve_site
-from crawler.middlewares import report_stem
+from crawler.audit_trail import report_stem
 from scoring.config import ConfigError
 
 pytestmark = pytest.mark.slow
@@ -194,7 +194,7 @@ def test_undecodable_page_is_unscored_counted_logged_and_the_crawl_goes_on(tmp_p
 
 
 def test_worker_crash_after_the_model_vanished_loses_no_page(tmp_path, default_model):
-    # BUG (crawler/middlewares.py, ScoringPool.score, the BrokenProcessPool branch): when a worker dies and
+    # BUG (crawler/pool.py, ScoringPool.score, the BrokenProcessPool branch): when a worker dies and
     # the pool cannot restart (here the model file was deleted after start-up, e.g. by `make clean`), the
     # ConfigError from _start() escapes process_response: the page being scored becomes a Scrapy download
     # error ("Error downloading ...victim.html") and is lost: not audited, not counted under quality/, never

@@ -97,3 +97,20 @@ def test_em_weight_follows_the_held_out_text(parts):
         return sum(np.log(mix_lm.perplexity(pa, pb, weight)) for pa, pb in both.values())
 
     assert mean_log_ppl(w) <= min(mean_log_ppl(max(w - 0.1, 0.01)), mean_log_ppl(min(w + 0.1, 0.99)))
+
+
+def test_command_line_builds_a_binary_in_place_of_the_old_one(parts):
+    """`python -m models.mix_lm A B -o OUT`: the binary is built beside OUT and renamed over it, leaving no
+    scratch file and never writing OUT.arpa next to a user's file."""
+    import kenlm
+
+    tmp, _, _, _, _ = parts
+    out = tmp / "out" / "mixed.bin"
+    out.parent.mkdir()
+    out.write_bytes(b"the previous model")
+    keep = out.with_suffix(".arpa")
+    keep.write_text("a user's own file")
+    assert mix_lm.main([str(tmp / "a.arpa"), str(tmp / "b.arpa"), "-o", str(out), "--weight", "0.5"]) == 0
+    assert kenlm.Model(str(out)).order == 3
+    assert keep.read_text() == "a user's own file"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["mixed.arpa", "mixed.bin"]

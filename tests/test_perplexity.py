@@ -96,3 +96,20 @@ def test_empty_file_is_null_json(tmp_path, capsys, default_model):
     (out,) = run_json(capsys, "--model", default_model, path)
     assert out["tokens"] == 0 and out["perplexity"] is None
     assert not math.isnan(out["oov"])
+
+
+def test_the_documented_command_runs_cleanly(tmp_path, default_model):
+    """`python -m scoring.lm perplexity FILE` (the command issue 11 names): output and no runpy warning, which
+    it printed while `import scoring` imported scoring.lm before runpy ran it as __main__."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-m", "scoring.lm", "perplexity", "--json", str(path)], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["tokens"] == 16
+    assert "Warning" not in run.stderr, run.stderr

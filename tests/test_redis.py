@@ -333,7 +333,7 @@ def test_worker_id_defaults_to_host_and_pid_and_is_checked():
     import os
     import socket
 
-    from crawler.middlewares import resolve_worker_id
+    from crawler.options import resolve_worker_id
     from scoring.config import ConfigError
 
     assert resolve_worker_id(None) == f"{socket.gethostname().split('.')[0]}-{os.getpid()}"

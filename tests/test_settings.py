@@ -19,10 +19,12 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.addon import ITEM_MIDDLEWARE_PRIORITY, SCORING_MIDDLEWARE_PRIORITY, QualityAddon
-from crawler import middlewares
-from crawler.middlewares import (AUTO_MAX_WORKERS, DEFAULTS, QualityItemMiddleware, QualityOptions,
-                                 QualityScoringMiddleware, ScoringPool, cgroup_cpu_quota, check_writable,
-                                 report_stem, resolve_workers, usable_cpus)
+from crawler import middlewares, options as crawler_options
+from crawler.audit_trail import check_writable, report_stem
+from crawler.middlewares import QualityItemMiddleware, QualityScoringMiddleware
+from crawler.options import (AUTO_MAX_WORKERS, DEFAULTS, QualityOptions, cgroup_cpu_quota, resolve_workers,
+                             usable_cpus)
+from crawler.pool import ScoringPool
 from scoring.config import DEFAULT_THRESHOLDS, ConfigError, QualityConfig
 from scoring.report import UNSCORED, PageReport
 
@@ -276,8 +278,8 @@ def test_a_second_crawl_never_appends_to_the_first_log(tmp_path):
 # -- QUALITY_WORKERS: a number or "auto" -----------------------------------------------------------------------------
 def cores(monkeypatch, n: int, quota: float | None = None) -> None:
     """Pretend this process may run on `n` cores, under a cgroup CPU quota of `quota` cores (None: none)."""
-    monkeypatch.setattr(middlewares.os, "sched_getaffinity", lambda pid: set(range(n)))
-    monkeypatch.setattr(middlewares, "cgroup_cpu_quota", lambda: quota)
+    monkeypatch.setattr(crawler_options.os, "sched_getaffinity", lambda pid: set(range(n)))
+    monkeypatch.setattr(crawler_options, "cgroup_cpu_quota", lambda: quota)
 
 
 @pytest.mark.parametrize("value, expected", [(0, 0), (3, 3), ("2", 2), (" 0 ", 0), (4.0, 4)])

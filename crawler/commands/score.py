@@ -26,7 +26,8 @@ from scoring.config import ConfigError
 from scoring.report import PageReport
 from scoring.scorer import Scorer
 
-from ..middlewares import score_kind, scoring_config
+from ..options import scoring_config
+from ..pool import score_kind
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 

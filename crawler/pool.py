@@ -1,0 +1,187 @@
+"""Scoring, in the crawl process or in worker processes: which responses are scored (`score_kind`) and the
+`ScoringPool` that scores them, turning any failure into an unscored report (the page is kept and counted).
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import multiprocessing
+import sys
+import types
+from typing import Any, Iterator
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from scoring.config import ConfigError, QualityConfig
+from scoring.report import KEEP, UNSCORED, PageReport
+
+from .options import DONT_SCORE
+
+logger = logging.getLogger(__name__)
+
+
+def score_kind(request: scrapy.Request, response: Response, max_bytes: int) -> tuple[str | None, str | None]:
+    """("html" | "text", None) for a response to score, or (None, skip reason) for one to leave alone."""
+    if request.meta.get(DONT_SCORE):
+        return None, "dont_score"
+    if not 200 <= response.status < 300:
+        return None, "http_status"
+    if isinstance(response, HtmlResponse):
+        kind = "html"
+    elif isinstance(response, TextResponse) and not isinstance(response, XmlResponse) and \
+            response.headers.get(b"Content-Type", b"text/plain").split(b";")[0].strip().lower() == b"text/plain":
+        kind = "text"
+    else:
+        return None, "content_type"   # images, PDFs, XML feeds, JSON, ...
+    if len(response.body) > max_bytes:
+        return None, "too_large"
+    if b"\x00" in response.body[:1024]:
+        return None, "binary"         # binary served as text (a NUL never occurs in real text)
+    return kind, None
+
+
+def unscored(url: str, exc: BaseException) -> PageReport:
+    return PageReport(source=url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
+
+
+def _score_with(scorer, kind: str, text: str, url: str) -> PageReport:
+    return scorer.score_html(text, url=url) if kind == "html" else scorer.score_text(text, url)
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(config: QualityConfig) -> None:
+    from scoring.scorer import Scorer
+
+    try:
+        _worker["scorer"] = Scorer(config)
+    except Exception as exc:  # reported to the crawl by _worker_ready, not lost in a dead process
+        _worker["error"] = f"{type(exc).__name__}: {exc}"
+
+
+def _worker_ready() -> str | None:
+    return _worker.get("error")
+
+
+def _score_in_worker(kind: str, text: str, url: str) -> PageReport:
+    if "scorer" not in _worker:
+        raise RuntimeError(_worker.get("error", "scorer not loaded"))
+    try:
+        return _score_with(_worker["scorer"], kind, text, url)
+    except Exception as exc:
+        return unscored(url, exc)
+
+
+class PoolUnavailable(RuntimeError):
+    """The scoring workers died and could not be restarted."""
+
+
+class ScoringPool:
+    """Runs the scorer inline (workers=0) or in worker processes that each load the model once.
+
+    KenLM's Python module holds the GIL while it scores, so threads would only keep the reactor free,
+    not run in parallel; processes do both. Workers are started with "spawn" (forking a process that
+    runs a reactor and a DNS thread pool is unsafe) and warmed up at start-up, which also surfaces a
+    model that fails to load as a start-up error.
+    """
+
+    def __init__(self, config: QualityConfig, workers: int = 0):
+        from scoring.scorer import Scorer
+
+        self.config, self.workers = config, workers
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._broken: str | None = None  # why the worker pool is gone, once it could not restart
+        try:
+            self._scorer = Scorer(config) if workers == 0 else None
+        except Exception as exc:
+            raise ConfigError(f"scrapy-quality: cannot load the scorer: {type(exc).__name__}: {exc}") from exc
+        if workers:
+            self._start()
+
+    def _start(self) -> None:
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(self.config,),
+        )
+        try:
+            with _main_module_hidden():  # the pool spawns its processes on these first submits
+                warmups = [self._executor.submit(_worker_ready) for _ in range(self.workers)]
+            errors = {f.result() for f in warmups} - {None}
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            errors = {f"worker processes could not start ({exc})"}
+        if errors:
+            self.close()
+            raise ConfigError(f"scrapy-quality: cannot load the scorer in a worker: {errors.pop()}")
+
+    async def score(self, kind: str, text: str, url: str) -> PageReport:
+        if self._scorer is not None:
+            try:
+                return _score_with(self._scorer, kind, text, url)
+            except Exception as exc:
+                return unscored(url, exc)
+        executor = self._executor
+        if executor is None:  # the pool died and could not restart: keep every page, say why
+            return unscored(url, PoolUnavailable(self._broken or "the scoring pool is closed"))
+        try:
+            return await _await_future(executor.submit(_score_in_worker, kind, text, url))
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            if self._executor is executor:  # the first of the pages in flight to notice restarts the pool
+                logger.error("scrapy-quality: a scoring worker died (%s); restarting the pool", exc)
+                self._restart()
+            return unscored(url, exc)
+        except Exception as exc:  # a report that cannot travel back, a pool shut down at close, ...
+            return unscored(url, exc)
+
+    def _restart(self) -> None:
+        self.close()
+        try:
+            self._start()
+        except ConfigError as exc:  # e.g. the model file was deleted after start-up
+            self._broken = str(exc)
+            logger.error("%s; the scoring workers cannot restart: from now on pages are kept and tagged unscored",
+                         exc)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start worker processes without re-running the parent's __main__ script in them.
+
+    "spawn" re-imports the main script in every worker, which re-runs a crawl script that lacks an
+    `if __name__ == "__main__":` guard (as Scrapy's run-from-a-script examples do). The workers need
+    nothing from it: they import this module by name.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+async def _await_future(future: concurrent.futures.Future) -> Any:
+    """Await a concurrent.futures.Future on the asyncio loop or, with another reactor, as a Deferred."""
+    if is_asyncio_available():
+        return await asyncio.wrap_future(future)
+    from twisted.internet import defer, reactor
+
+    deferred: defer.Deferred = defer.Deferred()
+
+    def fire(done: concurrent.futures.Future) -> None:
+        if done.exception() is not None:
+            deferred.errback(done.exception())
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
+    return await maybe_deferred_to_future(deferred)
