@@ -3,13 +3,15 @@
     ADDONS = {"crawler.addon.QualityAddon": 300}
     QUALITY_MODELS = {"en": "models/en/en.bin"}
 
-It adds the two middlewares at their documented priorities (see crawler/settings.py) unless the project
-already lists them, so a project can still move one (give another priority) or disable it (None).
+It adds the two middlewares at their documented priorities (see crawler/settings.py) and the audit trail
+extension they write to, unless the project already lists them, so a project can still move a middleware
+(give another priority) or disable it (None).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .audit_trail import AuditTrail
 from .middlewares import QualityItemMiddleware, QualityScoringMiddleware
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 
 SCORING_MIDDLEWARE_PRIORITY = 540  # below HttpCompression (590), Redirect (600) and Retry (550)
 ITEM_MIDDLEWARE_PRIORITY = 850     # spider side of the built-in spider middlewares
+AUDIT_EXTENSION_PRIORITY = 0       # extensions are not ordered; 0 as Scrapy's docs suggest
 
 
 class QualityAddon:
@@ -25,3 +28,4 @@ class QualityAddon:
             "DOWNLOADER_MIDDLEWARES", QualityScoringMiddleware, SCORING_MIDDLEWARE_PRIORITY)
         settings.setdefault_in_component_priority_dict(
             "SPIDER_MIDDLEWARES", QualityItemMiddleware, ITEM_MIDDLEWARE_PRIORITY)
+        settings.setdefault_in_component_priority_dict("EXTENSIONS", AuditTrail, AUDIT_EXTENSION_PRIORITY)

@@ -8,7 +8,6 @@ import itertools
 import logging
 import os
 import tempfile
-import weakref
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,9 +27,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+EXTENSION_PATH = "crawler.audit_trail.AuditTrail"
+
 
 class AuditTrail:
-    """The crawl's audit log, shared by both middlewares of a crawler.
+    """The crawl's audit log: a Scrapy extension (EXTENSIONS; the add-on enables it) that both middlewares of a
+    crawler write to, found with `AuditTrail.of(crawler)`.
 
     The report directory is checked at start-up; the log is opened when the spider opens, and at close it
     gets a summary line and the HTML report is written next to it. Write failures are counted under
@@ -42,13 +44,19 @@ class AuditTrail:
     even with the same name and start time: the later one takes the next free ``.N``.
     """
 
-    _by_crawler: "weakref.WeakKeyDictionary[Crawler, AuditTrail]" = weakref.WeakKeyDictionary()
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "AuditTrail":
+        """The extension: NotConfigured when QUALITY_ENABLED is False, ConfigError when misconfigured."""
+        return cls(crawler, QualityOptions.from_settings(crawler.settings))
 
     @classmethod
-    def for_crawler(cls, crawler: Crawler, options: QualityOptions) -> "AuditTrail":
-        trail = cls._by_crawler.get(crawler)
+    def of(cls, crawler: Crawler) -> "AuditTrail":
+        """The crawler's audit trail, for its middlewares (built after the extensions)."""
+        trail = crawler.get_extension(cls)
         if trail is None:
-            trail = cls._by_crawler[crawler] = cls(crawler, options)
+            raise ConfigError(f"scrapy-quality: the audit trail extension is not enabled; enable the add-on "
+                              f"(ADDONS = {{\"crawler.addon.QualityAddon\": 300}}) or add "
+                              f"EXTENSIONS = {{\"{EXTENSION_PATH}\": 0}} beside the middlewares")
         return trail
 
     def __init__(self, crawler: Crawler, options: QualityOptions):

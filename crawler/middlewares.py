@@ -46,7 +46,7 @@ class QualityScoringMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "QualityScoringMiddleware":
         options = QualityOptions.from_settings(crawler.settings)
-        audit = AuditTrail.for_crawler(crawler, options)
+        audit = AuditTrail.of(crawler)
         middleware = cls(crawler, options, ScoringPool(options.config, options.workers), audit)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         setting = crawler.settings.get("QUALITY_WORKERS", DEFAULTS["QUALITY_WORKERS"])
@@ -114,8 +114,7 @@ class QualityItemMiddleware(BaseSpiderMiddleware):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "QualityItemMiddleware":
-        options = QualityOptions.from_settings(crawler.settings)
-        return cls(crawler, options, AuditTrail.for_crawler(crawler, options))
+        return cls(crawler, QualityOptions.from_settings(crawler.settings), AuditTrail.of(crawler))
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         report = report_of(response)

@@ -6,7 +6,8 @@
 #     QUALITY_MODELS = {"en": "models/en/en.bin"}
 #
 # ---- Middleware order ------------------------------------------------------------------------------------
-# The add-on adds two middlewares (unless you already listed them, even with None to disable one):
+# The add-on adds two middlewares and an extension (unless you already listed them, even with None to
+# disable one):
 #
 #   DOWNLOADER_MIDDLEWARES["crawler.middlewares.QualityScoringMiddleware"] = 540
 #       Scores responses in process_response. 540 puts it below HttpCompressionMiddleware (590) and
@@ -17,6 +18,9 @@
 #       Tags or drops the items a spider yields from a scored response; requests pass untouched. Any
 #       priority works (it only reads response.meta); 850 puts it on the spider side of the built-in
 #       middlewares so dropped items cost nothing downstream.
+#   EXTENSIONS["crawler.audit_trail.AuditTrail"] = 0
+#       The crawl's audit log and HTML report, which both middlewares write to (without the add-on, list it
+#       beside them: a middleware without it stops the crawl at start-up saying so).
 #
 # ---- scrapy-quality settings (all optional; the value after "=" is the default) ---------------------------
 # Precedence, lowest first: built-in defaults < the QUALITY_POLICY file < QUALITY_* settings (settings.py,

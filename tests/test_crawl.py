@@ -205,11 +205,19 @@ def test_disabled_plugin_is_not_configured(tmp_path, demo_url):
 def test_middlewares_without_the_addon(tmp_path, demo_url):
     settings = {"ADDONS": {}, **ALL_FLAGGED,
                 "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.QualityScoringMiddleware": 540},
-                "SPIDER_MIDDLEWARES": {"crawler.middlewares.QualityItemMiddleware": 850}}
-    crawl = run_crawl(tmp_path, f"{demo_url}/index.html", settings)
+                "SPIDER_MIDDLEWARES": {"crawler.middlewares.QualityItemMiddleware": 850},
+                "EXTENSIONS": {"crawler.audit_trail.AuditTrail": 0}}
+    (tmp_path / "listed").mkdir()
+    (tmp_path / "unlisted").mkdir()
+    crawl = run_crawl(tmp_path / "listed", f"{demo_url}/index.html", settings)
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert crawl.quality("pages/drop") >= ARTICLE_PAGES - FOREIGN_PAGES  # default actions: spin/split drop
     accounting(crawl, ARTICLE_PAGES)
+    # the middlewares without the audit trail they write to: the crawl stops at start-up and says what to add
+    crawl = run_crawl(tmp_path / "unlisted", f"{demo_url}/index.html", {**settings, "EXTENSIONS": {}})
+    assert crawl.returncode == 1
+    assert "the audit trail extension is not enabled" in crawl.log
+    assert crawl.stats.get("response_received_count", 0) == 0
 
 
 def test_bad_configuration_stops_the_crawl(tmp_path, demo_url):

@@ -321,12 +321,12 @@ def trail_for(tmp_path: Path, **settings):
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares import QualityItemMiddleware
+    from crawler.audit_trail import AuditTrail
 
     crawler = get_crawler(Spider, settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), **settings})
     crawler.spider = Spider("site")
     crawler.stats.open_spider()
-    return QualityItemMiddleware.from_crawler(crawler).audit
+    return AuditTrail.from_crawler(crawler)  # as the extension manager builds it once the spider exists
 
 
 def test_worker_id_defaults_to_host_and_pid_and_is_checked():

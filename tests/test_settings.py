@@ -20,7 +20,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.addon import ITEM_MIDDLEWARE_PRIORITY, SCORING_MIDDLEWARE_PRIORITY, QualityAddon
 from crawler import middlewares, options as crawler_options
-from crawler.audit_trail import check_writable, report_stem
+from crawler.audit_trail import AuditTrail, check_writable, report_stem
 from crawler.middlewares import QualityItemMiddleware, QualityScoringMiddleware
 from crawler.options import (AUTO_MAX_WORKERS, DEFAULTS, QualityOptions, cgroup_cpu_quota, resolve_workers,
                              usable_cpus)
@@ -202,10 +202,25 @@ def test_corrupt_model_fails_at_start_up(tmp_path):
 
 
 # -- the middlewares on one response, with a real crawler object ----------------------------------------------------
+WITH_AUDIT = {"EXTENSIONS": {"crawler.audit_trail.AuditTrail": 0}}  # what the add-on adds beside the middlewares
+
+
+def test_middlewares_without_the_audit_extension_say_how_to_enable_it(tmp_path):
+    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path)})
+    for middleware in (QualityScoringMiddleware, QualityItemMiddleware):
+        with pytest.raises(ConfigError, match=r"audit trail extension is not enabled; enable the add-on .*"
+                                              r"EXTENSIONS = \{\"crawler.audit_trail.AuditTrail\": 0\}"):
+            middleware.from_crawler(crawler)
+    with_addon = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "ADDONS": {QualityAddon: 300}})
+    assert QualityItemMiddleware.from_crawler(with_addon).audit is QualityScoringMiddleware.from_crawler(
+        with_addon).audit is with_addon.get_extension(AuditTrail)
+
+
 @pytest.fixture
 def crawler(tmp_path):
     crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_REPORT_NAME": "unit",
-                                         "QUALITY_THRESHOLDS": {"split": 0.0}, "QUALITY_ACTIONS": {"split": "tag"}})
+                                         "QUALITY_THRESHOLDS": {"split": 0.0}, "QUALITY_ACTIONS": {"split": "tag"},
+                                         **WITH_AUDIT})
     crawler.stats.open_spider()
     return crawler
 
@@ -266,7 +281,8 @@ def test_a_dead_worker_costs_one_page_and_the_pool_restarts(default_model):
 def test_a_second_crawl_never_appends_to_the_first_log(tmp_path):
     paths = []
     for _ in range(3):
-        crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_REPORT_NAME": "fixed"})
+        crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_REPORT_NAME": "fixed",
+                                             **WITH_AUDIT})
         crawler.stats.open_spider()
         trail = QualityItemMiddleware.from_crawler(crawler).audit
         trail.spider_opened(Spider("unit"))
@@ -346,7 +362,8 @@ def test_the_chosen_mode_is_logged_and_in_the_stats(monkeypatch, tmp_path, caplo
                                                     logged):
     cores(monkeypatch, n_cores)
     monkeypatch.setattr(middlewares, "ScoringPool", FakePool)
-    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_WORKERS": setting})
+    crawler = get_crawler(settings_dict={"QUALITY_REPORT_DIR": str(tmp_path), "QUALITY_WORKERS": setting,
+                                         **WITH_AUDIT})
     crawler.stats.open_spider()
     with caplog.at_level("INFO", logger="crawler.middlewares"):
         downloader = QualityScoringMiddleware.from_crawler(crawler)
