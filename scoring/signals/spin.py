@@ -79,14 +79,23 @@ WEIGHTS, PRIOR_ODDS = _load_weights(Path(__file__).resolve().parent.parent / "da
 
 
 def _load_tortured_phrases(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """first token -> [(phrase tokens, the established term it replaced)], longest phrases first."""
+    """first token -> [(phrase tokens, the established term it replaced)], longest phrases first.
+
+    A line is `spun phrase<TAB>established term<TAB>source key` (the key names a reference in the file's
+    header; a two-column line has none). The source is provenance for the catalogue's readers and checks
+    (bench.check_tortured, tests/test_tortured_catalogue.py): it does not change what is matched."""
     from ..normalize import tokenize
 
     table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip() and not line.startswith("#"):
-            phrase, original = line.split("\t")
+            columns = line.split("\t")
+            if len(columns) not in (2, 3) or not columns[1].strip() or (len(columns) == 3 and not columns[2].strip()):
+                raise ValueError(f"{path}:{n}: expected 'phrase<TAB>established term[<TAB>source]', got {line!r}")
+            phrase, original = columns[0], columns[1]
             tokens = tuple(tokenize(phrase))
+            if not tokens:
+                raise ValueError(f"{path}:{n}: the phrase {phrase!r} has no tokens")
             table.setdefault(tokens[0], []).append((tokens, original.strip()))
     for options in table.values():
         options.sort(key=lambda o: -len(o[0]))
