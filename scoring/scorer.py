@@ -251,22 +251,30 @@ PAGE_STRUCTURE_SIGNALS = ("injection", "boilerplate")
 
 
 @dataclass
+class ReferencePage:
+    """One clean reference page, measured uncalibrated. Its calibrated score for a signal is
+    `calibration.score(signal, raw) * confidence`."""
+    id: str
+    kind: str                                   # "text" (a pseudo-page of reference text) or "html" (a web page)
+    words: int
+    measured: dict[str, tuple[float, float]]    # signal -> (raw measurement, confidence)
+
+
+@dataclass
 class ReferenceMeasurements:
-    """Uncalibrated measurements of clean reference material: per reference page (plain-text pseudo-pages, then
-    real web pages), its id, kind ("text" or "html"), words, and per signal (raw measurement, confidence).
-    A page's calibrated score for a signal is `calibration.score(signal, raw) * confidence`."""
-    pages: list[tuple[str, str, int, dict[str, tuple[float, float]]]] = field(default_factory=list)
+    """The measured reference pages: plain-text pseudo-pages, then real web pages."""
+    pages: list[ReferencePage] = field(default_factory=list)
 
     def raw_values(self, exclude: str | None = None) -> dict[str, list[float]]:
         """Each signal's calibration sample (optionally without page `exclude`): the web pages alone for the
         block signals when there are any (PAGE_STRUCTURE_SIGNALS), all pages otherwise."""
-        has_html = any(kind == "html" for _, kind, _, _ in self.pages)
+        has_html = any(page.kind == "html" for page in self.pages)
         values: dict[str, list[float]] = {name: [] for name in SIGNAL_NAMES}
-        for page_id, kind, _, measured in self.pages:
-            if page_id == exclude:
+        for page in self.pages:
+            if page.id == exclude:
                 continue
-            for name, (raw, _) in measured.items():
-                if kind == "html" or not (has_html and name in PAGE_STRUCTURE_SIGNALS):
+            for name, (raw, _) in page.measured.items():
+                if page.kind == "html" or not (has_html and name in PAGE_STRUCTURE_SIGNALS):
                     values[name].append(raw)
         return values
 
@@ -277,11 +285,11 @@ class ReferenceMeasurements:
         """Leave-one-out scores of the pages of `kind`: each page scored against a calibration fitted without it,
         as an unseen page would be (the in-sample scores of a reference page are biased low)."""
         out = {}
-        for page_id, page_kind, _, measured in self.pages:
-            if page_kind == kind:
-                calibration = self.calibration(exclude=page_id)
-                out[page_id] = {name: calibration.score(name, raw) * confidence
-                                for name, (raw, confidence) in measured.items()}
+        for page in self.pages:
+            if page.kind == kind:
+                calibration = self.calibration(exclude=page.id)
+                out[page.id] = {name: calibration.score(name, raw) * confidence
+                                for name, (raw, confidence) in page.measured.items()}
         return out
 
 
@@ -308,7 +316,7 @@ def measure_reference(model_path: str | os.PathLike, reference_path: str | os.Pa
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
                 measured[name] = (float(value), float(result.confidence))
-        measurements.pages.append((page_id, kind, doc.words, measured))
+        measurements.pages.append(ReferencePage(page_id, kind, doc.words, measured))
 
     docs = list(pseudo_documents(reference_path))
     for i, text in enumerate(docs):
@@ -331,9 +339,9 @@ def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.Path
     started = time.perf_counter()
     measurements = measure_reference(model_path, reference_path, progress, config, pages)
     counts = {kind: [0, 0] for kind in ("text", "html")}  # pages, words
-    for _, kind, words, _ in measurements.pages:
-        counts[kind][0] += 1
-        counts[kind][1] += words
+    for page in measurements.pages:
+        counts[page.kind][0] += 1
+        counts[page.kind][1] += page.words
     if not measurements.pages:
         min_words = (config or QualityConfig()).min_words
         raise ConfigError(f"no reference page in {reference_path} has {min_words}+ words: cannot calibrate")
@@ -344,7 +352,7 @@ def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.Path
     card["reference"] = {
         "path": Path(reference_path).name, "pages": counts["text"][0], "words": counts["text"][1],
         "html_pages": counts["html"][0], "html_words": counts["html"][1],
-        "html_page_ids": sorted(page_id for page_id, kind, _, _ in measurements.pages if kind == "html"),
+        "html_page_ids": sorted(page.id for page in measurements.pages if page.kind == "html"),
         "page_structure_signals": "calibrated on html pages only" if counts["html"][0] else "text reference",
         "signals": {name: {"median": float(np.median(v)), "p99": float(np.quantile(v, 0.99))}
                     for name, v in raw.items() if v},

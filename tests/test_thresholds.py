@@ -34,14 +34,14 @@ def test_configured_defaults_are_what_the_script_chooses(default_model):
 def test_leave_one_out_scores_a_reference_page_as_an_unseen_one():
     """In-sample, the top reference page sits at the top of its own calibration; left out, it lies beyond the
     rest, as an unseen page with that measurement would. Block signals are calibrated on web pages alone."""
-    from scoring.scorer import ReferenceMeasurements
+    from scoring.scorer import ReferenceMeasurements, ReferencePage
 
     m = ReferenceMeasurements()
     for i in range(200):
-        m.pages.append((f"text#{i}", "text", 300, {"split": (i / 100, 1.0), "injection": (5.0, 1.0)}))
+        m.pages.append(ReferencePage(f"text#{i}", "text", 300, {"split": (i / 100, 1.0), "injection": (5.0, 1.0)}))
     for i in range(50):
-        m.pages.append((f"html#{i}", "html", 300, {"split": (i / 50, 1.0), "injection": (i / 50, 1.0)}))
-    m.pages.append(("top", "html", 300, {"split": (4.0, 1.0), "injection": (4.0, 0.5)}))
+        m.pages.append(ReferencePage(f"html#{i}", "html", 300, {"split": (i / 50, 1.0), "injection": (i / 50, 1.0)}))
+    m.pages.append(ReferencePage("top", "html", 300, {"split": (4.0, 1.0), "injection": (4.0, 0.5)}))
     full = m.calibration()
     assert full.quantiles["injection"][-1] == 4.0          # the text pages' 5.0 is not in the block reference
     held_out = m.held_out_scores("html")
