@@ -2,7 +2,7 @@
 
 The splitter is deliberately literal: it splits wherever a sentence-ending mark is followed by space and
 a capital (or digit/quote), except after known abbreviations, initials and dotted initialisms ("P.O. Box"),
-and after a list marker that opens the sentence ("1. Prioritize", "(b) The"). It must not repair broken
+and after a list marker that opens the sentence ("1. Prioritize", "iv. The"). It must not repair broken
 segmentation: the `split` signal judges each boundary it produces. The last two exceptions came from the
 real pages' development half, where numbered how-to steps and "P.O. Box" were its top `split` false alarms.
 """
