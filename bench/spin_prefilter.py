@@ -17,16 +17,18 @@ import numpy as np
 
 from scoring.config import QualityConfig
 from scoring.extract import extract
-from scoring.scorer import Scorer, truncate_tokens
+from scoring.scorer import truncate_tokens
 from scoring.segment import segment
 from scoring.signals import spin
 from scoring.signals.base import ScoringContext
+
+from .fit_spin import context
 
 
 def trial_rows(pages) -> np.ndarray:
     """(log10 P(word | context), gain, raw gain) of every word put on trial on the pages, without a cut."""
     config = QualityConfig()
-    bundle = Scorer(config).models["en"]
+    _, bundle = context()
     saved, spin.TRIAL_LOGPROB_CUT = spin.TRIAL_LOGPROB_CUT, None
     rows = []
     try:

@@ -19,7 +19,7 @@ from scoring.config import ConfigError
 from scoring.report import PageReport
 
 from .audit import AUDIT_SUFFIX, REPORT_SUFFIX, AuditWriter, item_record, page_record, utc_now
-from .options import STATS, QualityOptions, resolve_worker_id
+from .options import STATS, QualityOptions, file_name_part, resolve_worker_id
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -177,8 +177,8 @@ def check_writable(directory: Path) -> None:
 def report_stem(template: str, spider_name: str, worker: str | None = None) -> str:
     """The audit/report file stem from QUALITY_REPORT_NAME: only the spider name, time and worker id go in."""
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S")
-    safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in spider_name) or "crawl"
-    safe_worker = "".join(c if c.isalnum() or c in "-_." else "_" for c in (worker or resolve_worker_id(None)))
+    safe_name = file_name_part(spider_name) or "crawl"
+    safe_worker = file_name_part(worker or resolve_worker_id(None))
     try:
         stem = template % {"name": safe_name, "time": stamp, "worker": safe_worker}
     except (KeyError, ValueError, TypeError) as exc:

@@ -89,11 +89,16 @@ class QualityOptions:
 MAX_WORKER_ID = 64
 
 
+def file_name_part(text: str) -> str:
+    """`text` with every character but letters, digits, '-', '_' and '.' replaced by '_' (it goes into a file name)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+
+
 def resolve_worker_id(value: Any) -> str:
     """QUALITY_WORKER_ID, checked: it goes into file names. Unset or empty: hostname-pid."""
     if value is None or (isinstance(value, str) and not value.strip()):
         value = default_worker_id()
-        return "".join(c if c.isalnum() or c in "-_." else "_" for c in value)[:MAX_WORKER_ID].lstrip(".") or "worker"
+        return file_name_part(value)[:MAX_WORKER_ID].lstrip(".") or "worker"
     text = str(value).strip()
     if (not isinstance(value, (str, int)) or isinstance(value, bool) or len(text) > MAX_WORKER_ID
             or text.startswith(".") or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in text)):
