@@ -10,10 +10,17 @@ against a calibration fitted without it (`scoring.scorer.ReferenceMeasurements.h
 page is. In-sample, a reference page can never be beyond the top of the reference, so thresholds chosen on
 in-sample scores sit just above the development maximum and flag unseen clean pages more often than they say
 (the last in-sample choice dropped 4 of 96 test-half pages after dropping none of the development half).
-The built pages are scored by the default `Scorer`. A signal's threshold is the smallest value on a 0.0001
-grid at which it flags at most `MAX_FLAGGED[action]` of the clean pages of *each* set: a signal that drops a
-page must flag none of them (a dropped good page is lost), a signal that tags may flag 1.5% (the 3% tagged
-target of issue 10 shared by the two tagging signals).
+The built pages are scored by the default `Scorer`.
+
+A threshold must hold on pages nobody has seen, and a sample of n clean pages cannot show a rate below about
+1/(n + 1): an unseen page lies beyond the highest of n with that probability. So each set's tail is
+extrapolated: scores become "tail depths" z = -ln(1 - score) (linear in the raw measurement beyond the
+calibration's 99th percentile), the top tenth of the real pages' depths is fitted with an exponential tail
+(peaks over a threshold), and the threshold is the depth at which that tail expects `MAX_UNSEEN_RATE[action]`
+of unseen real pages: a quarter of one percent for a signal that drops (issue 10's 0.5% of real pages
+dropped, shared by two signals), 1.5% for one that tags (its 3% tagged, shared by two). The other two sets are
+guards: the threshold flags no clean page of any set, whatever the fit says. It is rounded up to a grid of
+1e-6 and never below FLOOR.
 
 Prints the thresholds as JSON (`--json`) or as a table with what each flags on each set. scoring/config.py's
 DEFAULT_THRESHOLDS are this script's output; tests/test_thresholds.py checks that they still are.
@@ -29,11 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from scoring.config import DEFAULT_ACTIONS, SIGNAL_NAMES, QualityConfig
-from scoring.report import DROP
+from scoring.report import DROP, TAG
 
-MAX_FLAGGED = {DROP: 0.0, "tag": 0.015}  # share of each set's clean pages a signal may flag, by its action
-GRID = 10_000                            # thresholds are multiples of 1 / GRID
-FLOOR = 0.99                             # never below "beyond 99% of the calibration reference"
+MAX_UNSEEN_RATE = {DROP: 0.0025, TAG: 0.015}  # share of unseen clean pages a signal may flag, by its action
+TAIL_SHARE, MIN_TAIL = 0.1, 5                  # the top tenth of a set (at least 5 pages) is its tail
+GRID = 1_000_000                               # thresholds are multiples of 1 / GRID
+FLOOR = 0.99                                   # never below "beyond 99% of the calibration reference"
 
 
 def real_dev_pages() -> list[tuple[str, bytes]]:
@@ -69,18 +77,35 @@ def held_out_scores(measurements, kind: str) -> dict[str, np.ndarray]:
     return {name: np.asarray([scores.get(name, 0.0) for scores in by_page.values()]) for name in SIGNAL_NAMES}
 
 
-def threshold_for(sets: list[np.ndarray], max_flagged: float) -> float:
-    """Smallest grid value >= FLOOR that flags (score >= t) at most `max_flagged` of each set."""
-    t = FLOOR
-    for scores in sets:
-        if not len(scores):
-            continue
-        allowed = math.floor(max_flagged * len(scores))     # pages this set may have flagged
-        ranked = np.sort(scores)[::-1]
-        if allowed < len(ranked):
-            above = ranked[allowed]                        # the highest score that must stay unflagged
-            t = max(t, math.floor(above * GRID) / GRID + 1 / GRID)
-    return round(min(t, 1.0), 4)
+def tail_depth(scores: np.ndarray) -> np.ndarray:
+    """-ln(1 - score): how far into the clean tail a score lies (1 at 0.63, 4.6 at 0.99, 6.9 at 0.999)."""
+    return -np.log1p(-np.minimum(np.asarray(scores, dtype=float), 1.0 - 1e-15))
+
+
+def extrapolated_depth(depths: np.ndarray, rate: float) -> float:
+    """The depth that unseen pages of this set exceed with probability `rate`, by an exponential tail.
+
+    Peaks over a threshold: with u the (k+1)-th largest of n depths, P(Z > u + x) = k/n * exp(-x / scale),
+    the scale being the mean excess of the top k over u (its maximum-likelihood estimate). Never below the
+    set's own maximum: a threshold that flags a development page is already known to be too low.
+    """
+    ranked = np.sort(depths)[::-1]
+    n = len(ranked)
+    k = min(max(MIN_TAIL, math.ceil(TAIL_SHARE * n)), n - 1)
+    if k < 1:
+        return float(ranked[0]) if n else 0.0
+    u = float(ranked[k])
+    scale = float(np.mean(ranked[:k] - u))
+    return max(u + scale * math.log(max(k / (n * rate), 1.0)), float(ranked[0]))
+
+
+def threshold_for(real: np.ndarray, guards: list[np.ndarray], rate: float) -> float:
+    """Smallest grid value >= FLOOR beyond the real pages' extrapolated depth for `rate` and beyond every
+    clean page of the guard sets."""
+    depths = [extrapolated_depth(tail_depth(real), rate)] if len(real) else []
+    depths += [float(tail_depth(scores).max()) for scores in guards if len(scores)]
+    above = math.floor((1.0 - math.exp(-max(depths, default=0.0))) * GRID + 1) / GRID   # the next grid value
+    return min(max(FLOOR, above), 1.0)
 
 
 def choose(scorer=None) -> tuple[dict[str, float], dict]:
@@ -96,7 +121,8 @@ def choose(scorer=None) -> tuple[dict[str, float], dict]:
     chosen, detail = {}, {}
     for name in SIGNAL_NAMES:
         action = DEFAULT_ACTIONS[name]
-        chosen[name] = threshold_for([s[name] for s in sets.values()], MAX_FLAGGED[action])
+        real, *guards = (s[name] for s in sets.values())
+        chosen[name] = threshold_for(real, guards, MAX_UNSEEN_RATE[action])
         detail[name] = {label: {"pages": int(len(s[name])), "flagged": int((s[name] >= chosen[name]).sum()),
                                 "max": float(s[name].max()) if len(s[name]) else None}
                         for label, s in sets.items()}
@@ -114,8 +140,8 @@ def main(argv=None) -> int:
     print("signal       action  threshold  " + "  ".join(f"{label}: flagged/pages (max)" for label in
                                                           next(iter(detail.values()))))
     for name, t in chosen.items():
-        cells = "  ".join(f"{d['flagged']}/{d['pages']} ({d['max']:.4f})" for d in detail[name].values())
-        print(f"{name:12s} {DEFAULT_ACTIONS[name]:6s}  {t:.4f}     {cells}")
+        cells = "  ".join(f"{d['flagged']}/{d['pages']} ({d['max']:.6f})" for d in detail[name].values())
+        print(f"{name:12s} {DEFAULT_ACTIONS[name]:6s}  {t:.6f}   {cells}")
     print(json.dumps(chosen, sort_keys=True))
     return 0
 

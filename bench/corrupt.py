@@ -449,11 +449,12 @@ def paste_into_flow(parts: list[Part]) -> None:
 
 
 def _insert_between(parts: list[Part], extra: list[Part], rng: random.Random) -> list[Part]:
-    """Insert each extra part after a random body paragraph (never before the first one)."""
+    """Insert each extra part after a random body paragraph but the last (what follows an article's last
+    paragraph is its trailer, page chrome); an article of one paragraph gets them before it."""
     out = list(parts)
     for part in extra:
         body_positions = [i + 1 for i, p in enumerate(out) if not p.inserted]
-        pos = rng.choice(body_positions[:-1] or body_positions)
+        pos = rng.choice(body_positions[:-1] or [body_positions[0] - 1])
         out.insert(pos, part)
     return out
 
@@ -596,21 +597,18 @@ def w_advert_label(rng, article):
 
 WIDGETS = [w_comment_form, w_share, w_newsletter, w_weather, w_date, w_counters, w_caption, w_cookie, w_tags,
            w_tools, w_poll, w_comments_header, w_advert_label]
-_AT_END = {"comment_form", "comments_header", "tags"}
 _AT_START = {"date", "weather", "tools", "cookie"}
 
 
 def boilerplate(article: Article, count: int, rng: random.Random) -> tuple[list[Part], dict]:
-    """Insert `count` distinct widgets where sites put them: some at the top, some at the end, some between."""
+    """Insert `count` distinct widgets into the article's flow: date, weather, tools and cookie widgets at the top,
+    the others between paragraphs. (After the last paragraph, a comment form or a tag list is the site's own
+    trailer, which the main-content stage leaves out as page chrome: not what this corruption tests.)"""
     widgets = [f(rng, article) for f in rng.sample(WIDGETS, count)]
     paste_into_flow(widgets)
-    parts = clean(article).parts
-    top, end, middle = [], [], []
-    for w in widgets:
-        name = w.role.split(":", 1)[1]
-        (top if name in _AT_START else end if name in _AT_END else middle).append(w)
-    parts = top + _insert_between(parts, middle, rng) + end
-    return parts, {"widgets": count}
+    top = [w for w in widgets if w.role.split(":", 1)[1] in _AT_START]
+    middle = [w for w in widgets if w not in top]
+    return top + _insert_between(clean(article).parts, middle, rng), {"widgets": count}
 
 
 # == all ==================================================================================================

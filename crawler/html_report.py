@@ -26,7 +26,7 @@ SIGNAL_STYLES = {  # signal -> (css class, legend)
     "injection": ("ev-injection", "injected block (ad, unrelated headline, off-topic)"),
     "boilerplate": ("ev-boilerplate", "boilerplate block (share bar, comment form, widget)"),
 }
-MAX_NINES = 4.0  # the histogram's x axis runs from score 0 to 0.9999
+MAX_NINES = 6  # the histogram's x axis runs from score 0 to 0.999999 (the default split threshold is 0.999997)
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
@@ -103,7 +103,7 @@ def nines(score: float) -> float:
 
 
 # -- pieces of HTML -----------------------------------------------------------------------------------------------
-def histogram_svg(name: str, scores: Iterable[float], threshold: float | None, bins: int = 20,
+def histogram_svg(name: str, scores: Iterable[float], threshold: float | None, bins: int = 4 * MAX_NINES,
                   width: int = 340, height: int = 170) -> str:
     counts = [0] * bins
     for s in scores:
@@ -124,7 +124,7 @@ def histogram_svg(name: str, scores: Iterable[float], threshold: float | None, b
                      f'height="{h:.1f}" fill="{"#d63638" if over else "#2271b1"}"><title>{lo:.4g}-{hi:.4g}: '
                      f'{n} pages</title></rect>')
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{left + plot_w}" y2="{bottom}" stroke="#50575e"/>')
-    for k, label in enumerate(("0", "0.9", "0.99", "0.999", "0.9999")):
+    for k, label in enumerate(["0"] + [f"0.{'9' * k}" for k in range(1, MAX_NINES + 1)]):
         x = left + plot_w * k / MAX_NINES
         parts.append(f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 3}" stroke="#50575e"/>'
                      f'<text x="{x:.1f}" y="{bottom + 13}" text-anchor="middle" font-size="10">{label}</text>')

@@ -23,7 +23,7 @@ import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article
+from .main_content import find_article, trailer_length
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -220,6 +220,16 @@ class _Builder:
         self.pos += len(text)
 
 
+    def drop_trailer(self, count: int) -> None:
+        """Count the last `count` blocks as chrome and take them out of the text."""
+        if count <= 0:
+            return
+        dropped, self.blocks = self.blocks[-count:], self.blocks[:-count]
+        self.chrome_blocks += count
+        self.chrome_words += sum(len(b.text.split()) for b in dropped)
+        self.pos = self.blocks[-1].end if self.blocks else 0
+
+
 class _Frame:
     """An open element that matters for the text: a block, a link, or an element with hints."""
     __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link", "chrome")
@@ -350,6 +360,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
     _walk(choice.container, builder, choice.is_chrome)
+    if not builder.full:  # a cut page's last block is not the article's end
+        builder.drop_trailer(trailer_length(builder.blocks))
     doc = _document(source, builder, choice.label)
     doc.chrome_words = max(_visible_words(tree) - len(doc.text.split()), 0)
     return doc

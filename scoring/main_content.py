@@ -26,7 +26,14 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
 5. Inside the container the ordinary block walk (scoring.extract) runs; blocks inside marked chrome (a share
    bar, an ad slot, an author box) are counted and dropped, and so is a block whose words nearly all sit in
    inline chrome (`<span class="caption">`, a run of `rel="tag"` links); inline chrome inside a sentence stays.
-6. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
+6. The article's trailer: after the walk, the blocks that end the container after its last paragraph of prose
+   and read as page furniture (a call to follow, subscribe, share or comment, a "related"/"more" heading, a
+   tag or category line, an ad label, a list of linked headlines, a label without a sentence) are counted as
+   chrome and dropped, from the end back to the first block that is none of these (`trailer_length`). The
+   benchmark's article text leaves them out, and the injection and boilerplate signals judge what a page puts
+   *between* its paragraphs, where a content farm's insertions go; a list of headlines after the last
+   paragraph is the site's own.
+7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
    once, as the first block.
@@ -92,6 +99,21 @@ LOOSE_TEXT_HOLDERS = "div, td, section, article, main, blockquote, font, center,
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
+# Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
+# anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
+# since an article's last sentence may mention a comment, a sponsor or a copyright.
+_TRAILER_CUE = re.compile(
+    r"\b(?:follow (?:us|me|him|her|them|\w+(?: \w+){0,4}) on (?:facebook|twitter|instagram|linkedin|youtube|tiktok)"
+    r"|subscribe (?:to|for|now|today)|(?:our|daily|free|weekly) newsletters?|sign up (?:for|to|now|today)"
+    r"|click(?:ing)? here|read more|see more|more from|more great|you may also like|you might also like"
+    r"|related (?:stories|articles|posts|content|coverage)|recommended for you|explore further|share this"
+    r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved)\b|©"
+    r"|^\W*(?:\d+ )?(?:comments?|advert(?:isement)?|sponsored|tags?|categor(?:y|ies)|trending|most popular"
+    r"|don't miss|related|more|see also|read also|share)\b",
+    re.I)
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
+LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
@@ -111,6 +133,36 @@ class ArticleChoice:
     @property
     def found(self) -> bool:
         return self.container is not None
+
+
+def trailer_length(blocks: list) -> int:
+    """How many blocks at the end of the article are its trailer (page furniture after the last paragraph).
+
+    Walks back from the last block and stops at the first that reads as article text; never takes so much
+    that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph has no trailer: with
+    nothing to be between, what follows it may be what a content farm put into it.
+    """
+    if sum(b.kind == "paragraph" and not _is_trailer(b, len(b.text.split())) for b in blocks) < 2:
+        return 0
+    left = sum(len(b.text.split()) for b in blocks)
+    count = 0
+    for block in reversed(blocks):
+        words = len(block.text.split())
+        if not _is_trailer(block, words) or left - words < MIN_ARTICLE_WORDS:
+            break
+        left -= words
+        count += 1
+    return count
+
+
+def _is_trailer(block, words: int) -> bool:
+    if block.kind == "title" or words > TRAILER_MAX_WORDS:
+        return False
+    if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text):
+        return True
+    # a label or a headline; an article's own list items and table rows stay
+    return words <= LABEL_MAX_WORDS and block.kind not in ("list_item", "table") \
+        and not _SENTENCE_END.search(block.text)
 
 
 def marks_chrome(tag: str, attrs: dict | None) -> bool:

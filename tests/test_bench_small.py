@@ -144,8 +144,8 @@ def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     """The gate checks what users feel, on development data only: at the *default* thresholds, clean pages
     are kept (built pages and real pages) and each corruption is caught at a floor under what was measured
     (dev, 2026-11-26, the mixed default model: built pages spin 50%, split 45%, injection 20%, boilerplate 10%;
-    real pages spin 77%, split 88%, injection 70%, boilerplate 35%). And every signal still separates its
-    corruption (ROC-AUC)."""
+    real pages, thresholds from the fitted tail: spin 76%, split 85%, injection 97%, boilerplate 45%). And every
+    signal still separates its corruption (ROC-AUC), on real pages too for boilerplate (0.963 measured)."""
     from bench.realbench import build
     from bench.run import RunOptions, build_pages, run_pages, select_articles
 
@@ -174,11 +174,14 @@ def test_small_benchmark_on_dev_at_the_default_thresholds(default_model):
     real_pages, _ = build("dev", levels=(1,))
     real = run_pages(real_pages, jobs=2, with_peers=False, progress=None)
     n, flagged, dropped = _rates(real, "clean")
-    assert n == 85 and flagged <= 1 / n and dropped == 0.0, \
+    assert n == 85 and flagged == 0.0 and dropped == 0.0, \
         [(r["id"], r["flags"]) for r in real if r["kind"] == "clean" and r["flags"]]
-    real_floor = {"spin": 0.6, "split": 0.75, "injection": 0.6, "boilerplate": 0.25}
+    real_floor = {"spin": 0.6, "split": 0.75, "injection": 0.8, "boilerplate": 0.3}
     for kind, floor in real_floor.items():
         assert _rates(real, kind)[1] >= floor, (kind, _rates(real, kind))
+    real_clean = [r["scores"].get("boilerplate", 0.0) for r in real if r["kind"] == "clean" and r["status"] == "scored"]
+    real_boilerplate = [r["scores"].get("boilerplate", 0.0) for r in real if r["kind"] == "boilerplate"]
+    assert metrics.roc_auc(real_clean, real_boilerplate) >= 0.9
 
 
 def test_no_flag_without_evidence(default_model):

@@ -50,6 +50,44 @@ def test_what_the_page_put_inside_the_article_flow_stays():
     assert promo in doc.text and "Ten holiday destinations" in doc.text
 
 
+def test_the_furniture_after_the_last_paragraph_is_chrome():
+    trailer = ('<p>Follow The Courier on Facebook, Twitter and Instagram.</p><h3>Comments</h3><div>Advertisement</div>'
+               '<ul><li><a href="/a">Ten holiday destinations you never heard of</a></li>'
+               '<li><a href="/b">The mayor answers readers on the new bridge</a></li></ul>')
+    plain = extract(article_html())
+    doc = extract(article_html(extra=trailer))
+    assert doc.text == plain.text
+    assert doc.chrome_blocks == plain.chrome_blocks + 5           # counted, not lost
+
+
+def test_an_article_that_ends_short_keeps_its_end():
+    ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
+              "<ul><li>two cups of flour</li><li>one egg</li></ul>")
+    doc = extract(article_html(extra=ending))
+    for text in ("He declined to comment.", "Ingredients you will need:", "two cups of flour", "one egg"):
+        assert text in doc.text
+
+
+def test_only_the_end_is_trimmed():
+    """Furniture between paragraphs is the article flow (what the injection and boilerplate signals judge)."""
+    middle = "<p>Follow The Courier on Facebook, Twitter and Instagram.</p><div>Advertisement</div>"
+    doc = extract(page(f"<article><h1>Bridge opens</h1><p>{ARTICLE}</p>{middle}<p>{ARTICLE}</p>"
+                       f"<p>{ARTICLE}</p></article>"))
+    assert "Follow The Courier" in doc.text and "Advertisement" in doc.text
+
+
+def test_trimming_never_leaves_less_than_an_article():
+    doc = extract(page(f"<article><h1>Bridge opens</h1><p>{ARTICLE}</p><p>{ARTICLE}</p>"
+                       "<p>Follow us on Twitter and subscribe to our newsletter for more news like this.</p>"
+                       "</article>"))
+    assert "Follow us on Twitter" not in doc.text
+    short = extract(page(f"<article><h1>Bridge opens</h1><p>{ARTICLE}</p><p>{ARTICLE[:60]}</p>"
+                         "<p>Follow us on Twitter and subscribe to our newsletter for more news like this, "
+                         "because every day we write about bridges, roads and the council of our city.</p>"
+                         "</article>"))
+    assert "Follow us on Twitter" in short.text   # what is left would be under an article's length
+
+
 def test_articles_split_into_sections_are_gathered():
     section = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
     body = (f'<article><h1>Bridge opens</h1><section class="body-part">{section}</section>'
@@ -107,7 +145,7 @@ def real_dev_pages():
 
 def test_real_pages_extraction_finds_the_article(real_dev_pages):
     scores = [token_f1(extract(p.html).text, p.article)[2] for p in real_dev_pages]
-    assert sum(scores) / len(scores) > 0.9, [round(s, 2) for s in scores]
+    assert sum(scores) / len(scores) > 0.96, [round(s, 2) for s in scores]   # 0.974 measured
     whole = [token_f1(extract(p.html, main_content=False).text, p.article)[2] for p in real_dev_pages]
     assert sum(scores) > sum(whole) + 0.1 * len(scores)  # much closer to the article than the whole page
 

@@ -16,7 +16,7 @@ import pytest
 
 from crawl_helpers import DEMO_SITE, ROOT, serve
 from crawler.audit import AuditWriter, page_record, read_audit
-from crawler.html_report import SWEEP_THRESHOLDS, format_sweep, highlight, histogram_svg, nines, render, sweep, \
+from crawler.html_report import MAX_NINES, SWEEP_THRESHOLDS, format_sweep, highlight, histogram_svg, nines, render, sweep, \
     write_report
 from scoring.config import QualityConfig
 from scoring.report import Evidence
@@ -64,10 +64,11 @@ def audit_path(tmp_path_factory, scorer) -> Path:
     for page in ARTICLES:
         report = scorer.score_html(page.read_bytes(), url=f"http://127.0.0.1/articles/{page.name}")
         writer.write(page_record(report, url=report.source, stage="items" if report.action == "drop" else None))
-    hostile = ("<html><body><article>" + "<p>The harbour authority said the ferry terminal would open in the summer "
-               "after two years of building work and a long argument about the cost.</p>" * 4
+    paragraph = ("<p>The harbour authority said the ferry terminal would open in the summer after two years of "
+                 "building work and a long argument about the cost.</p>")
+    hostile = ("<html><body><article>" + paragraph * 4   # between paragraphs: a label at the end would be chrome
                + f"<p>{SCRIPT_TEXT.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</p>"
-               + "</article></body></html>")
+               + paragraph + "</article></body></html>")
     report = scorer.score_html(hostile, url='http://127.0.0.1/x?"><script>alert(1)</script>')
     report.flags, report.action = ["boilerplate"], "tag"  # make sure the page is listed in full
     report.signals["boilerplate"].evidence.append(
@@ -136,12 +137,12 @@ def test_histogram_marks_the_threshold():
     scores = [0.1, 0.5, 0.95, 0.991, 0.999, 1.0]
     svg = histogram_svg("spin", scores, 0.99)
     bars = re.findall(r'<rect [^>]*fill="(#[0-9a-f]+)"><title>([^<]+): (\d+) pages</title>', svg)
-    assert len(bars) == 20 and sum(int(n) for _, _, n in bars) == len(scores)
+    assert len(bars) == 4 * MAX_NINES and sum(int(n) for _, _, n in bars) == len(scores)
     red = sum(int(n) for colour, _, n in bars if colour == "#d63638")
     assert red == sum(s >= 0.99 for s in scores)
     x = float(re.search(r'<line x1="([0-9.]+)"[^>]*stroke="#b32d2e"', svg).group(1))
-    assert math.isclose(x, 34 + (340 - 58) * nines(0.99) / 4, abs_tol=0.1)
-    assert nines(0.9) == pytest.approx(1) and nines(0.999) == pytest.approx(3) and nines(1.0) == 4
+    assert math.isclose(x, 34 + (340 - 58) * nines(0.99) / MAX_NINES, abs_tol=0.1)
+    assert nines(0.9) == pytest.approx(1) and nines(0.999) == pytest.approx(3) and nines(1.0) == MAX_NINES
 
 
 def test_sweep_counts_pages_per_threshold(audit_path):

@@ -4,31 +4,44 @@ from __future__ import annotations
 import pytest
 
 from bench import choose_thresholds
-from scoring.config import DEFAULT_ACTIONS, DEFAULT_THRESHOLDS
+from scoring.config import DEFAULT_THRESHOLDS
 
 
-def test_threshold_rule_flags_at_most_the_allowed_share():
+def test_the_tail_fit_expects_the_rate_it_is_asked_for():
+    """Fitted on the top tenth of 300 clean scores, the threshold for 0.1% (below the 1/301 that "flag none of
+    them" gives) flags about 0.1% of fresh clean pages."""
     import numpy as np
 
-    scores = np.array([0.5] * 95 + [0.991, 0.992, 0.993, 0.995, 0.9985])
-    assert choose_thresholds.threshold_for([scores], 0.0) == 0.9986      # flags none
-    assert choose_thresholds.threshold_for([scores], 0.01) == 0.9951     # flags one of 100
-    assert choose_thresholds.threshold_for([np.array([0.2, 0.3])], 0.0) == choose_thresholds.FLOOR
-    both = choose_thresholds.threshold_for([scores, np.array([0.9990])], 0.01)
-    assert both == 0.9991                                                 # each set on its own
+    rng = np.random.default_rng(3)
+    depth = lambda n: 4.0 + rng.exponential(0.6, n)              # noqa: E731 - tail depths of clean pages
+    to_scores = lambda d: 1.0 - np.exp(-d)                        # noqa: E731
+    flagged = []
+    for _ in range(40):
+        t = choose_thresholds.threshold_for(to_scores(depth(300)), [], 0.001)
+        flagged.append(np.mean(to_scores(depth(100_000)) >= t))
+    assert 0.0005 < np.median(flagged) < 0.002
+
+
+def test_the_threshold_flags_no_clean_development_page():
+    import numpy as np
+
+    real = np.array([0.5] * 95 + [0.991, 0.992, 0.993, 0.995, 0.9985])
+    assert choose_thresholds.threshold_for(real, [], 0.5) == 0.998501                 # the rate allows more
+    assert choose_thresholds.threshold_for(real, [np.array([0.99991])], 0.5) == 0.999911  # a guard set's page
+    assert choose_thresholds.threshold_for(np.array([0.2, 0.3]), [], 0.01) == choose_thresholds.FLOOR
+    assert choose_thresholds.threshold_for(real, [], 0.0025) > choose_thresholds.threshold_for(real, [], 0.015)
 
 
 @pytest.mark.slow
 def test_configured_defaults_are_what_the_script_chooses(default_model):
     chosen, detail = choose_thresholds.choose()
-    assert chosen == pytest.approx(DEFAULT_THRESHOLDS, abs=2e-4), (
+    assert chosen == pytest.approx(DEFAULT_THRESHOLDS, abs=2e-6), (
         f"scoring/config.py DEFAULT_THRESHOLDS {DEFAULT_THRESHOLDS} differ from bench.choose_thresholds {chosen}: "
         "rerun `python -m bench.choose_thresholds` and update config.py")
     for name, sets in detail.items():
-        allowed = choose_thresholds.MAX_FLAGGED[DEFAULT_ACTIONS[name]]
         for label, d in sets.items():
             assert d["pages"] >= 50, label
-            assert d["flagged"] <= allowed * d["pages"], (name, label, d)
+            assert d["flagged"] == 0, (name, label, d)
 
 
 def test_leave_one_out_scores_a_reference_page_as_an_unseen_one():
