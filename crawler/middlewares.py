@@ -175,11 +175,8 @@ def verdict(report: PageReport, per_signal: int = 3, width: int = 120) -> dict[s
     value: dict[str, Any] = {
         "action": report.action, "status": report.status, "flags": list(report.flags),
         "scores": {name: round(sig.score, 4) for name, sig in report.signals.items()},
-        "evidence": {
-            name: [f"{e.reason}: {e.text[:width]}" for e in
-                   sorted(report.signals[name].evidence, key=lambda e: -e.weight)[:per_signal]]
-            for name in report.flags if name in report.signals
-        },
+        "evidence": {name: [e.describe(width) for e in report.signals[name].strongest(per_signal)]
+                     for name in report.flags if name in report.signals},
         "language": report.language,
     }
     if report.error:
