@@ -53,7 +53,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, TextIO
 
 from .config import QualityConfig
-from .report import KEEP, UNSCORED, PageReport, render_text
+from .report import PageReport, render_text
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -387,16 +387,14 @@ class ArchiveReader:
 
 # -- scoring, here or in worker processes ------------------------------------------------------------------------
 def score_one(scorer, item: Record | Skipped) -> Scored | Skipped:
-    """Score a record with a `scoring.scorer.Scorer` (skips pass through)."""
+    """Score a record with a `scoring.scorer.Scorer` (skips pass through; a failure is the scorer's to report:
+    it returns the page unscored)."""
     if isinstance(item, Skipped):
         return item
-    try:
-        if item.kind == "html":
-            report = scorer.score_html(item.body, item.url, encoding=item.encoding)
-        else:
-            report = scorer.score_text(item.body, item.url)
-    except Exception as exc:  # the scorer reports its own failures; this is a last resort
-        report = PageReport(source=item.url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
+    if item.kind == "html":
+        report = scorer.score_html(item.body, item.url, encoding=item.encoding)
+    else:
+        report = scorer.score_text(item.body, item.url)
     return Scored(replace(item, body=b""), report)
 
 
