@@ -827,7 +827,7 @@ def score_case(scorer, page: Page) -> dict[str, Any]:
     outcome = "check_failed" if problems else "unscored_error" if internal_error(report) else "ok"
     out.update(outcome=outcome, problems=problems[:5], status=report.status,
                action=report.action, reason=reason_of(report), words=report.words, text_chars=len(report.text),
-               truncated="truncated" in (report.error or ""), error=report.error)
+               truncated=any(note.startswith("truncated") for note in report.notes), error=report.error)
     return out
 
 

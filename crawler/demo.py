@@ -139,14 +139,8 @@ def summarise(audit: Audit, base_url: str, items_written: int | None) -> str:
     for p in sorted(pages, key=lambda p: p.url):
         report = p.report
         name = p.url.split("/", 3)[-1]
-        evidence = ""
-        for signal in report.flags:
-            evs = report.signals[signal].evidence
-            if evs:
-                e = max(evs, key=lambda e: e.weight)
-                text = " ".join(e.text.split())
-                evidence = f"{signal}: {text[:38]!r}" + (f" -> {e.suggestion}" if e.suggestion else "")
-                break
+        strongest = [(signal, e) for signal in report.flags for e in report.signals[signal].strongest(1)]
+        evidence = f"{strongest[0][0]}: {strongest[0][1].describe(38)}" if strongest else ""
         verdict = report.action if report.status in ("scored", "too_short") else report.status
         lines.append(f"  {name[:40]:<40} {verdict[:8]:<8} {','.join(report.flags)[:28]:<28} {evidence[:70]}")
     return "\n".join(lines)

@@ -154,7 +154,7 @@ def highlight(text: str, evidence: dict[str, list[Evidence]]) -> str:
             start, end = max(0, min(e.start, len(text))), max(0, min(e.end, len(text)))
             if end < start:
                 start, end = end, start
-            tip = f"{signal}: {e.reason}" + (f" (likelier: {e.suggestion})" if e.suggestion else "")
+            tip = f"{signal}: {e.why()}"
             spans.append((start, end, css, tip, e.kind == "boundary" or signal == "split"))
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
@@ -215,11 +215,10 @@ def page_html(page: AuditedPage, thresholds: dict[str, float], index: int, max_e
                     f"<td>{len(sig.evidence)}</td></tr>")
     flagged_evidence = {name: report.signals[name].evidence for name in report.flags if name in report.signals}
     items = []
-    for name, evs in flagged_evidence.items():
-        for e in sorted(evs, key=lambda e: -e.weight)[:max_evidence]:
-            hint = f" &rarr; <i>{escape(e.suggestion)}</i>" if e.suggestion else ""
+    for name in flagged_evidence:
+        for e in report.signals[name].strongest(max_evidence):
             items.append(f'<li><span class="{SIGNAL_STYLES.get(name, ("", ""))[0]}">{escape(e.text[:200])}</span>'
-                         f"{hint} <span class=\"muted\">[{escape(name)}: {escape(e.reason)}]</span></li>")
+                         f' <span class="muted">[{escape(name)}: {escape(e.why())}]</span></li>')
     meta = (f'<p class="muted">language {escape(str(report.language))} ({report.language_prob:.2f}), '
             f"{report.words} words, model {escape(str(report.model))}, time {escape(page.time)}"
             + (f"; scored: {escape(report.content)}, chrome left out: {report.chrome_words} words"

@@ -24,7 +24,7 @@ from scoring.report import DROP, KEEP, NO_MAIN_CONTENT, TAG, TOO_SHORT, UNSCORED
 
 from .audit_trail import AuditTrail, count_error
 from .options import DEFAULTS, DONT_SCORE, META_KEY, STATS, QualityOptions, usable_cpus
-from .pool import ScoringPool, score_kind, unscored
+from .pool import ScoringPool, score_kind
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -65,12 +65,7 @@ class QualityScoringMiddleware:
         if kind is None:
             self.stats.inc_value(f"{STATS}/skipped/{skip}")
             return response
-        try:
-            text = response.text
-        except Exception as exc:  # undecodable body: kept, counted, audited
-            report = unscored(response.url, exc)
-        else:
-            report = await self.pool.score(kind, text, response.url)
+        report = await self.pool.score(kind, response)  # never raises: a failure is an unscored report
         request.meta[META_KEY] = report  # response.meta is request.meta
         drop_now = self.options.drop_at_download and report.action == DROP
         self._count(report, response.url)
@@ -175,11 +170,8 @@ def verdict(report: PageReport, per_signal: int = 3, width: int = 120) -> dict[s
     value: dict[str, Any] = {
         "action": report.action, "status": report.status, "flags": list(report.flags),
         "scores": {name: round(sig.score, 4) for name, sig in report.signals.items()},
-        "evidence": {
-            name: [f"{e.reason}: {e.text[:width]}" for e in
-                   sorted(report.signals[name].evidence, key=lambda e: -e.weight)[:per_signal]]
-            for name in report.flags if name in report.signals
-        },
+        "evidence": {name: [e.describe(width) for e in report.signals[name].strongest(per_signal)]
+                     for name in report.flags if name in report.signals},
         "language": report.language,
     }
     if report.error:

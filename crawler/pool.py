@@ -1,5 +1,10 @@
 """Scoring, in the crawl process or in worker processes: which responses are scored (`score_kind`) and the
-`ScoringPool` that scores them, turning any failure into an unscored report (the page is kept and counted).
+`ScoringPool` that scores them.
+
+Failures are caught once each: the scorer turns a failure while scoring into an unscored report itself
+(scoring.scorer.Scorer._run); `ScoringPool.score` turns what fails around it (a body that cannot be decoded, a
+worker that died, a report that cannot travel back) into one. Either way the page is kept, and the first traceback
+of each kind is logged at WARNING (scoring.failures.FailureLog), including those logged inside a worker process.
 """
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import logging.handlers
 import multiprocessing
+import queue
 import sys
 import types
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterator
 
 import scrapy
@@ -18,6 +26,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from scoring.config import ConfigError, QualityConfig
+from scoring.failures import FailureLog
 from scoring.report import KEEP, UNSCORED, PageReport
 
 from .options import DONT_SCORE
@@ -46,6 +55,7 @@ def score_kind(request: scrapy.Request, response: Response, max_bytes: int) -> t
 
 
 def unscored(url: str, exc: BaseException) -> PageReport:
+    """The report of a page that failed around the scorer (the scorer reports its own failures so)."""
     return PageReport(source=url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
 
 
@@ -56,9 +66,13 @@ def _score_with(scorer, kind: str, text: str, url: str) -> PageReport:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(config: QualityConfig) -> None:
+def _init_worker(config: QualityConfig, log_level: int) -> None:
     from scoring.scorer import Scorer
 
+    _worker["log"] = _LogBuffer()
+    root = logging.getLogger()
+    root.addHandler(_worker["log"])
+    root.setLevel(log_level)
     try:
         _worker["scorer"] = Scorer(config)
     except Exception as exc:  # reported to the crawl by _worker_ready, not lost in a dead process
@@ -69,13 +83,36 @@ def _worker_ready() -> str | None:
     return _worker.get("error")
 
 
-def _score_in_worker(kind: str, text: str, url: str) -> PageReport:
+def _score_in_worker(kind: str, text: str, url: str) -> tuple[PageReport, list[logging.LogRecord]]:
     if "scorer" not in _worker:
         raise RuntimeError(_worker.get("error", "scorer not loaded"))
-    try:
-        return _score_with(_worker["scorer"], kind, text, url)
-    except Exception as exc:
-        return unscored(url, exc)
+    return _score_with(_worker["scorer"], kind, text, url), _worker["log"].drain()
+
+
+class _LogBuffer(logging.handlers.QueueHandler):
+    """Keeps what a worker process logs (a worker has no log of its own) for the crawl process to log again."""
+
+    def __init__(self) -> None:
+        super().__init__(queue.SimpleQueue())
+
+    def drain(self) -> list[logging.LogRecord]:
+        records = []
+        while not self.queue.empty():
+            records.append(self.queue.get())
+        return records
+
+
+def _log_level() -> int:
+    """The lowest level the crawl process logs at: what a worker sends back."""
+    root = logging.getLogger()
+    return max(root.getEffectiveLevel(), min((h.level for h in root.handlers), default=logging.WARNING))
+
+
+def _log_again(records: list[logging.LogRecord]) -> None:
+    for record in records:
+        logger_ = logging.getLogger(record.name)
+        if logger_.isEnabledFor(record.levelno):
+            logger_.handle(record)
 
 
 class PoolUnavailable(RuntimeError):
@@ -97,6 +134,7 @@ class ScoringPool:
         self.config, self.workers = config, workers
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._broken: str | None = None  # why the worker pool is gone, once it could not restart
+        self.failures = FailureLog(logger)
         try:
             self._scorer = Scorer(config) if workers == 0 else None
         except Exception as exc:
@@ -107,35 +145,37 @@ class ScoringPool:
     def _start(self) -> None:
         self._executor = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(self.config,),
+            initializer=_init_worker, initargs=(self.config, _log_level()),
         )
         try:
             with _main_module_hidden():  # the pool spawns its processes on these first submits
                 warmups = [self._executor.submit(_worker_ready) for _ in range(self.workers)]
             errors = {f.result() for f in warmups} - {None}
-        except concurrent.futures.process.BrokenProcessPool as exc:
+        except BrokenProcessPool as exc:
             errors = {f"worker processes could not start ({exc})"}
         if errors:
             self.close()
             raise ConfigError(f"scrapy-quality: cannot load the scorer in a worker: {errors.pop()}")
 
-    async def score(self, kind: str, text: str, url: str) -> PageReport:
-        if self._scorer is not None:
-            try:
-                return _score_with(self._scorer, kind, text, url)
-            except Exception as exc:
-                return unscored(url, exc)
-        executor = self._executor
-        if executor is None:  # the pool died and could not restart: keep every page, say why
-            return unscored(url, PoolUnavailable(self._broken or "the scoring pool is closed"))
+    async def score(self, kind: str, response: TextResponse) -> PageReport:
+        """The report of a response (`kind` from `score_kind`); never raises: a failure is an unscored report."""
+        url, executor = response.url, self._executor
         try:
-            return await _await_future(executor.submit(_score_in_worker, kind, text, url))
-        except concurrent.futures.process.BrokenProcessPool as exc:
+            text = response.text
+            if self._scorer is not None:
+                return _score_with(self._scorer, kind, text, url)
+            if executor is None:  # the pool died and could not restart: keep every page, say why
+                raise PoolUnavailable(self._broken or "the scoring pool is closed")
+            report, records = await _await_future(executor.submit(_score_in_worker, kind, text, url))
+            _log_again(records)
+            return report
+        except BrokenProcessPool as exc:
             if self._executor is executor:  # the first of the pages in flight to notice restarts the pool
                 logger.error("scrapy-quality: a scoring worker died (%s); restarting the pool", exc)
                 self._restart()
             return unscored(url, exc)
-        except Exception as exc:  # a report that cannot travel back, a pool shut down at close, ...
+        except Exception as exc:  # an undecodable body, a report that cannot travel back, a pool shut down at close
+            self.failures.log(exc, f"scrapy-quality: scoring {url}")
             return unscored(url, exc)
 
     def _restart(self) -> None:

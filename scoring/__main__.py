@@ -23,9 +23,7 @@ from pathlib import Path
 from . import archive
 from .config import ConfigError, QualityConfig
 from .lm import ModelError
-from .report import PageReport
-
-EVIDENCE_SHOWN = 3
+from .report import PageReport, render_text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,30 +79,6 @@ def _score(scorer, name: str, as_text: bool) -> PageReport:
     return scorer.score_text(data.decode("utf-8", "replace"), str(path))
 
 
-def summary(report: PageReport) -> str:
-    """A few readable lines: verdict, then each signal's score and its strongest evidence."""
-    head = (f"{report.source}: {report.action.upper()}"
-            f" [{', '.join(report.flags) or 'no flags'}] status={report.status} language={report.language}"
-            f" ({report.language_prob:.2f}) words={report.words} {report.seconds * 1000:.0f} ms")
-    lines = [head]
-    if report.content:
-        lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words, "
-                     f"{report.chrome_blocks} blocks inside the article)")
-    if report.error:
-        lines.append(f"  error: {report.error}")
-    lines += [f"  note: {note}" for note in report.notes]
-    for name, sig in report.signals.items():
-        mark = " FLAGGED" if name in report.flags else ""
-        lines.append(f"  {name:<12} {sig.score:.3f}{mark}  (raw {sig.features.get('raw', 0.0):.3g}, "
-                     f"confidence {sig.confidence:.2f}, {len(sig.evidence)} evidence)")
-        for e in sorted(sig.evidence, key=lambda e: -e.weight)[:EVIDENCE_SHOWN]:
-            text = " ".join(e.text.split())
-            text = text if len(text) <= 70 else text[:67] + "..."
-            hint = f" -> {e.suggestion!r}" if e.suggestion else ""
-            lines.append(f"      [{e.start}:{e.end}] {text!r}{hint}: {e.reason}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -130,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"error: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
                     status = 2
                     continue
-                print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else summary(report), flush=True)
+                print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else render_text(report),
+                      flush=True)
     except BrokenPipeError:  # `| head`: the reader has seen enough
         sys.stderr.close()
     return status
@@ -149,7 +124,7 @@ def _groups(names: list[str]) -> list[list[str]]:
 
 def _score_archives(names: list[str], config: QualityConfig, scorer, args: argparse.Namespace) -> int:
     try:
-        archive.run(names, config, workers=args.workers, as_json=args.json, summary=summary, scorer=scorer,
+        archive.run(names, config, workers=args.workers, as_json=args.json, scorer=scorer,
                     progress=False if args.no_progress else None)
     except BrokenPipeError:
         raise

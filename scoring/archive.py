@@ -50,10 +50,10 @@ import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from .config import QualityConfig
-from .report import KEEP, UNSCORED, PageReport
+from .report import PageReport, render_text
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -387,16 +387,14 @@ class ArchiveReader:
 
 # -- scoring, here or in worker processes ------------------------------------------------------------------------
 def score_one(scorer, item: Record | Skipped) -> Scored | Skipped:
-    """Score a record with a `scoring.scorer.Scorer` (skips pass through)."""
+    """Score a record with a `scoring.scorer.Scorer` (skips pass through; a failure is the scorer's to report:
+    it returns the page unscored)."""
     if isinstance(item, Skipped):
         return item
-    try:
-        if item.kind == "html":
-            report = scorer.score_html(item.body, item.url, encoding=item.encoding)
-        else:
-            report = scorer.score_text(item.body, item.url)
-    except Exception as exc:  # the scorer reports its own failures; this is a last resort
-        report = PageReport(source=item.url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
+    if item.kind == "html":
+        report = scorer.score_html(item.body, item.url, encoding=item.encoding)
+    else:
+        report = scorer.score_text(item.body, item.url)
     return Scored(replace(item, body=b""), report)
 
 
@@ -557,11 +555,12 @@ def _duration(seconds: float) -> str:
 
 
 # -- the command-line runner shared by `python -m scoring` and `scrapy score` -------------------------------------
-def run(paths: list[str], config: QualityConfig, *, workers: int = 0, as_json: bool = False,
-        summary: Callable[[PageReport], str] | None = None, scorer=None, out: TextIO | None = None,
-        err: TextIO | None = None, progress: bool | None = None) -> dict[str, ArchiveStats]:
-    """Score archives and print one line (JSON) or summary per record, in order; then one summary line per
-    archive on `err`. The progress line is shown when `progress` is None and `out` is not a terminal.
+def run(paths: list[str], config: QualityConfig, *, workers: int = 0, as_json: bool = False, evidence: int = 3,
+        scorer=None, out: TextIO | None = None, err: TextIO | None = None, progress: bool | None = None
+        ) -> dict[str, ArchiveStats]:
+    """Score archives and print one line (JSON) or text report (`render_text`, with `evidence` lines per signal)
+    per record, in order; then one summary line per archive on `err`. The progress line is shown when `progress`
+    is None and `out` is not a terminal.
 
     Raises OSError / ValueError for a file that cannot be read (before any output), WorkerError when a worker
     cannot load the scorer, BrokenPipeError when the reader of `out` has gone.
@@ -572,12 +571,11 @@ def run(paths: list[str], config: QualityConfig, *, workers: int = 0, as_json: b
     total = ArchiveStats()
     show = (not out.isatty()) if progress is None else progress
     bar = Progress(reader, err) if show else None
-    render = summary or (lambda report: report.to_json())
     for result in score_records(reader, config, workers, scorer):
         archive = result.record.archive if isinstance(result, Scored) else result.archive
         stats[archive].add(result)
         total.add(result)
-        line = _line(result, as_json, render)
+        line = _line(result, as_json, evidence)
         if line is not None:
             out.write(line + "\n")
         if bar is not None:
@@ -593,12 +591,12 @@ def run(paths: list[str], config: QualityConfig, *, workers: int = 0, as_json: b
     return stats
 
 
-def _line(result: Scored | Skipped, as_json: bool, render: Callable[[PageReport], str]) -> str | None:
+def _line(result: Scored | Skipped, as_json: bool, evidence: int) -> str | None:
     if isinstance(result, Skipped):
         if not result.reported:
             return None
         return json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.summary()
     if as_json:
         return json.dumps(result.to_dict(), ensure_ascii=False)
-    return render(result.report) + "".join(f"\n  note: {n}" for n in result.record.notes)
+    return render_text(result.report, evidence) + "".join(f"\n  note: {n}" for n in result.record.notes)
 

@@ -37,7 +37,7 @@ from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from .config import ConfigError, QualityConfig
-from .report import DROP, PageReport
+from .report import DROP, PageReport, one_line
 
 INPUTS = ("auto", "html", "text")
 EVIDENCE_CHARS = 160
@@ -110,10 +110,9 @@ def verdict(report: PageReport, evidence: int = 3) -> dict[str, Any]:
     """The report's verdict, scores and strongest evidence as plain JSON-ready values."""
     spans = []
     for name in report.flags:
-        for e in sorted(report.signals[name].evidence, key=lambda e: -e.weight)[:evidence]:
-            text = " ".join(e.text.split())
-            spans.append({"signal": name, "text": text if len(text) <= EVIDENCE_CHARS else
-                          text[:EVIDENCE_CHARS - 3] + "...", "reason": e.reason, "suggestion": e.suggestion})
+        for e in report.signals[name].strongest(evidence):
+            spans.append({"signal": name, "text": one_line(e.text, EVIDENCE_CHARS), "reason": e.reason,
+                          "suggestion": e.suggestion})
     out = {"action": report.action, "status": report.status, "flags": list(report.flags),
            "scores": {name: round(score, 4) for name, score in report.scores().items()},
            "language": report.language, "words": report.words, "content": report.content, "evidence": spans}

@@ -19,6 +19,8 @@ NO_MAIN_CONTENT = "no_main_content"  # not an article (home page, section front,
 KEEP, TAG, DROP = "keep", "tag", "drop"
 ACTION_SEVERITY = {KEEP: 0, TAG: 1, DROP: 2}
 
+EVIDENCE_WIDTH = 70              # characters of evidence text on one line of a text report
+
 
 @dataclass
 class Evidence:
@@ -35,6 +37,14 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def why(self) -> str:
+        """The reason, with the likelier wording when there is one: every report words evidence this way."""
+        return self.reason + (f" (likelier: {self.suggestion})" if self.suggestion else "")
+
+    def describe(self, width: int = EVIDENCE_WIDTH) -> str:
+        """One line: the text (shortened to `width`) and why it was flagged."""
+        return f"{one_line(self.text, width)!r}: {self.why()}"
+
 
 @dataclass
 class SignalResult:
@@ -46,6 +56,10 @@ class SignalResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "evidence": [e.to_dict() for e in self.evidence], "features": dict(self.features)}
+
+    def strongest(self, n: int) -> list[Evidence]:
+        """The `n` pieces of evidence that weigh most."""
+        return sorted(self.evidence, key=lambda e: -e.weight)[:n]
 
 
 @dataclass
@@ -89,3 +103,28 @@ class PageReport:
 
     def scores(self) -> dict[str, float]:
         return {name: sig.score for name, sig in self.signals.items()}
+
+
+def one_line(text: str, width: int) -> str:
+    """`text` on one line, cut to `width` characters with "..." when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def render_text(report: PageReport, evidence: int = 3) -> str:
+    """The readable report of a page: the verdict, then each signal's score and its strongest `evidence`."""
+    lines = [f"{report.source}: {report.action.upper()} [{', '.join(report.flags) or 'no flags'}]"
+             f" status={report.status} language={report.language} ({report.language_prob:.2f})"
+             f" words={report.words} {report.seconds * 1000:.0f} ms"]
+    if report.content:
+        lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words, "
+                     f"{report.chrome_blocks} blocks inside the article)")
+    if report.error:
+        lines.append(f"  error: {report.error}")
+    lines += [f"  note: {note}" for note in report.notes]
+    for name, sig in report.signals.items():
+        mark = " FLAGGED" if name in report.flags else ""
+        lines.append(f"  {name:<12} {sig.score:.3f}{mark}  (raw {sig.features.get('raw', 0.0):.3g}, "
+                     f"confidence {sig.confidence:.2f}, {len(sig.evidence)} evidence)")
+        lines += [f"      [{e.start}:{e.end}] {e.describe()}" for e in sig.strongest(evidence)]
+    return "\n".join(lines)

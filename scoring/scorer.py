@@ -22,6 +22,7 @@ from .calibrate import Calibration
 from .config import SIGNAL_NAMES, ConfigError, QualityConfig
 from .document import Document, Sentence
 from .extract import extract
+from .failures import FailureLog
 from .lm import LanguageModel, ModelError, load_model, read_card, write_card
 from .report import (ACTION_SEVERITY, KEEP, NO_MAIN_CONTENT, SCORED, TOO_SHORT, UNSCORED, UNSUPPORTED,
                      PageReport, SignalResult)
@@ -90,6 +91,7 @@ class Scorer:
             for lang, path in self.config.models.items()
         }
         self.signals = [SIGNALS[name]() for name in self.config.signals]
+        self.failures = FailureLog(log)
         language_detector()  # load langdetect's profiles now (~1 s), not on the first page of a crawl
 
     # -- entry points ---------------------------------------------------------------------------------------
@@ -133,8 +135,8 @@ class Scorer:
         try:
             doc, notes = build()
             self._score(doc, report, notes)
-        except Exception as exc:  # page content must never crash a crawl: report it, keep the page
-            log.debug("scoring %s failed", source, exc_info=True)
+        except Exception as exc:  # the one catch: page content must never crash a crawl; report it, keep the page
+            self.failures.log(exc, f"scoring {source}")
             report.status, report.action, report.flags, report.signals = UNSCORED, KEEP, [], {}
             report.error = f"{type(exc).__name__}: {exc}"
         report.seconds = time.perf_counter() - started

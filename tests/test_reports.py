@@ -1,4 +1,4 @@
-"""The audit log, the HTML report, the threshold sweep and the `score` / `quality-report` commands."""
+"""The text report, the audit log, the HTML report, the threshold sweep and the `score` / `quality-report` commands."""
 from __future__ import annotations
 
 import json
@@ -19,7 +19,7 @@ from crawler.audit import AuditWriter, page_record, read_audit
 from crawler.html_report import MAX_NINES, SWEEP_THRESHOLDS, format_sweep, highlight, histogram_svg, nines, render, sweep, \
     write_report
 from scoring.config import QualityConfig
-from scoring.report import Evidence
+from scoring.report import UNSCORED, Evidence, PageReport, SignalResult, render_text
 from scoring.scorer import Scorer
 
 ARTICLES = sorted((DEMO_SITE / "articles").glob("*.html"))
@@ -109,6 +109,27 @@ def test_audit_write_failures_are_reported(tmp_path):
     writer.open()
     assert writer.write({"record": "page", "url": "http://x"}) is False
     assert len(errors) == 1 and "No space left on device" in str(errors[0]) and writer.written == 0
+
+
+# -- the text report -------------------------------------------------------------------------------------------------
+def test_render_text_gives_the_verdict_scores_and_strongest_evidence():
+    spun = [Evidence(0, 4, "big\n  word", reason="rare synonym", kind="word", weight=w, suggestion="large")
+            for w in (0.2, 0.9, 0.5, 0.1)]
+    report = PageReport(source="page.html", action="tag", flags=["spin"], language="en", language_prob=0.99,
+                        words=300, content="article", notes=["truncated: cut"],
+                        signals={"spin": SignalResult("spin", 0.97, spun, {"raw": 2.5}),
+                                 "split": SignalResult("split", 0.1)})
+    lines = render_text(report, evidence=2).splitlines()
+    assert lines[0].startswith("page.html: TAG [spin] status=scored language=en (0.99) words=300")
+    assert "  note: truncated: cut" in lines
+    assert "  spin         0.970 FLAGGED  (raw 2.5, confidence 1.00, 4 evidence)" in lines
+    assert lines.count("      [0:4] 'big word': rare synonym (likelier: large)") == 2  # the 2 strongest of 4
+    assert "  split        0.100  (raw 0, confidence 1.00, 0 evidence)" in lines
+
+
+def test_render_text_of_an_unscored_page_says_why():
+    report = PageReport(source="x", status=UNSCORED, error="ValueError: bad page")
+    assert render_text(report).splitlines()[1:] == ["  error: ValueError: bad page"]
 
 
 # -- the HTML pieces -------------------------------------------------------------------------------------------------
@@ -234,5 +255,6 @@ def test_score_command_files_and_urls(tmp_path):
 def test_score_command_summary():
     proc = scrapy_cmd("score", str(DEMO_SITE / "articles" / "heat-map-injected.html"))
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"heat-map-injected\.html: (TAG|DROP) \[scored\] en", proc.stdout)
-    assert re.search(r"^  injection: '.+' \(.+\)$", proc.stdout, re.MULTILINE)
+    assert re.search(r"heat-map-injected\.html: (TAG|DROP) \[.*injection.*\] status=scored language=en", proc.stdout)
+    assert re.search(r"^  injection +[01]\.\d{3} FLAGGED", proc.stdout, re.MULTILINE)
+    assert re.search(r"^      \[\d+:\d+\] '.+': .+$", proc.stdout, re.MULTILINE)  # its evidence

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 import scoring
 from scoring import ModelError, PageReport, QualityConfig, Scorer
+from scoring.failures import raised_at
 from scoring.lm import read_card, write_card
 from scoring.report import SignalResult
 from scoring.scorer import SIGNALS, calibrate_model, pseudo_documents
@@ -32,8 +34,8 @@ def scorer(tiny_model) -> Scorer:
 
 
 def notes(report: PageReport) -> str:
-    """Why a page was not scored whole (PageReport.notes if the schema has it, else the error field)."""
-    return " ".join(getattr(report, "notes", None) or [report.error or ""])
+    """Why a page was not scored whole (`error` is only ever the exception of an unscored page)."""
+    return " ".join(report.notes)
 
 
 def assert_offsets(report: PageReport) -> None:
@@ -166,6 +168,38 @@ def test_a_failure_inside_scoring_returns_an_unscored_report(tiny_model):
     assert (r.status, r.action, r.flags, r.signals) == ("unscored", "keep", [], {})
     assert r.error == "ValueError: cannot score this page"
     assert r.text.startswith("Riverside Bridge")  # nothing lost: the text is still in the report
+
+
+class Unreadable(Exploding):
+    """A signal that fails another way: another kind of failure, with a traceback of its own."""
+
+    def score(self, doc, ctx) -> SignalResult:
+        raise KeyError("no such block")
+
+
+def test_the_first_traceback_of_each_failure_kind_is_a_warning_and_repeats_are_throttled(tiny_model, caplog):
+    failing = Scorer(QualityConfig(models={"en": str(tiny_model)}, signals=("injection",)))
+    failing.signals, failing.failures.every = [Exploding()], 3
+    caplog.set_level(logging.DEBUG, logger="scoring")
+    caplog.clear()  # the tiny model's warning at load time
+    for i in range(6):
+        assert failing.score_text(ARTICLE, f"page{i}.txt").status == "unscored"
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    first, *counts = warnings
+    assert "scoring page0.txt failed: ValueError: cannot score this page (raised at tests/test_scorer.py:" in \
+        first.getMessage() and "in score)" in first.getMessage()
+    assert first.exc_info and "Traceback" in caplog.text  # the traceback, at WARNING, once
+    assert [r.getMessage() for r in counts] == [
+        f"ValueError (raised at {raised_at(first.exc_info[1])}) has happened {n} times; tracebacks of the repeats "
+        "are at DEBUG" for n in (3, 6)]
+    repeats = [r for r in caplog.records if r.levelno == logging.DEBUG and "failed" in r.getMessage()]
+    assert [r.getMessage().split(" failed")[0] for r in repeats] == [f"scoring page{i}.txt" for i in range(1, 6)]
+    assert all(r.exc_info for r in repeats)
+
+    caplog.clear()
+    failing.signals = [Unreadable()]  # another kind: its first traceback is a warning too
+    assert failing.score_text(ARTICLE, "other.txt").error == "KeyError: 'no such block'"
+    assert [r.levelno for r in caplog.records] == [logging.WARNING] and "KeyError" in caplog.records[0].getMessage()
 
 
 def test_report_round_trips_through_json(scorer):

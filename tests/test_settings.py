@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import logging
 import os
 import re
 import signal
@@ -24,6 +25,7 @@ from crawler.audit_trail import AuditTrail, check_writable, report_stem
 from crawler.middlewares import QualityItemMiddleware, QualityScoringMiddleware
 from crawler.options import (AUTO_MAX_WORKERS, DEFAULTS, QualityOptions, cgroup_cpu_quota, resolve_workers,
                              usable_cpus)
+from crawler import pool as pool_module
 from crawler.pool import ScoringPool
 from scoring.config import DEFAULT_THRESHOLDS, ConfigError, QualityConfig
 from scoring.report import UNSCORED, PageReport
@@ -264,18 +266,59 @@ def test_audit_write_failures_are_counted_and_logged(crawler, caplog):
     assert "cannot write to the audit log /dev/full (OSError: [Errno 28] No space left on device" in caplog.text
 
 
+def page_response(url: str, name: str = "footbridge.html", **kwargs) -> HtmlResponse:
+    body = (ROOT / "crawler" / "demo_site" / "articles" / name).read_bytes()
+    return HtmlResponse(url, body=body, headers={"Content-Type": "text/html"}, **kwargs)
+
+
 def test_a_dead_worker_costs_one_page_and_the_pool_restarts(default_model):
     pool = ScoringPool(QualityConfig(models={"en": str(default_model)}), workers=1)
-    page = (ROOT / "crawler" / "demo_site" / "articles" / "footbridge.html").read_text(encoding="utf-8")
     try:
-        assert asyncio.run(pool.score("html", page, "http://a")).status == "scored"
+        assert asyncio.run(pool.score("html", page_response("http://a"))).status == "scored"
         for process in list(pool._executor._processes.values()):  # what an OOM killer would do
             os.kill(process.pid, signal.SIGKILL)
-        lost = asyncio.run(pool.score("html", page, "http://b"))
+        lost = asyncio.run(pool.score("html", page_response("http://b")))
         assert lost.status == UNSCORED and lost.error.startswith("BrokenProcessPool")
-        assert asyncio.run(pool.score("html", page, "http://c")).status == "scored"
+        assert asyncio.run(pool.score("html", page_response("http://c"))).status == "scored"
     finally:
         pool.close()
+
+
+class Exploding:
+    """A signal that fails, as a bug in a signal would."""
+    name = "injection"
+
+    def score(self, doc, ctx):
+        raise ValueError("cannot score this page")
+
+
+def init_exploding_worker(config: QualityConfig, log_level: int) -> None:
+    """crawler.pool's worker initializer, then a failing signal in the worker's scorer."""
+    pool_module._init_worker(config, log_level)
+    pool_module._worker["scorer"].signals = [Exploding()]
+
+
+def test_a_failure_inside_a_worker_is_reported_with_its_traceback(default_model, monkeypatch, caplog):
+    monkeypatch.setattr(pool_module, "_init_worker", init_exploding_worker)
+    caplog.set_level(logging.DEBUG)
+    pool = ScoringPool(QualityConfig(models={"en": str(default_model)}), workers=1)
+    try:
+        reports = [asyncio.run(pool.score("html", page_response(f"http://{host}"))) for host in "ab"]
+    finally:
+        pool.close()
+    assert [(r.status, r.error) for r in reports] == [(UNSCORED, "ValueError: cannot score this page")] * 2
+    failures = [r for r in caplog.records if r.name == "scoring" and "failed" in r.getMessage()]
+    assert [(r.levelno, r.getMessage().split(" failed")[0]) for r in failures] == [
+        (logging.WARNING, "scoring http://a"), (logging.DEBUG, "scoring http://b")]
+    first = failures[0].getMessage()
+    assert "raised at tests/test_settings.py:" in first and "Traceback" in first and 'raise ValueError("cannot' in first
+
+
+def test_an_undecodable_page_is_unscored_by_the_pool(default_model, caplog):
+    pool = ScoringPool(QualityConfig(models={"en": str(default_model)}))
+    report = asyncio.run(pool.score("html", page_response("http://a", encoding="hex")))
+    assert report.status == UNSCORED and report.error.startswith("LookupError")
+    assert "scrapy-quality: scoring http://a failed: LookupError" in caplog.text and "Traceback" in caplog.text
 
 
 def test_a_second_crawl_never_appends_to_the_first_log(tmp_path):

@@ -23,7 +23,7 @@ from w3lib.url import is_url
 
 from scoring import archive
 from scoring.config import ConfigError
-from scoring.report import PageReport
+from scoring.report import PageReport, render_text
 from scoring.scorer import Scorer
 
 from ..options import scoring_config
@@ -50,7 +50,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="print one JSON report per input, one per line")
         parser.add_argument("--evidence", type=int, default=5, metavar="N",
-                            help="evidence lines per flagged signal in the summary (default: 5)")
+                            help="evidence lines per signal in the text report (default: 5)")
         parser.add_argument("--workers", type=int, default=0, metavar="N",
                             help="score archive records (.warc[.gz], .jsonl[.gz]) in N worker processes "
                                  "(default: 0, in this process)")
@@ -92,13 +92,13 @@ class Command(ScrapyCommand):
                 else:
                     print(f"{arg}: error: {result}")
             else:
-                print(result.to_json() if opts.json else summary(result, opts.evidence))
+                print(result.to_json() if opts.json else render_text(result, opts.evidence))
 
     def _score_archives(self, scorer: Scorer | None, paths: list[str], config, opts: argparse.Namespace) -> None:
         sys.stdout.flush()
         try:
             archive.run(paths, config, workers=opts.workers, as_json=opts.json, scorer=scorer,
-                        summary=lambda report: summary(report, opts.evidence),
+                        evidence=opts.evidence,
                         progress=False if opts.no_progress else None)
         except BrokenPipeError:
             sys.stderr.close()
@@ -157,23 +157,3 @@ class ScoreSpider(scrapy.Spider):
         arg = failure.request.cb_kwargs.get("arg", failure.request.url)
         self.results[arg] = f"fetch failed: {failure.getErrorMessage()}"
 
-
-def summary(report: PageReport, evidence_lines: int = 5) -> str:
-    """A readable verdict: action, scores (flagged ones starred), then the top evidence per flagged signal."""
-    scores = ", ".join(f"{name} {sig.score:.3f}{'*' if name in report.flags else ''}"
-                       for name, sig in report.signals.items())
-    head = (f"{report.source}: {report.action.upper()} [{report.status}] "
-            f"{report.language or '?'} ({report.language_prob:.2f}), {report.words} words")
-    lines = [head]
-    if report.content:
-        lines.append(f"  scored: {report.content} (chrome left out: {report.chrome_words} words)")
-    if scores:
-        lines.append(f"  scores: {scores}")
-    if report.error:
-        lines.append(f"  note: {report.error}")
-    for name in report.flags:
-        for e in sorted(report.signals[name].evidence, key=lambda e: -e.weight)[:evidence_lines]:
-            hint = f" -> {e.suggestion}" if e.suggestion else ""
-            text = " ".join(e.text.split())[:100]
-            lines.append(f"  {name}: {text!r}{hint} ({e.reason})")
-    return "\n".join(lines)
