@@ -17,6 +17,7 @@ from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize
 from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
 from scoring.signals import spin as spin_module
 from scoring.signals.base import ScoringContext
+from scoring.signals import stats
 from scoring.signals.split import _case_usage
 
 TEXTS = [
@@ -97,7 +98,7 @@ def reference_trials(doc, ctx):
     score = ctx.lm.line_scorer()
     k = max(ctx.lm.order - 1, 1)
     counts = Counter(t for s in doc.sentences for t in s.tokens)
-    clip = spin_module._clip
+    clip = stats.clip
     words, rows = [], []
     for sent in doc.sentences:
         tokens, logprobs, orders = sent.tokens, sent.logprobs, sent.orders

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..document import Block, Document
 from ..normalize import tokenize
 from .base import ScoringContext
+from .stats import noisy_or
 
 CHROME_SCORE = 0.5         # a block with this chrome score is page chrome (and boilerplate evidence)
 LONG_BLOCK_WORDS = 30      # generic cues fade in blocks longer than this (prose that mentions "privacy policy")
@@ -165,7 +166,7 @@ class BlockChrome:
     def add(self, weight: float, reason: str) -> None:
         if weight <= 0:
             return
-        self.score = 1.0 - (1.0 - self.score) * (1.0 - min(weight, 1.0))
+        self.score = noisy_or(self.score, weight)
         if reason not in self.reasons:
             self.reasons.append(reason)
 

@@ -14,6 +14,7 @@ from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, BlockChrome, block_chrome, block_tokens
+from .stats import strongest
 
 FLAG_SCORE = CHROME_SCORE   # a block is shown as evidence from this chrome score
 MIN_CUE_SCORE = FLAG_SCORE  # weaker blocks (a lone logo link) do not count: every counted block is evidence
@@ -44,11 +45,10 @@ class BoilerplateSignal:
                 flagged.append((b, c))
                 chrome_words += n
         confidence = min(1.0, total_words / FULL_CONFIDENCE_WORDS) if total_words else 0.0
-        top = sorted(flagged, key=lambda bc: -bc[1].score)[:MAX_EVIDENCE]
         evidence = [
             Evidence(start=b.start, end=b.end, text=b.text, kind="block", weight=round(c.score, 3),
                      reason=", ".join(c.reasons))
-            for b, c in sorted(top, key=lambda bc: bc[0].start)
+            for b, c in strongest(flagged, lambda bc: bc[1].score, MAX_EVIDENCE, lambda bc: bc[0].start)
         ]
         features = {"raw": raw, "blocks": float(len(doc.blocks)), "chrome_blocks": float(len(flagged)),
                     "marked_chrome_blocks": float(marked),

@@ -33,6 +33,7 @@ from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, rx
 from .spin import STOPWORDS
+from .stats import noisy_or, strongest
 
 FLAG_SCORE = 0.5            # a block is shown as evidence from this score
 MIN_BLOCK_SCORE = 0.1       # fainter doubts do not count towards the page measurement
@@ -118,7 +119,7 @@ class BlockInjection:
     def add(self, weight: float, cue: str, reason: str | None = None) -> None:
         if weight <= 0:
             return
-        self.score = 1.0 - (1.0 - self.score) * (1.0 - min(weight, 1.0))
+        self.score = noisy_or(self.score, weight)
         self.cues.add(cue)
         reason = reason or cue
         if reason not in self.reasons:
@@ -334,11 +335,10 @@ class InjectionSignal:
         # Several fainter doubts can add up to a high score: then they are the evidence (no flag without it).
         shown = flagged or ([(b, j) for b, j in zip(doc.blocks, judged) if j.score >= MIN_BLOCK_SCORE]
                             if score >= FAINT_EVIDENCE_FROM else [])
-        top = sorted(shown, key=lambda bj: -bj[1].score)[:MAX_EVIDENCE]
         evidence = [
             Evidence(start=b.start, end=b.end, text=b.text, kind="block", weight=round(j.score, 3),
                      reason="; ".join(j.reasons))
-            for b, j in sorted(top, key=lambda bj: bj[0].start)
+            for b, j in strongest(shown, lambda bj: bj[1].score, MAX_EVIDENCE, lambda bj: bj[0].start)
         ]
         features = {"raw": raw, "blocks": float(len(doc.blocks)), "injected_blocks": float(len(flagged)),
                     "injected_word_share": injected_words / total_words if total_words else 0.0,

@@ -21,6 +21,7 @@ import numpy as np
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
+from .stats import logistic, mixture_log_likelihood_ratios, strongest
 
 # Function words (and a few reporting verbs that spinners leave alone): never put on trial.
 STOPWORDS = frozenset("""
@@ -140,7 +141,7 @@ class WordTrial:
 
     @property
     def probability(self) -> float:
-        return 1.0 / (1.0 + math.exp(-self.log_odds))
+        return logistic(self.log_odds)
 
 
 class _Candidates:
@@ -149,7 +150,6 @@ class _Candidates:
     def __init__(self, lm, synonyms: dict[str, list[str]]):
         self.lm = lm
         self.synonyms = synonyms
-        self._model = getattr(lm, "_model", None)
         self._cache: dict[str, list[tuple[str, float]]] = {}
         self._unigram: dict[str, float] = {}
         self._info: dict[str, tuple] = {}  # see `info`
@@ -352,10 +352,6 @@ def trials(doc: Document, ctx: ScoringContext) -> tuple[list[WordTrial], np.ndar
     return out, features
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
-
-
 class SpinSignal:
     name = "spin"
 
@@ -378,15 +374,14 @@ class SpinSignal:
         extra = sum(1 for key in in_phrase if key not in tried)
         log_odds = np.concatenate([log_odds, np.full(extra, TORTURED_LOG_ODDS)])
         # Page statistic: mean log-likelihood ratio of "a share SPUN_SHARE of the words is spun" vs "clean".
-        ratio = np.exp(np.minimum(log_odds, 30.0)) / PRIOR_ODDS
-        llr = float(np.mean(np.log1p(SPUN_SHARE * (ratio - 1.0))))
+        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, SPUN_SHARE)))
         raw = RAW_SCALE * llr
         confidence = 1.0 if phrases else min(1.0, n / FULL_CONFIDENCE_WORDS)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
         flag_log_odds = math.log(FLAG_PROBABILITY / (1.0 - FLAG_PROBABILITY)) - 1e-6
         flagged = [t for t in words if t.log_odds > flag_log_odds and t.probability >= FLAG_PROBABILITY
                    and (id(t.sentence), t.index) not in in_phrase]
-        top = sorted(flagged, key=lambda t: -t.log_odds)[:MAX_EVIDENCE]
+        top = strongest(flagged, lambda t: t.log_odds, MAX_EVIDENCE, lambda t: t.sentence.spans[t.index][0])
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
         evidence.sort(key=lambda e: e.start)
         features_out = {"raw": raw, "content_words": float(n), "suspicious": float(len(flagged)),

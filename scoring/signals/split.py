@@ -20,6 +20,7 @@ from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, block_chrome
+from .stats import clip, logistic, mixture_log_likelihood_ratios, strongest
 
 # A sentence does not end on these (articles, prepositions, conjunctions, auxiliaries, possessives).
 FUNCTION_WORDS = frozenset("""
@@ -73,7 +74,7 @@ class Boundary:
 
     @property
     def probability(self) -> float:
-        return 1.0 / (1.0 + math.exp(-self.log_odds))
+        return logistic(self.log_odds)
 
 
 def _has_verb(tokens: list[str]) -> bool:
@@ -89,7 +90,6 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     # only the first words of sentences that follow one in the same block are asked about
     lower, capital = _case_usage(doc, sentences, {b.tokens[0] for a, b in zip(sentences, sentences[1:])
                                                   if a.block == b.block})
-    model = getattr(ctx.lm, "_model", None)
     chrome = block_chrome(doc, ctx)
     citations = {b.index for b in doc.blocks if _is_reference_entry(b.text)}
     verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
@@ -119,14 +119,14 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
             score(left_line, bos=a_bos, eos=False)
         # how far the joined reading is backed by observed n-grams (not only back-off)
         seen1 = seen2 = 0.0
-        if model is not None and getattr(ctx.lm, "_sp", None) is None:
-            orders = [o for _, o, _ in model.full_scores(f"{left_line} {' '.join(tb[:2])}", bos=a_bos, eos=False)]
+        orders = ctx.lm.ngram_orders(f"{left_line} {' '.join(tb[:2])}", bos=a_bos, eos=False)
+        if orders is not None:
             seen1 = float(orders[len(left)] >= 2)
             seen2 = float(len(orders) > len(left) + 1 and orders[len(left) + 1] >= 3)
         separator = doc.text[a.spans[-1][1]:b.spans[0][0]]
         b0 = tb[0]
         rows.append((
-            _clip(gain, -6, 6), max(eos_lp, -6.0), _clip(inside - initial, -6, 6), float(a_func), float(b_func),
+            clip(gain, -6, 6), max(eos_lp, -6.0), clip(inside - initial, -6, 6), float(a_func), float(b_func),
             float(len(ta) <= 3), float(len(tb) <= 3), math.log(len(ta)), math.log(len(tb)), float(a_verb),
             float(b_verb), max(initial, -8.0), float(b0 in _SENTENCE_OPENERS), float(b0 in capital),
             float(b0 in lower), float(separator == ". "), seen1, seen2, 1.0,
@@ -175,10 +175,6 @@ just then it is are was were do does did can could will would should may might m
 """.split())
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
-
-
 class SplitSignal:
     name = "split"
 
@@ -192,13 +188,12 @@ class SplitSignal:
             bd.log_odds = float(z)
         # Page statistic: log-likelihood ratio of "a share BROKEN_SHARE of boundaries is broken" vs "none is"
         # (summed: every boundary is evidence, so a long page with one broken boundary still stands out).
-        ratio = np.exp(np.minimum(log_odds, 30.0)) / PRIOR_ODDS
-        llr = float(np.sum(np.log1p(BROKEN_SHARE * (ratio - 1.0))))
+        llr = float(np.sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, BROKEN_SHARE)))
         raw = RAW_SCALE * llr
         confidence = min(1.0, n / FULL_CONFIDENCE_BOUNDARIES)
         flagged = [bd for bd in found if bd.probability >= FLAG_PROBABILITY]
-        top = sorted(flagged, key=lambda bd: -bd.log_odds)[:MAX_EVIDENCE]
-        evidence = [_evidence(doc, bd) for bd in sorted(top, key=lambda bd: bd.before.end)]
+        top = strongest(flagged, lambda bd: bd.log_odds, MAX_EVIDENCE, lambda bd: bd.before.end)
+        evidence = [_evidence(doc, bd) for bd in top]
         features_out = {"raw": raw, "boundaries": float(n), "broken": float(len(flagged)),
                         "broken_rate": len(flagged) / n, "mean_gain": float(np.mean([bd.gain for bd in found]))}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
