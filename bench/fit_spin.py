@@ -53,10 +53,10 @@ def dev_articles() -> list:
     return built + real
 
 
-def word_rows(article, family: str, ctx) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels (1 = swapped) of every content word on trial in the spun article."""
+def word_rows(article, family: str, ctx, signal) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels (1 = swapped) of every content word on trial (by `signal`, a SpinSignal) in the spun
+    article."""
     from scoring.segment import blocks_from_text, segment
-    from scoring.signals.spin import trials
 
     from .spinners import spin
 
@@ -76,7 +76,7 @@ def word_rows(article, family: str, ctx) -> tuple[np.ndarray, np.ndarray]:
         pos = at + len(text)
     for s in doc.sentences:
         s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
-    words, features = trials(doc, ctx)
+    words, features = signal.trials(doc, ctx)
     labels = np.array([any(a < t.sentence.spans[t.index][1] and t.sentence.spans[t.index][0] < b for a, b in truth)
                        for t in words], dtype=np.float64)
     return features, labels
@@ -108,7 +108,7 @@ def context():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.signals.spin import FEATURES, WEIGHTS
+    from scoring.signals.spin import FEATURES, WEIGHTS, SpinSignal
 
     from .metrics import roc_auc
 
@@ -117,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     ctx, bundle = context()
+    signal = SpinSignal()
     articles = dev_articles()
     xs, ys, fams = [], [], []
     for article in articles:
         for family in ("clean", *FAMILIES):
-            x, y = word_rows(article, family, ctx)
+            x, y = word_rows(article, family, ctx, signal)
             xs.append(x)
             ys.append(y)
             fams += [family] * len(y)

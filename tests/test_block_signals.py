@@ -116,11 +116,11 @@ def test_off_topic_paragraph_stands_out(scorer):
     rest), so it raises the page measurement without flagging the block on its own."""
     from scoring.segment import blocks_from_text, segment
     from scoring.signals.base import ScoringContext
-    from scoring.signals.injection import block_injection
+    from scoring.signals.injection import InjectionSignal
 
     bundle = scorer.models["en"]
     doc = segment(blocks_from_text(with_lines({4: [FOREIGN]})))
-    judged = block_injection(doc, ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms))
+    judged = InjectionSignal().block_injection(doc, ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms))
     strongest = max(range(len(judged)), key=lambda i: judged[i].score)
     assert doc.blocks[strongest].text == FOREIGN
     assert judged[strongest].score > 0.1 and "off-topic" in judged[strongest].reasons[0]

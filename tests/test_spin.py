@@ -68,7 +68,7 @@ def test_evidence_points_at_the_swapped_words(ctx):
         assert ev.kind == "word" and ev.reason and 0.0 <= ev.weight <= 1.0
     on_target = [ev for ev in spun.evidence if any(a < ev.end and ev.start < b for a, b in truth)]
     assert len(on_target) >= 0.6 * len(spun.evidence)   # precision of the flagged words
-    # recall of the swaps: a swap the model finds likely in its context (log10 P > spin.TRIAL_LOGPROB_CUT) is not
+    # recall of the swaps: a swap the model finds likely in its context (log10 P > SpinSignal.trial_logprob_cut) is not
     # put on trial, so it is rarely flagged (9 of these 33 with the cut, 10 without; on the real pages' dev half
     # the cut moved the evidence recall at 20% spin from 0.33 to 0.32)
     assert len(on_target) >= 0.25 * len(truth)

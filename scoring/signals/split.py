@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -42,12 +43,6 @@ let lets put puts run runs ran hold holds held bring brings brought begin begins
 hear hears heard meet meets met pay pays paid lose loses lost win wins won feel feels felt seem seems mean
 means help helps believe believes expect expects remain remains include includes continue continues
 """.split())
-
-FULL_CONFIDENCE_BOUNDARIES = 4   # boundaries inside blocks for full confidence
-BROKEN_SHARE = 0.1               # share of broken boundaries assumed by the page statistic (the mixture's rho)
-FLAG_PROBABILITY = 0.5           # a boundary is shown as evidence from this posterior probability
-RAW_SCALE = 1.0
-MAX_EVIDENCE = 50
 
 FEATURES = (
     "lm_gain", "eos_logprob", "next_initial_gap", "a_ends_function_word", "b_starts_function_word",
@@ -175,8 +170,14 @@ just then it is are was were do does did can could will would should may might m
 """.split())
 
 
+@dataclass(kw_only=True, eq=False)
 class SplitSignal:
-    name = "split"
+    name: ClassVar[str] = "split"
+    full_confidence_boundaries: int = 4  # boundaries inside blocks for full confidence
+    broken_share: float = 0.1            # share of broken boundaries assumed by the page statistic (the mixture's rho)
+    flag_probability: float = 0.5        # a boundary is shown as evidence from this posterior probability
+    raw_scale: float = 1.0               # the summed log-likelihood ratio is already on a unit scale
+    max_evidence: int = 50               # boundaries shown per page (bounds the report)
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         found, features = boundaries(doc, ctx)
@@ -186,13 +187,13 @@ class SplitSignal:
         log_odds = features @ WEIGHTS
         for bd, z in zip(found, log_odds):
             bd.log_odds = float(z)
-        # Page statistic: log-likelihood ratio of "a share BROKEN_SHARE of boundaries is broken" vs "none is"
+        # Page statistic: log-likelihood ratio of "a share broken_share of boundaries is broken" vs "none is"
         # (summed: every boundary is evidence, so a long page with one broken boundary still stands out).
-        llr = float(np.sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, BROKEN_SHARE)))
-        raw = RAW_SCALE * llr
-        confidence = min(1.0, n / FULL_CONFIDENCE_BOUNDARIES)
-        flagged = [bd for bd in found if bd.probability >= FLAG_PROBABILITY]
-        top = strongest(flagged, lambda bd: bd.log_odds, MAX_EVIDENCE, lambda bd: bd.before.end)
+        llr = float(np.sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share)))
+        raw = self.raw_scale * llr
+        confidence = min(1.0, n / self.full_confidence_boundaries)
+        flagged = [bd for bd in found if bd.probability >= self.flag_probability]
+        top = strongest(flagged, lambda bd: bd.log_odds, self.max_evidence, lambda bd: bd.before.end)
         evidence = [_evidence(doc, bd) for bd in top]
         features_out = {"raw": raw, "boundaries": float(n), "broken": float(len(flagged)),
                         "broken_rate": len(flagged) / n, "mean_gain": float(np.mean([bd.gain for bd in found]))}
