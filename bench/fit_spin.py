@@ -53,10 +53,11 @@ def dev_articles() -> list:
     return built + real
 
 
-def word_rows(article, family: str, ctx, signal) -> tuple[np.ndarray, np.ndarray]:
+def word_rows(article, family: str, bundle, signal) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels (1 = swapped) of every content word on trial (by `signal`, a SpinSignal) in the spun
-    article."""
-    from scoring.segment import blocks_from_text, segment
+    article, scored with the model `bundle`."""
+    from scoring.scorer import prepare
+    from scoring.segment import blocks_from_text
 
     from .spinners import spin
 
@@ -66,7 +67,7 @@ def word_rows(article, family: str, ctx, signal) -> tuple[np.ndarray, np.ndarray
         rng = random.Random(f"{SEED}:{article.id}:{family}")
         parts, _ = spin(article, RATE, rng, family, split="dev")
         paragraphs = [p.texts[0] for p in parts]
-    doc = segment(blocks_from_text("\n".join(paragraphs)))
+    doc, ctx = prepare(blocks_from_text("\n".join(paragraphs)), bundle)
     truth, pos = [], 0
     for part, text in zip(parts, paragraphs):
         at = doc.text.find(text, pos)
@@ -74,8 +75,6 @@ def word_rows(article, family: str, ctx, signal) -> tuple[np.ndarray, np.ndarray
             continue
         truth += [(at + s, at + e) for _, s, e in part.spans]
         pos = at + len(text)
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
     words, features = signal.trials(doc, ctx)
     labels = np.array([any(a < t.sentence.spans[t.index][1] and t.sentence.spans[t.index][0] < b for a, b in truth)
                        for t in words], dtype=np.float64)
@@ -98,13 +97,12 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int =
     return w
 
 
-def context():
+def default_bundle():
+    """The default English model with its calibration and synonym table."""
     from scoring.config import QualityConfig
     from scoring.scorer import ModelBundle
-    from scoring.signals.base import ScoringContext
 
-    bundle = ModelBundle.load("en", QualityConfig().models["en"])
-    return ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms), bundle
+    return ModelBundle.load("en", QualityConfig().models["en"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,13 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write the weights to {OUT.relative_to(OUT.parents[2])}")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    ctx, bundle = context()
+    bundle = default_bundle()
     signal = SpinSignal()
     articles = dev_articles()
     xs, ys, fams = [], [], []
     for article in articles:
         for family in ("clean", *FAMILIES):
-            x, y = word_rows(article, family, ctx, signal)
+            x, y = word_rows(article, family, bundle, signal)
             xs.append(x)
             ys.append(y)
             fams += [family] * len(y)

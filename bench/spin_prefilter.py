@@ -15,28 +15,20 @@ import sys
 
 import numpy as np
 
-from scoring.config import QualityConfig
 from scoring.extract import extract
-from scoring.scorer import truncate_tokens
-from scoring.segment import segment
+from scoring.scorer import prepare
 from scoring.signals import spin
-from scoring.signals.base import ScoringContext
 
-from .fit_spin import context
+from .fit_spin import default_bundle
 
 
 def trial_rows(pages) -> np.ndarray:
     """(log10 P(word | context), gain, raw gain) of every word put on trial on the pages, without a cut."""
-    config = QualityConfig()
-    _, bundle = context()
+    bundle = default_bundle()
     every_word = spin.SpinSignal(trial_logprob_cut=None)
     rows = []
     for page_id, html in pages:
-        doc = segment(extract(html, page_id))
-        truncate_tokens(doc, config.max_tokens)
-        for s in doc.sentences:
-            s.logprobs, s.orders = bundle.lm.token_scores(s.tokens)
-        ctx = ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms, extra={"language": "en"})
+        doc, ctx = prepare(extract(html, page_id), bundle)
         _, features = every_word.trials(doc, ctx)
         tried = features[:, spin.FEATURES.index("has_synonyms")] > 0
         rows.append(features[tried][:, [spin.FEATURES.index(c) for c in ("logprob", "gain", "raw_gain")]])

@@ -114,13 +114,12 @@ def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
 def test_off_topic_paragraph_stands_out(scorer):
     """Topic disagreement alone is corroborating evidence (short news paragraphs often share no word with the
     rest), so it raises the page measurement without flagging the block on its own."""
-    from scoring.segment import blocks_from_text, segment
-    from scoring.signals.base import ScoringContext
+    from scoring.scorer import prepare
+    from scoring.segment import blocks_from_text
     from scoring.signals.injection import InjectionSignal
 
-    bundle = scorer.models["en"]
-    doc = segment(blocks_from_text(with_lines({4: [FOREIGN]})))
-    judged = InjectionSignal().block_injection(doc, ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms))
+    doc, ctx = prepare(blocks_from_text(with_lines({4: [FOREIGN]})), scorer.models["en"])
+    judged = InjectionSignal().block_injection(doc, ctx)
     strongest = max(range(len(judged)), key=lambda i: judged[i].score)
     assert doc.blocks[strongest].text == FOREIGN
     assert judged[strongest].score > 0.1 and "off-topic" in judged[strongest].reasons[0]

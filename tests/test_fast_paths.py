@@ -3,21 +3,20 @@ once, the ASCII byte-table normalisation, the spin trials' per-word cache, bytes
 columns, split's restricted case scan. Each is checked against a straightforward reference written here."""
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 
 import numpy as np
 import pytest
 
-from scoring.calibrate import Calibration
 from scoring.document import Block
-from scoring.lm import load_model, read_card
+from scoring.lm import load_model
 from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize_spans
+from scoring.scorer import ModelBundle, page_context, score_sentences
 from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
 from scoring.signals import spin as spin_module
-from scoring.signals.base import ScoringContext
 from scoring.signals import stats
+from scoring.signals.base import ScoringContext
 from scoring.signals.split import _case_usage
 
 TEXTS = [
@@ -80,15 +79,12 @@ The firm that runs the bus network documented sturdy quarterly profits final mon
 
 @pytest.fixture(scope="module")
 def ctx(default_model) -> ScoringContext:
-    card = read_card(default_model)
-    synonyms = json.loads((default_model.parent / card.get("synonyms", "synonyms.json")).read_text(encoding="utf-8"))
-    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+    return page_context(ModelBundle.load("en", default_model))  # spin keeps nothing per page: one serves all
 
 
 def scored_doc(ctx):
     doc = segment(blocks_from_text(ARTICLE))
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    score_sentences(doc, ctx.lm)
     return doc
 
 
