@@ -35,7 +35,9 @@ from .signals.split import SplitSignal
 
 log = logging.getLogger("scoring")
 
-SIGNALS = {"spin": SpinSignal, "split": SplitSignal, "injection": InjectionSignal, "boilerplate": BoilerplateSignal}
+# The signal classes by name. scoring.config.SIGNAL_NAMES is the registry of names (config validates against it
+# without importing the signals): everything else takes the names from there.
+SIGNALS = {cls.name: cls for cls in (SpinSignal, SplitSignal, InjectionSignal, BoilerplateSignal)}
 assert tuple(SIGNALS) == SIGNAL_NAMES, "scoring.config.SIGNAL_NAMES must list the registry's signals"
 
 # Characters per token is ~6 in English prose; cutting text at 12x max_tokens before segmenting bounds the

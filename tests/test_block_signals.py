@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scoring import ConfigError, QualityConfig, Scorer
-from scoring.config import DEFAULT_THRESHOLDS
+from scoring.config import DEFAULT_THRESHOLDS, SIGNAL_NAMES
 from scoring.signals.language import detect_language, language_sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,7 +368,7 @@ def test_cli_json_lines(tiny_model, tmp_path):
     for key in ("source", "language", "words", "action", "flags", "signals", "text"):
         assert key in first
     assert first["source"] == str(text_file) and first["language"] == "en"
-    assert set(first["signals"]) == {"spin", "split", "injection", "boilerplate"}
+    assert set(first["signals"]) == set(SIGNAL_NAMES)
     ev = first["signals"]["injection"]["evidence"]
     assert [first["text"][e["start"]:e["end"]] for e in ev] == [PROMO]
     assert {"start", "end", "text", "reason"} <= set(ev[0])
