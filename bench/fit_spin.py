@@ -68,17 +68,23 @@ def word_rows(article, family: str, bundle, signal) -> tuple[np.ndarray, np.ndar
         parts, _ = spin(article, RATE, rng, family, split="dev")
         paragraphs = [p.texts[0] for p in parts]
     doc, ctx = prepare(blocks_from_text("\n".join(paragraphs)), bundle)
-    truth, pos = [], 0
-    for part, text in zip(parts, paragraphs):
-        at = doc.text.find(text, pos)
-        if at < 0:  # a paragraph the text loader reshaped (stripped): its swaps cannot be located, leave it out
-            continue
-        truth += [(at + s, at + e) for _, s, e in part.spans]
-        pos = at + len(text)
+    truth = truth_spans(doc.text, parts, paragraphs)
     words, features = signal.trials(doc, ctx)
     labels = np.array([any(a < t.sentence.spans[t.index][1] and t.sentence.spans[t.index][0] < b for a, b in truth)
                        for t in words], dtype=np.float64)
     return features, labels
+
+
+def truth_spans(text: str, parts, paragraphs: list[str]) -> list[tuple[int, int]]:
+    """The corrupted spans of the `parts` (bench.corrupt.Part, one per paragraph) as offsets into the page `text`."""
+    truth, pos = [], 0
+    for part, paragraph in zip(parts, paragraphs):
+        at = text.find(paragraph, pos)
+        if at < 0:  # a paragraph the text loader reshaped (stripped): its spans cannot be located, leave it out
+            continue
+        truth += [(at + s, at + e) for _, s, e in part.spans]
+        pos = at + len(paragraph)
+    return truth
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int = 50) -> np.ndarray:

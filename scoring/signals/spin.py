@@ -10,7 +10,6 @@ sturdy quarterly profits") has many.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import numpy as np
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .stats import logistic, mixture_log_likelihood_ratios, strongest
+from .stats import load_weights, logistic, mixture_log_likelihood_ratios, strongest
 
 # Function words (and a few reporting verbs that spinners leave alone): never put on trial.
 STOPWORDS = frozenset("""
@@ -48,14 +47,8 @@ FEATURES = (
 )
 
 
-def _load_weights(path: Path) -> tuple[np.ndarray, float]:
-    fitted = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(fitted["features"]) != FEATURES:
-        raise RuntimeError(f"{path} was fitted for other features; refit with `python -m bench.fit_spin --write`")
-    return np.array(fitted["weights"], dtype=np.float64), float(fitted["prior_odds"])
-
-
-WEIGHTS, PRIOR_ODDS = _load_weights(Path(__file__).resolve().parent.parent / "data" / "spin_weights.json")
+WEIGHTS, PRIOR_ODDS = load_weights(Path(__file__).resolve().parent.parent / "data" / "spin_weights.json", FEATURES,
+                                   "python -m bench.fit_spin --write")
 
 
 def _load_tortured_phrases(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:

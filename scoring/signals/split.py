@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, block_chrome
-from .stats import clip, logistic, mixture_log_likelihood_ratios, strongest
+from .stats import clip, load_weights, logistic, mixture_log_likelihood_ratios, strongest
 
 # A sentence does not end on these (articles, prepositions, conjunctions, auxiliaries, possessives).
 FUNCTION_WORDS = frozenset("""
@@ -50,13 +51,12 @@ FEATURES = (
     "b_opener", "b_capitalised_elsewhere", "b_lowercase_elsewhere", "plain_period", "next_bigram_seen",
     "next_trigram_seen", "bias",
 )
-# Fitted (logistic regression) with the default model (models/en) on the boundaries of a held-out set of ABC news pages, half of whose sentences
-# had a period inserted between two words; PRIOR_ODDS is that set's broken:real ratio, included in WEIGHTS.
-WEIGHTS = np.array([
-    1.143, -0.305, 0.790, 2.878, 2.811, -0.508, -2.132, -2.029, -1.664, 0.193, -1.524, 0.236, 0.871, -2.518,
-    -0.080, 2.419, -0.612, 1.268, 5.279,
-])
-PRIOR_ODDS = 0.4059
+# Per-boundary evidence combined by logistic regression: log-odds that a boundary is broken. FEATURES names the
+# columns `boundaries` computes; the weights and PRIOR_ODDS (the fitting boundaries' broken:real ratio, included in
+# the weights) are stored with their provenance in scoring/data/split_weights.json, which
+# `python -m bench.fit_split --write` refits on development data.
+WEIGHTS, PRIOR_ODDS = load_weights(Path(__file__).resolve().parent.parent / "data" / "split_weights.json", FEATURES,
+                                   "python -m bench.fit_split --write")
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """The scoring arithmetic the signals share: clipping, the logistic link, noisy-OR evidence, the mixture page
-statistic and the choice of evidence to show."""
+statistic, the choice of evidence to show, and fitted logistic weights."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 import numpy as np
@@ -38,3 +40,12 @@ def strongest(items: Iterable[T], strength: Callable[[T], float], limit: int, po
     """The `limit` strongest items, in page order: the evidence a signal shows."""
     top = sorted(items, key=lambda item: -strength(item))[:limit]
     return sorted(top, key=position)
+
+
+def load_weights(path: Path, features: tuple[str, ...], refit: str) -> tuple[np.ndarray, float]:
+    """(weights, prior odds) of a logistic model fitted for `features` and stored as JSON (scoring/data/); `refit`
+    is the command that refits them, named when the file does not fit the features."""
+    fitted = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(fitted["features"]) != features:
+        raise RuntimeError(f"{path} was fitted for other features; refit with `{refit}`")
+    return np.array(fitted["weights"], dtype=np.float64), float(fitted["prior_odds"])
