@@ -1,7 +1,7 @@
 """Check the tortured-phrase catalogue (scoring/data/tortured_phrases.tsv) against clean text.
 
 A catalogue entry is a fixed phrase that a spinner makes of an established term; the spin signal treats a match
-as near-certain spin (scoring.signals.spin.TORTURED_LOG_ODDS), so an entry that occurs in clean text is a false
+as near-certain spin (scoring.signals.spin.SpinSignal.tortured_log_odds), so an entry that occurs in clean text is a false
 alarm waiting to happen. This counts every catalogue phrase, matched as the signal matches it (normalised tokens
 of one sentence: scoring.normalize via scoring.segment; hyphenated words are one token), in the clean text the
 project has:

@@ -53,10 +53,11 @@ def dev_articles() -> list:
     return built + real
 
 
-def word_rows(article, family: str, ctx) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels (1 = swapped) of every content word on trial in the spun article."""
-    from scoring.segment import blocks_from_text, segment
-    from scoring.signals.spin import trials
+def word_rows(article, family: str, bundle, signal) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels (1 = swapped) of every content word on trial (by `signal`, a SpinSignal) in the spun
+    article, scored with the model `bundle`."""
+    from scoring.scorer import prepare
+    from scoring.segment import blocks_from_text
 
     from .spinners import spin
 
@@ -66,20 +67,24 @@ def word_rows(article, family: str, ctx) -> tuple[np.ndarray, np.ndarray]:
         rng = random.Random(f"{SEED}:{article.id}:{family}")
         parts, _ = spin(article, RATE, rng, family, split="dev")
         paragraphs = [p.texts[0] for p in parts]
-    doc = segment(blocks_from_text("\n".join(paragraphs)))
-    truth, pos = [], 0
-    for part, text in zip(parts, paragraphs):
-        at = doc.text.find(text, pos)
-        if at < 0:  # a paragraph the text loader reshaped (stripped): its swaps cannot be located, leave it out
-            continue
-        truth += [(at + s, at + e) for _, s, e in part.spans]
-        pos = at + len(text)
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
-    words, features = trials(doc, ctx)
+    doc, ctx = prepare(blocks_from_text("\n".join(paragraphs)), bundle)
+    truth = truth_spans(doc.text, parts, paragraphs)
+    words, features = signal.trials(doc, ctx)
     labels = np.array([any(a < t.sentence.spans[t.index][1] and t.sentence.spans[t.index][0] < b for a, b in truth)
                        for t in words], dtype=np.float64)
     return features, labels
+
+
+def truth_spans(text: str, parts, paragraphs: list[str]) -> list[tuple[int, int]]:
+    """The corrupted spans of the `parts` (bench.corrupt.Part, one per paragraph) as offsets into the page `text`."""
+    truth, pos = [], 0
+    for part, paragraph in zip(parts, paragraphs):
+        at = text.find(paragraph, pos)
+        if at < 0:  # a paragraph the text loader reshaped (stripped): its spans cannot be located, leave it out
+            continue
+        truth += [(at + s, at + e) for _, s, e in part.spans]
+        pos = at + len(paragraph)
+    return truth
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int = 50) -> np.ndarray:
@@ -98,17 +103,16 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iterations: int =
     return w
 
 
-def context():
+def default_bundle():
+    """The default English model with its calibration and synonym table."""
     from scoring.config import QualityConfig
     from scoring.scorer import ModelBundle
-    from scoring.signals.base import ScoringContext
 
-    bundle = ModelBundle.load("en", QualityConfig().models["en"])
-    return ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms), bundle
+    return ModelBundle.load("en", QualityConfig().models["en"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.signals.spin import FEATURES, WEIGHTS
+    from scoring.signals.spin import FEATURES, WEIGHTS, SpinSignal
 
     from .metrics import roc_auc
 
@@ -116,12 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"write the weights to {OUT.relative_to(OUT.parents[2])}")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    ctx, bundle = context()
+    bundle = default_bundle()
+    signal = SpinSignal()
     articles = dev_articles()
     xs, ys, fams = [], [], []
     for article in articles:
         for family in ("clean", *FAMILIES):
-            x, y = word_rows(article, family, ctx)
+            x, y = word_rows(article, family, bundle, signal)
             xs.append(x)
             ys.append(y)
             fams += [family] * len(y)

@@ -40,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from scoring.config import SIGNAL_NAMES
+
 from . import metrics
 from .corrupt import KINDS, STRENGTHS, Corrupted, clean, corrupt
 from .data import ROOT, Article, headline_pool, load_articles
@@ -49,7 +51,7 @@ OUT = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SEED = 0
 MIDDLE = 1  # the strength index the targets are stated at
-SIGNALS = ("spin", "split", "injection", "boilerplate")
+SIGNALS = SIGNAL_NAMES  # the scorer's signals, in report order
 SMALL_PER_SOURCE = 10  # --small: 10 ABC + 10 Brown test articles, middle strength only (100 pages)
 
 

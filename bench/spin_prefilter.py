@@ -1,8 +1,8 @@
 """Measure the spin signal's trial prefilter on development data: `python -m bench.spin_prefilter [--cut -3 ...]`.
 
-With `scoring.signals.spin.TRIAL_LOGPROB_CUT` set, a content word that the model already expects in its context
+With `scoring.signals.spin.SpinSignal.trial_logprob_cut` set, a content word that the model already expects in its context
 (log10 P(word | context) above the cut) is not put on trial against its synonyms; its gain and raw gain are then
-taken to be the median of what a trial gives such words (`UNTRIED_GAIN`, `UNTRIED_RAW_GAIN`). This script puts
+taken to be the median of what a trial gives such words (`untried_gain`, `untried_raw_gain`). This script puts
 every word on trial (no cut) over the clean article pages of the real pages' development half (bench/realpages,
 English) and prints, per cut: the share of trials the cut would skip (the time the spin signal saves is about
 that share of its window scorings), and the medians of the skipped words' gain and raw gain, the constants that
@@ -15,34 +15,23 @@ import sys
 
 import numpy as np
 
-from scoring.config import QualityConfig
 from scoring.extract import extract
-from scoring.scorer import truncate_tokens
-from scoring.segment import segment
+from scoring.scorer import prepare
 from scoring.signals import spin
-from scoring.signals.base import ScoringContext
 
-from .fit_spin import context
+from .fit_spin import default_bundle
 
 
 def trial_rows(pages) -> np.ndarray:
     """(log10 P(word | context), gain, raw gain) of every word put on trial on the pages, without a cut."""
-    config = QualityConfig()
-    _, bundle = context()
-    saved, spin.TRIAL_LOGPROB_CUT = spin.TRIAL_LOGPROB_CUT, None
+    bundle = default_bundle()
+    every_word = spin.SpinSignal(trial_logprob_cut=None)
     rows = []
-    try:
-        for page_id, html in pages:
-            doc = segment(extract(html, page_id))
-            truncate_tokens(doc, config.max_tokens)
-            for s in doc.sentences:
-                s.logprobs, s.orders = bundle.lm.token_scores(s.tokens)
-            ctx = ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms, extra={"language": "en"})
-            _, features = spin.trials(doc, ctx)
-            tried = features[:, spin.FEATURES.index("has_synonyms")] > 0
-            rows.append(features[tried][:, [spin.FEATURES.index(c) for c in ("logprob", "gain", "raw_gain")]])
-    finally:
-        spin.TRIAL_LOGPROB_CUT = saved
+    for page_id, html in pages:
+        doc, ctx = prepare(extract(html, page_id), bundle)
+        _, features = every_word.trials(doc, ctx)
+        tried = features[:, spin.FEATURES.index("has_synonyms")] > 0
+        rows.append(features[tried][:, [spin.FEATURES.index(c) for c in ("logprob", "gain", "raw_gain")]])
     return np.concatenate(rows) if rows else np.empty((0, 3))
 
 

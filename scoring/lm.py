@@ -80,6 +80,13 @@ class LanguageModel:
             return np.array(logp, dtype=np.float64), np.array(orders, dtype=np.int32)
         return self._piece_scores(tokens, bos, eos)
 
+    def ngram_orders(self, line: str, bos: bool = True, eos: bool = True) -> list[int] | None:
+        """The n-gram order each token of a space-joined token line matched (plus </s> if eos), for word-level
+        models; None for SentencePiece ones, whose pieces are not the line's words."""
+        if self._sp is not None:
+            return None
+        return [order for _, order, _ in self._model.full_scores(line, bos=bos, eos=eos)]
+
     def is_oov(self, word: str) -> bool:
         return word not in self._model
 

@@ -36,7 +36,9 @@ from .signals.split import SplitSignal
 
 log = logging.getLogger("scoring")
 
-SIGNALS = {"spin": SpinSignal, "split": SplitSignal, "injection": InjectionSignal, "boilerplate": BoilerplateSignal}
+# The signal classes by name. scoring.config.SIGNAL_NAMES is the registry of names (config validates against it
+# without importing the signals): everything else takes the names from there.
+SIGNALS = {cls.name: cls for cls in (SpinSignal, SplitSignal, InjectionSignal, BoilerplateSignal)}
 assert tuple(SIGNALS) == SIGNAL_NAMES, "scoring.config.SIGNAL_NAMES must list the registry's signals"
 
 # Characters per token is ~6 in English prose; cutting text at 12x max_tokens before segmenting bounds the
@@ -144,10 +146,9 @@ class Scorer:
 
     def _score(self, doc: Document, report: PageReport, notes: list[str]) -> None:
         cfg = self.config
-        segment(doc)
-        if doc.words > cfg.max_tokens:
-            notes.append(f"truncated: {doc.words:,} tokens cut to max_tokens={cfg.max_tokens:,}")
-            truncate_tokens(doc, cfg.max_tokens)
+        cut = segment_within(doc, cfg.max_tokens)
+        if cut:
+            notes.append(cut)
         report.text = doc.text
         report.blocks = [{"start": b.start, "end": b.end, "kind": b.kind, "tag": b.tag} for b in doc.blocks]
         report.words = doc.words
@@ -176,11 +177,8 @@ class Scorer:
 def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Calibration | None = None
                   ) -> dict[str, SignalResult]:
     """LM scores for every sentence (once, shared by all signals), then each signal."""
-    lm = bundle.lm
-    for s in doc.sentences:
-        s.logprobs, s.orders = lm.token_scores(s.tokens)
-    ctx = ScoringContext(lm=lm, calibration=calibration or bundle.calibration, synonyms=bundle.synonyms,
-                         extra={"language": bundle.language})
+    score_sentences(doc, bundle.lm)
+    ctx = page_context(bundle, calibration)
     results = {}
     for signal in signals:
         r = signal.score(doc, ctx)
@@ -189,6 +187,39 @@ def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Cali
         r.score = min(max(float(r.score), 0.0), 1.0)
         results[signal.name] = r
     return results
+
+
+# -- a page made ready for the signals ----------------------------------------------------------------------------
+def prepare(doc: Document, bundle: ModelBundle, config: QualityConfig | None = None,
+            calibration: Calibration | None = None) -> tuple[Document, ScoringContext]:
+    """The page as the scorer hands it to the signals: segmented, cut at `max_tokens`, every sentence scored by
+    the LM, with a fresh per-page context. For code that runs signals itself (benchmarks, fits, tests)."""
+    segment_within(doc, (config or QualityConfig()).max_tokens)
+    score_sentences(doc, bundle.lm)
+    return doc, page_context(bundle, calibration)
+
+
+def segment_within(doc: Document, max_tokens: int) -> str | None:
+    """Segment the page into sentences and keep its first `max_tokens` tokens; a note when it was cut."""
+    segment(doc)
+    if doc.words <= max_tokens:
+        return None
+    note = f"truncated: {doc.words:,} tokens cut to max_tokens={max_tokens:,}"
+    truncate_tokens(doc, max_tokens)
+    return note
+
+
+def score_sentences(doc: Document, lm: LanguageModel) -> None:
+    """Every sentence's per-token LM log-probabilities and n-gram orders (shared by all signals)."""
+    for s in doc.sentences:
+        s.logprobs, s.orders = lm.token_scores(s.tokens)
+
+
+def page_context(bundle: ModelBundle, calibration: Calibration | None = None) -> ScoringContext:
+    """A fresh context for one page (its caches must not outlive it): the bundle's model, synonyms and
+    calibration (or `calibration`, e.g. none while calibrating)."""
+    return ScoringContext(lm=bundle.lm, calibration=calibration or bundle.calibration, synonyms=bundle.synonyms,
+                          language=bundle.language)
 
 
 
@@ -309,8 +340,7 @@ def measure_reference(model_path: str | os.PathLike, reference_path: str | os.Pa
     measurements = ReferenceMeasurements()
 
     def add(doc: Document, page_id: str, kind: str) -> None:
-        segment(doc)
-        truncate_tokens(doc, cfg.max_tokens)
+        segment_within(doc, cfg.max_tokens)
         if doc.words < cfg.min_words:
             return
         measured = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scoring import ConfigError, QualityConfig, Scorer
-from scoring.config import DEFAULT_THRESHOLDS
+from scoring.config import DEFAULT_THRESHOLDS, SIGNAL_NAMES
 from scoring.signals.language import detect_language, language_sample
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,13 +114,12 @@ def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
 def test_off_topic_paragraph_stands_out(scorer):
     """Topic disagreement alone is corroborating evidence (short news paragraphs often share no word with the
     rest), so it raises the page measurement without flagging the block on its own."""
-    from scoring.segment import blocks_from_text, segment
-    from scoring.signals.base import ScoringContext
-    from scoring.signals.injection import block_injection
+    from scoring.scorer import prepare
+    from scoring.segment import blocks_from_text
+    from scoring.signals.injection import InjectionSignal
 
-    bundle = scorer.models["en"]
-    doc = segment(blocks_from_text(with_lines({4: [FOREIGN]})))
-    judged = block_injection(doc, ScoringContext(bundle.lm, bundle.calibration, bundle.synonyms))
+    doc, ctx = prepare(blocks_from_text(with_lines({4: [FOREIGN]})), scorer.models["en"])
+    judged = InjectionSignal().block_injection(doc, ctx)
     strongest = max(range(len(judged)), key=lambda i: judged[i].score)
     assert doc.blocks[strongest].text == FOREIGN
     assert judged[strongest].score > 0.1 and "off-topic" in judged[strongest].reasons[0]
@@ -369,7 +368,7 @@ def test_cli_json_lines(tiny_model, tmp_path):
     for key in ("source", "language", "words", "action", "flags", "signals", "text"):
         assert key in first
     assert first["source"] == str(text_file) and first["language"] == "en"
-    assert set(first["signals"]) == {"spin", "split", "injection", "boilerplate"}
+    assert set(first["signals"]) == set(SIGNAL_NAMES)
     ev = first["signals"]["injection"]["evidence"]
     assert [first["text"][e["start"]:e["end"]] for e in ev] == [PROMO]
     assert {"start", "end", "text", "reason"} <= set(ev[0])

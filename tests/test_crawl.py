@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from crawl_helpers import DEMO_SITE, ITEM_TYPES, ROOT, run_crawl, serve
+from scoring.config import SIGNAL_NAMES
 
 pytestmark = pytest.mark.slow
 
-SIGNALS = ("spin", "split", "injection", "boilerplate")
+SIGNALS = SIGNAL_NAMES
 ALL_FLAGGED = {"QUALITY_THRESHOLDS": dict.fromkeys(SIGNALS, 0.0)}
 ARTICLE_PAGES = len(list((DEMO_SITE / "articles").glob("*.html")))
 FOREIGN_PAGES = 3  # de, es, fr: no model, reported unsupported_language

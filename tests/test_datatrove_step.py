@@ -23,7 +23,7 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from scoring import QualityConfig, Scorer  # noqa: E402
 from scoring.archive_bench import utf8_pages  # noqa: E402
-from scoring.config import ConfigError  # noqa: E402
+from scoring.config import SIGNAL_NAMES, ConfigError  # noqa: E402
 from scoring.datatrove_step import QualityFilter, verdict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def pick_drop_config(model: Path, pages: dict[str, bytes]) -> QualityConfig:
                 best = (min(above, len(scores) - above), name, cut)
     assert best is not None, "every page has the same scores: no threshold splits them"
     _, name, cut = best
-    actions = {n: "tag" for n in ("spin", "split", "injection", "boilerplate")}
+    actions = dict.fromkeys(SIGNAL_NAMES, "tag")
     return QualityConfig(models={"en": str(model)}, thresholds={name: cut}, actions={**actions, name: "drop"})
 
 

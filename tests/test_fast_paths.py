@@ -3,19 +3,19 @@ once, the ASCII byte-table normalisation, the spin trials' per-word cache, bytes
 columns, split's restricted case scan. Each is checked against a straightforward reference written here."""
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 
 import numpy as np
 import pytest
 
-from scoring.calibrate import Calibration
 from scoring.document import Block
-from scoring.lm import load_model, read_card
+from scoring.lm import load_model
 from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize_spans
+from scoring.scorer import ModelBundle, page_context, score_sentences
 from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
 from scoring.signals import spin as spin_module
+from scoring.signals import stats
 from scoring.signals.base import ScoringContext
 from scoring.signals.split import _case_usage
 
@@ -79,25 +79,22 @@ The firm that runs the bus network documented sturdy quarterly profits final mon
 
 @pytest.fixture(scope="module")
 def ctx(default_model) -> ScoringContext:
-    card = read_card(default_model)
-    synonyms = json.loads((default_model.parent / card.get("synonyms", "synonyms.json")).read_text(encoding="utf-8"))
-    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+    return page_context(ModelBundle.load("en", default_model))  # spin keeps nothing per page: one serves all
 
 
 def scored_doc(ctx):
     doc = segment(blocks_from_text(ARTICLE))
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    score_sentences(doc, ctx.lm)
     return doc
 
 
 def reference_trials(doc, ctx):
     """The per-word trial loop as it was before the fast paths (every word on trial)."""
-    cands = spin_module._Candidates(ctx.lm, ctx.synonyms)
+    cands = spin_module.SpinSignal().candidates(ctx)
     score = ctx.lm.line_scorer()
     k = max(ctx.lm.order - 1, 1)
     counts = Counter(t for s in doc.sentences for t in s.tokens)
-    clip = spin_module._clip
+    clip = stats.clip
     words, rows = [], []
     for sent in doc.sentences:
         tokens, logprobs, orders = sent.tokens, sent.logprobs, sent.orders
@@ -133,11 +130,11 @@ def reference_trials(doc, ctx):
     return words, np.array(rows, dtype=np.float64).reshape(-1, len(spin_module.FEATURES))
 
 
-def test_trials_equal_the_plain_loop_bit_for_bit(ctx, monkeypatch):
-    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", None)
+def test_trials_equal_the_plain_loop_bit_for_bit(ctx):
+    trials = spin_module.SpinSignal(trial_logprob_cut=None).trials
     doc = scored_doc(ctx)
     expected_words, expected = reference_trials(doc, ctx)
-    words, features = spin_module.trials(doc, ctx)
+    words, features = trials(doc, ctx)
     assert [(t.sentence.start, t.index, t.word, t.best, t.gain, t.oov) for t in words] == expected_words
     assert features.shape == expected.shape and np.array_equal(features, expected)
     assert features[:, 2].sum() > 10  # words with synonyms were on trial
@@ -152,15 +149,14 @@ def test_trials_equal_the_plain_loop_bit_for_bit(ctx, monkeypatch):
             return getattr(self._lm, name)
 
     plain = ScoringContext(StrOnly(ctx.lm), ctx.calibration, ctx.synonyms)
-    assert np.array_equal(spin_module.trials(scored_doc(ctx), plain)[1], expected)
+    assert np.array_equal(trials(scored_doc(ctx), plain)[1], expected)
 
 
-def test_the_trial_prefilter_skips_only_expected_words(ctx, monkeypatch):
-    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", None)
-    full_words, full = spin_module.trials(scored_doc(ctx), ctx)
+def test_the_trial_prefilter_skips_only_expected_words(ctx):
+    full_words, full = spin_module.SpinSignal(trial_logprob_cut=None).trials(scored_doc(ctx), ctx)
     cut = -2.5
-    monkeypatch.setattr(spin_module, "TRIAL_LOGPROB_CUT", cut)
-    words, features = spin_module.trials(scored_doc(ctx), ctx)
+    signal = spin_module.SpinSignal(trial_logprob_cut=cut)
+    words, features = signal.trials(scored_doc(ctx), ctx)
     assert [t.word for t in words] == [t.word for t in full_words]
     expected = full[:, 6] > cut  # the column is max(logprob, -8): above the cut it is the logprob itself
     skipped = expected & (full[:, 2] == 1)
@@ -169,14 +165,13 @@ def test_the_trial_prefilter_skips_only_expected_words(ctx, monkeypatch):
     others = [i for i in range(len(spin_module.FEATURES)) if i not in gains]
     assert np.array_equal(features[:, others], full[:, others])  # synonyms, gap, context: exact
     assert np.array_equal(features[~skipped], full[~skipped])
-    assert np.all(features[skipped, gains[0]] == spin_module.UNTRIED_GAIN)
-    assert np.all(features[skipped, gains[1]] == spin_module.UNTRIED_RAW_GAIN)
+    assert np.all(features[skipped, gains[0]] == signal.untried_gain)
+    assert np.all(features[skipped, gains[1]] == signal.untried_raw_gain)
     assert all(t.best == "" for t, s in zip(words, skipped) if s)
 
 
-def test_the_word_cache_stays_bounded(ctx, monkeypatch):
-    monkeypatch.setattr(spin_module, "MAX_CACHED_WORDS", 5)
-    cands = spin_module._Candidates(ctx.lm, ctx.synonyms)
+def test_the_word_cache_stays_bounded(ctx):
+    cands = spin_module.SpinSignal(max_cached_words=5).candidates(ctx)
     for word in "council budget tuesday argument repairs mayor design traffic safety children".split():
         assert cands.info(word)[:2] == (False, cands(word))
         assert len(cands._info) <= 5
@@ -190,3 +185,13 @@ def test_case_usage_restricted_to_the_asked_words():
     asked = {"council", "apple", "then"}
     lower2, capital2 = _case_usage(doc, sentences, asked)
     assert lower2 == lower & asked and capital2 == capital & asked
+
+
+def test_per_model_caches_live_on_the_signal(ctx):
+    """Two signals (two Scorers) never share their per-word lookups: each has its own, kept per model."""
+    from scoring.signals.injection import InjectionSignal
+
+    first, second = spin_module.SpinSignal(), spin_module.SpinSignal()
+    assert first.candidates(ctx) is first.candidates(ctx)
+    assert first.candidates(ctx) is not second.candidates(ctx)
+    assert InjectionSignal().surprisal(ctx.lm) is not InjectionSignal().surprisal(ctx.lm)

@@ -33,11 +33,11 @@ from bench.hostile import ATTACKS, SENTENCES, article_html
 from crawl_helpers import ROOT, run_crawl
 from crawler.demo import QuietHandler, serve_site
 from crawler.audit_trail import report_stem
-from scoring.config import ConfigError
+from scoring.config import SIGNAL_NAMES, ConfigError
 
 pytestmark = pytest.mark.slow
 
-SIGNALS = ("spin", "split", "injection", "boilerplate")
+SIGNALS = SIGNAL_NAMES
 DEFAULT_MODEL_DIR = ROOT / "models" / "en"
 
 

@@ -1,15 +1,12 @@
 """The spin signal on an article written for this test, and on the same article run through a synonym spinner by hand."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from scoring.calibrate import Calibration
-from scoring.lm import load_model, read_card
-from scoring.segment import blocks_from_text, segment
-from scoring.signals.base import ScoringContext
+from scoring.scorer import ModelBundle, prepare
+from scoring.segment import blocks_from_text
 from scoring.signals.spin import SpinSignal
 
 CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
@@ -28,18 +25,14 @@ SWAPPED = ("sanctioned fresh prolonged argument populace design trim midpoint be
 
 
 @pytest.fixture(scope="module")
-def ctx(default_model) -> ScoringContext:
-    card = read_card(default_model)
-    synonyms_file = default_model.parent / card.get("synonyms", "synonyms.json")
-    assert synonyms_file.is_file(), f"{synonyms_file} is missing: run `make model`"
-    synonyms = json.loads(synonyms_file.read_text(encoding="utf-8"))
-    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+def bundle(default_model) -> ModelBundle:
+    loaded = ModelBundle.load("en", default_model)
+    assert loaded.synonyms, "the default model's synonym table is missing: run `make model`"
+    return loaded
 
 
-def score(text: str, ctx: ScoringContext):
-    doc = segment(blocks_from_text(text))
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+def score(text: str, bundle: ModelBundle):
+    doc, ctx = prepare(blocks_from_text(text), bundle)
     return doc, SpinSignal().score(doc, ctx)
 
 
@@ -50,17 +43,17 @@ def swapped_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def test_spun_article_scores_above_the_clean_one(ctx):
-    _, clean = score(CLEAN, ctx)
-    _, spun = score(SPUN, ctx)
+def test_spun_article_scores_above_the_clean_one(bundle):
+    _, clean = score(CLEAN, bundle)
+    _, spun = score(SPUN, bundle)
     assert spun.features["raw"] > clean.features["raw"] + 0.5
     assert spun.score > clean.score
     assert spun.features["suspicious_rate"] > 2 * clean.features["suspicious_rate"]
     assert clean.confidence == spun.confidence == 1.0
 
 
-def test_evidence_points_at_the_swapped_words(ctx):
-    doc, spun = score(SPUN, ctx)
+def test_evidence_points_at_the_swapped_words(bundle):
+    doc, spun = score(SPUN, bundle)
     truth = swapped_spans(doc.text)
     assert spun.evidence
     for ev in spun.evidence:
@@ -68,31 +61,31 @@ def test_evidence_points_at_the_swapped_words(ctx):
         assert ev.kind == "word" and ev.reason and 0.0 <= ev.weight <= 1.0
     on_target = [ev for ev in spun.evidence if any(a < ev.end and ev.start < b for a, b in truth)]
     assert len(on_target) >= 0.6 * len(spun.evidence)   # precision of the flagged words
-    # recall of the swaps: a swap the model finds likely in its context (log10 P > spin.TRIAL_LOGPROB_CUT) is not
+    # recall of the swaps: a swap the model finds likely in its context (log10 P > SpinSignal.trial_logprob_cut) is not
     # put on trial, so it is rarely flagged (9 of these 33 with the cut, 10 without; on the real pages' dev half
     # the cut moved the evidence recall at 20% spin from 0.33 to 0.32)
     assert len(on_target) >= 0.25 * len(truth)
     assert any(ev.suggestion for ev in on_target)         # the likelier synonym is offered
 
 
-def test_the_original_word_is_offered_as_the_likelier_synonym(ctx):
-    _, spun = score(SPUN, ctx)
+def test_the_original_word_is_offered_as_the_likelier_synonym(bundle):
+    _, spun = score(SPUN, bundle)
     suggested = {(ev.text.lower(), ev.suggestion) for ev in spun.evidence}
     originals = {("metropolis", "city"), ("adjacent", "next"), ("anticipate", "expect"), ("multitude", "people")}
     assert len(suggested & originals) >= 2, suggested
 
 
-def test_short_pages_are_less_confident(ctx):
-    _, short = score("The firm documented sturdy quarterly profits.", ctx)
-    _, full = score(SPUN, ctx)
+def test_short_pages_are_less_confident(bundle):
+    _, short = score("The firm documented sturdy quarterly profits.", bundle)
+    _, full = score(SPUN, bundle)
     assert short.confidence < 0.3 < full.confidence
-    assert short.score <= ctx.calibration.score("spin", short.features["raw"]) * 0.3
+    assert short.score <= bundle.calibration.score("spin", short.features["raw"]) * 0.3
 
 
 @pytest.mark.parametrize("text", ["", "   \n  ", "One sentence only.", "12 345 6789. 42, 17; 99 100 7.",
                                   "The the the of of and and.", "\u00e9t\u00e9 \u00e0 Paris caf\u00e9 cr\u00e8me."])
-def test_odd_pages_give_a_calm_answer(ctx, text):
-    doc, result = score(text, ctx)
+def test_odd_pages_give_a_calm_answer(bundle, text):
+    doc, result = score(text, bundle)
     assert result.name == "spin"
     assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
     assert result.score < 0.5
@@ -100,9 +93,9 @@ def test_odd_pages_give_a_calm_answer(ctx, text):
         assert doc.text[ev.start:ev.end] == ev.text
 
 
-def test_numbers_and_empty_pages_have_no_confidence(ctx):
+def test_numbers_and_empty_pages_have_no_confidence(bundle):
     for text in ("", "12 345 6789. 42, 17; 99 100 7."):
-        _, result = score(text, ctx)
+        _, result = score(text, bundle)
         assert result.confidence == 0.0 and result.score == 0.0 and not result.evidence
 
 
@@ -112,9 +105,9 @@ ESTABLISHED = ("Hospitals now use artificial intelligence to read scans. Deep le
                "big data flagged more tumours than doctors did, the study found.")
 
 
-def test_catalogued_tortured_phrases_are_evidence_with_the_established_term(ctx):
-    doc, spun = score(TORTURED, ctx)
-    _, clean = score(ESTABLISHED, ctx)
+def test_catalogued_tortured_phrases_are_evidence_with_the_established_term(bundle):
+    doc, spun = score(TORTURED, bundle)
+    _, clean = score(ESTABLISHED, bundle)
     phrases = [e for e in spun.evidence if e.kind == "phrase"]
     assert [(e.text.lower(), e.suggestion) for e in phrases] == [
         ("counterfeit consciousness", "artificial intelligence"),

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.calibrate import Calibration
-from scoring.lm import load_model, read_card
-from scoring.segment import blocks_from_text, segment
-from scoring.signals.base import ScoringContext
+from scoring.scorer import ModelBundle, prepare
+from scoring.segment import blocks_from_text
 from scoring.signals.split import SplitSignal
 
 CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
@@ -22,29 +20,25 @@ BROKEN_AT = ["long. Debate", "the. Centre", "on. Buses", "that. More", "keep. Cu
 
 
 @pytest.fixture(scope="module")
-def ctx(default_model) -> ScoringContext:
-    card = read_card(default_model)
-    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), {})
+def bundle(default_model) -> ModelBundle:
+    return ModelBundle.load("en", default_model)
 
 
-def score(text: str, ctx: ScoringContext):
-    doc = segment(blocks_from_text(text))
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
-    page_ctx = ScoringContext(ctx.lm, ctx.calibration, {})  # per-page caches live in the context: one per page
-    return doc, SplitSignal().score(doc, page_ctx)
+def score(text: str, bundle: ModelBundle):
+    doc, ctx = prepare(blocks_from_text(text), bundle)
+    return doc, SplitSignal().score(doc, ctx)
 
 
-def test_broken_article_scores_above_the_clean_one(ctx):
-    _, clean = score(CLEAN, ctx)
-    _, broken = score(BROKEN, ctx)
+def test_broken_article_scores_above_the_clean_one(bundle):
+    _, clean = score(CLEAN, bundle)
+    _, broken = score(BROKEN, bundle)
     assert broken.features["raw"] > clean.features["raw"] + 2.0
     assert broken.score > clean.score
     assert broken.features["broken_rate"] > 2 * clean.features["broken_rate"]
 
 
-def test_evidence_points_at_the_broken_boundaries(ctx):
-    doc, broken = score(BROKEN, ctx)
+def test_evidence_points_at_the_broken_boundaries(bundle):
+    doc, broken = score(BROKEN, bundle)
     truth = [(doc.text.index(b), doc.text.index(b) + len(b)) for b in BROKEN_AT]
     assert broken.evidence
     for ev in broken.evidence:
@@ -56,42 +50,42 @@ def test_evidence_points_at_the_broken_boundaries(ctx):
     assert len(on_target) >= 0.75 * len(broken.evidence)
 
 
-def test_clean_article_boundaries_are_not_evidence(ctx):
-    _, clean = score(CLEAN, ctx)
+def test_clean_article_boundaries_are_not_evidence(bundle):
+    _, clean = score(CLEAN, bundle)
     assert len(clean.evidence) <= 1, [ev.text for ev in clean.evidence]
 
 
-def test_boundaries_between_blocks_are_not_judged(ctx):
+def test_boundaries_between_blocks_are_not_judged(bundle):
     # one sentence per line: no boundary inside a block, whatever the lines say
-    _, result = score("The mayor opened the new.\nBridge on Monday after two years of.\nConstruction delays.", ctx)
+    _, result = score("The mayor opened the new.\nBridge on Monday after two years of.\nConstruction delays.", bundle)
     assert result.features["boundaries"] == 0.0 and result.score == 0.0 and result.confidence == 0.0
 
 
-def test_one_broken_boundary_in_a_short_block_is_found(ctx):
-    doc, result = score("The mayor opened the new. Bridge on Monday after two years of construction delays.", ctx)
+def test_one_broken_boundary_in_a_short_block_is_found(bundle):
+    doc, result = score("The mayor opened the new. Bridge on Monday after two years of construction delays.", bundle)
     assert [ev.text for ev in result.evidence] == ["new. Bridge"]
     assert result.confidence < 1.0
 
 
 @pytest.mark.parametrize("text", ["", "  \n ", "One sentence only.", "12 345. 6789 42. 17 99. 100 7.",
                                   "!!! ??? ... ---", "\u00c9t\u00e9. \u00c0 Paris. Caf\u00e9 cr\u00e8me."])
-def test_odd_pages_give_a_calm_answer(ctx, text):
-    doc, result = score(text, ctx)
+def test_odd_pages_give_a_calm_answer(bundle, text):
+    doc, result = score(text, bundle)
     assert result.name == "split"
     assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
     for ev in result.evidence:
         assert doc.text[ev.start:ev.end] == ev.text
 
 
-def test_chrome_fragments_are_not_judged_as_broken_boundaries(ctx):
+def test_chrome_fragments_are_not_judged_as_broken_boundaries(bundle):
     # Widget text is UI fragments ("Accept. Manage settings."), not prose: its "sentences" are the boilerplate
     # signal's business. The same fragments' boundaries are judged once the block reads as prose.
     widgets = ["We use cookies to improve your experience on our site. Accept. Manage settings. Reject.",
                "Weather now: 14°C. Partly cloudy. Tomorrow: 16°C. Light rain. See the 10 day forecast"]
-    doc, result = score(CLEAN + "\n" + "\n".join(widgets), ctx)
+    doc, result = score(CLEAN + "\n" + "\n".join(widgets), bundle)
     chrome_start = doc.text.index(widgets[0])
     assert [e for e in result.evidence if e.start >= chrome_start] == []
-    _, clean = score(CLEAN, ctx)
+    _, clean = score(CLEAN, bundle)
     assert result.features["raw"] <= clean.features["raw"] + 0.5
 
 
@@ -113,17 +107,17 @@ def test_a_period_after_a_year_is_still_a_boundary_to_judge():
     assert len(split_sentences(text)) == 2
 
 
-def test_bibliography_entries_are_not_judged_as_broken_prose(ctx):
+def test_bibliography_entries_are_not_judged_as_broken_prose(bundle):
     """Author-year references separate their fields with full stops; the same boundaries in prose are judged."""
     entries = "\n".join([
         "Cohen, Marcel. 1947. Essai comparatif sur le vocabulaire et la phonétique du chamito-sémitique. Paris: Champion.",
         "Ehret, Christopher. 1995. Reconstructing Proto-Afroasiatic. Berkeley: University of California Press.",
         "Theil, R. 2006. Is Omotic Afro-Asiatic? Proceedings from the retirement symposium, Michigan State University.",
     ])
-    _, bibliography = score(CLEAN + "\n" + entries, ctx)
-    _, clean = score(CLEAN, ctx)
+    _, bibliography = score(CLEAN + "\n" + entries, bundle)
+    _, clean = score(CLEAN, bundle)
     assert bibliography.features["boundaries"] == clean.features["boundaries"]
     as_prose = entries.replace("Cohen, Marcel.", "Marcel Cohen wrote").replace("Ehret, Christopher.", "Then") \
         .replace("Theil, R.", "Theil wrote")
-    _, prose = score(CLEAN + "\n" + as_prose, ctx)
+    _, prose = score(CLEAN + "\n" + as_prose, bundle)
     assert prose.features["boundaries"] > clean.features["boundaries"]

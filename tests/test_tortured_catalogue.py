@@ -2,17 +2,13 @@
 clean text, and read by the spin signal."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from bench.check_tortured import CATALOGUE, count, index_of, read_catalogue
-from scoring.calibrate import Calibration
-from scoring.lm import load_model, read_card
 from scoring.normalize import tokenize
-from scoring.segment import blocks_from_text, segment
+from scoring.scorer import ModelBundle, prepare
+from scoring.segment import blocks_from_text
 from scoring.signals import spin
-from scoring.signals.base import ScoringContext
 from scoring.signals.spin import SpinSignal
 
 
@@ -67,21 +63,12 @@ def test_no_phrase_occurs_in_the_reference_or_the_real_pages(catalogue):
     assert not found, {" ".join(p): dict(c) for p, c in found.items()}
 
 
-@pytest.fixture(scope="module")
-def ctx(default_model) -> ScoringContext:
-    card = read_card(default_model)
-    synonyms = json.loads((default_model.parent / card.get("synonyms", "synonyms.json")).read_text(encoding="utf-8"))
-    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
-
-
-def test_new_catalogue_phrases_are_spin_evidence(ctx, catalogue):
+def test_new_catalogue_phrases_are_spin_evidence(default_model, catalogue):
     by_phrase = {e.phrase: e for e in catalogue[1]}
     assert by_phrase["bosom peril"].source == "the2022" and by_phrase["gullible bayes"].source == "pps"
     text = ("Doctors at the clinic now screen mammograms for bosom peril with a gullible Bayes classifier. "
             "The hospital said the tool flagged more early cases than the radiologists did last year.")
-    doc = segment(blocks_from_text(text))
-    for s in doc.sentences:
-        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    doc, ctx = prepare(blocks_from_text(text), ModelBundle.load("en", default_model))
     result = SpinSignal().score(doc, ctx)
     phrases = [(e.text, e.suggestion) for e in result.evidence if e.kind == "phrase"]
     assert phrases == [("bosom peril", "breast cancer"), ("gullible Bayes", "naive Bayes")]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..document import Block, Document
 from ..normalize import tokenize
 from .base import ScoringContext
+from .stats import noisy_or
 
 CHROME_SCORE = 0.5         # a block with this chrome score is page chrome (and boilerplate evidence)
 LONG_BLOCK_WORDS = 30      # generic cues fade in blocks longer than this (prose that mentions "privacy policy")
@@ -165,15 +166,15 @@ class BlockChrome:
     def add(self, weight: float, reason: str) -> None:
         if weight <= 0:
             return
-        self.score = 1.0 - (1.0 - self.score) * (1.0 - min(weight, 1.0))
+        self.score = noisy_or(self.score, weight)
         if reason not in self.reasons:
             self.reasons.append(reason)
 
 
 def block_tokens(doc: Document, ctx: ScoringContext | None = None) -> list[list[str]]:
     """Normalised tokens of every block, from its sentences (segmented once by the scorer), cached per page."""
-    if ctx is not None and "block_tokens" in ctx.extra:
-        return ctx.extra["block_tokens"]
+    if ctx is not None and ctx.page.block_tokens is not None:
+        return ctx.page.block_tokens
     if doc.sentences or not doc.blocks:
         tokens: list[list[str]] = [[] for _ in doc.blocks]
         for s in doc.sentences:
@@ -181,7 +182,7 @@ def block_tokens(doc: Document, ctx: ScoringContext | None = None) -> list[list[
     else:  # a document that was never segmented
         tokens = [tokenize(b.text) for b in doc.blocks]
     if ctx is not None:
-        ctx.extra["block_tokens"] = tokens
+        ctx.page.block_tokens = tokens
     return tokens
 
 
@@ -211,9 +212,9 @@ def _is_nav_item(block: Block, words: int) -> bool:
 
 
 def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[BlockChrome]:
-    """Chrome score and reasons for every block (cached per page in ctx.extra: injection reads it too)."""
-    if ctx is not None and "block_chrome" in ctx.extra:
-        return ctx.extra["block_chrome"]
+    """Chrome score and reasons for every block (cached per page in the context: injection reads it too)."""
+    if ctx is not None and ctx.page.block_chrome is not None:
+        return ctx.page.block_chrome
     blocks = doc.blocks
     tokens = block_tokens(doc, ctx)
     words = [len(t) for t in tokens]
@@ -226,7 +227,7 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
     _navigation_runs(blocks, words, out)
     _duplicates(blocks, tokens, out)
     if ctx is not None:
-        ctx.extra["block_chrome"] = out
+        ctx.page.block_chrome = out
     return out
 
 

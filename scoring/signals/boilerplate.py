@@ -10,20 +10,26 @@ text.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, BlockChrome, block_chrome, block_tokens
-
-FLAG_SCORE = CHROME_SCORE   # a block is shown as evidence from this chrome score
-MIN_CUE_SCORE = FLAG_SCORE  # weaker blocks (a lone logo link) do not count: every counted block is evidence
-MARKED_REGION_WEIGHT = 0.0  # chrome inside the page's own <nav>/<header>/<footer>/<aside>: expected, not counted
-FULL_CONFIDENCE_WORDS = 30
-MAX_EVIDENCE = 50
+from .stats import strongest
 
 
+@dataclass(kw_only=True, eq=False)
 class BoilerplateSignal:
-    name = "boilerplate"
+    name: ClassVar[str] = "boilerplate"
+    flag_score: float = CHROME_SCORE     # a block is shown as evidence from this chrome score
+    min_cue_score: float = CHROME_SCORE  # weaker blocks (a lone logo link) do not count: as flag_score, every
+                                         # counted block is evidence
+    marked_region_weight: float = 0.0    # chrome inside the page's own <nav>/<header>/<footer>/<aside>: expected,
+                                         # not counted
+    full_confidence_words: int = 30      # page words for full confidence
+    max_evidence: int = 50               # blocks shown per page (bounds the report)
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         chrome = block_chrome(doc, ctx)
@@ -34,21 +40,20 @@ class BoilerplateSignal:
         flagged: list[tuple[Block, BlockChrome]] = []
         marked = 0
         for b, n, c in zip(doc.blocks, words, chrome):
-            if c.score < MIN_CUE_SCORE:
+            if c.score < self.min_cue_score:
                 continue
-            if c.marked and not MARKED_REGION_WEIGHT:
+            if c.marked and not self.marked_region_weight:
                 marked += 1
                 continue
-            raw += c.score * (MARKED_REGION_WEIGHT if c.marked else 1.0)
-            if c.score >= FLAG_SCORE:
+            raw += c.score * (self.marked_region_weight if c.marked else 1.0)
+            if c.score >= self.flag_score:
                 flagged.append((b, c))
                 chrome_words += n
-        confidence = min(1.0, total_words / FULL_CONFIDENCE_WORDS) if total_words else 0.0
-        top = sorted(flagged, key=lambda bc: -bc[1].score)[:MAX_EVIDENCE]
+        confidence = min(1.0, total_words / self.full_confidence_words) if total_words else 0.0
         evidence = [
             Evidence(start=b.start, end=b.end, text=b.text, kind="block", weight=round(c.score, 3),
                      reason=", ".join(c.reasons))
-            for b, c in sorted(top, key=lambda bc: bc[0].start)
+            for b, c in strongest(flagged, lambda bc: bc[1].score, self.max_evidence, lambda bc: bc[0].start)
         ]
         features = {"raw": raw, "blocks": float(len(doc.blocks)), "chrome_blocks": float(len(flagged)),
                     "marked_chrome_blocks": float(marked),

@@ -16,7 +16,7 @@ of the page (`Topic.weight`; one injected foreign block ~ 1). Real article pages
 links, subscription pitches and deal boxes inside the article; those are on the page's topic, while what a
 content farm pushes in comes from elsewhere. Measured on the real pages' development half (bench/realpages,
 74 English pages, injection at the middle strength): ROC-AUC 0.884 -> 0.994 and recall at 1% FPR 1% -> 85%
-(unweighted -> weighted; `OFF_TOPIC_FLOOR` 0.1 and `PAGE_WEIGHT_RAMP` 0.4-0.8 sit on a plateau of 15 pairs
+(unweighted -> weighted; `off_topic_floor` 0.1 and `page_weight_ramp` 0.4-0.8 sit on a plateau of 15 pairs
 tried, ramps 0.3-0.9, floors 0.05-0.2, all within 0.004 AUC). Subheadings (<h2>-<h6>) are the article's own
 structure, not injected headlines.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -33,21 +34,7 @@ from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, rx
 from .spin import STOPWORDS
-
-FLAG_SCORE = 0.5            # a block is shown as evidence from this score
-MIN_BLOCK_SCORE = 0.1       # fainter doubts do not count towards the page measurement
-FAINT_EVIDENCE_FROM = 0.9   # page score from which blocks under FLAG_SCORE are shown when none is over it
-FULL_CONFIDENCE_WORDS = 80  # page words for full confidence (a block needs a page to disagree with)
-MAX_EVIDENCE = 50
-LONG_BLOCK_WORDS = 40       # generic promotional cues fade in longer blocks
-MIN_TOPIC_WORDS = 4         # content words a block needs before its topic is judged
-MIN_REST_WORDS = 30         # ... and content words the rest of the page needs
-HEADLINE_WORDS = (4, 16)
-REPEATED_MIN_WORDS = 13     # shorter repeats are captions/titles: the boilerplate signal's
-OFF_TOPIC_FROM, OFF_TOPIC_AT = 0.6, 0.9
-TOPIC_WEIGHT = 0.5          # the most that topic disagreement alone adds to a block's score  # topic disagreement ramp: no evidence below, full evidence above
-OFF_TOPIC_FLOOR = 0.1       # an on-topic block counts this share of its score towards the page measurement
-PAGE_WEIGHT_RAMP = (0.4, 0.8)  # mean of cosine lack and novelty: from on-topic (floor) to foreign (full weight)
+from .stats import noisy_or, strongest
 
 # Promotional wording. Weights are combined as independent pieces of evidence (1 - prod(1 - w)).
 PROMO_CUES = (
@@ -118,7 +105,7 @@ class BlockInjection:
     def add(self, weight: float, cue: str, reason: str | None = None) -> None:
         if weight <= 0:
             return
-        self.score = 1.0 - (1.0 - self.score) * (1.0 - min(weight, 1.0))
+        self.score = noisy_or(self.score, weight)
         self.cues.add(cue)
         reason = reason or cue
         if reason not in self.reasons:
@@ -139,24 +126,21 @@ def content_words(tokens: list[str]) -> list[str]:
 
 
 class _Surprisal:
-    """-log10 P(word) under the LM's unigram distribution, cached per model (topical words: 5-7, "year": ~3)."""
+    """-log10 P(word) under one LM's unigram distribution, cached (topical words: 5-7, "year": ~3)."""
 
-    def __init__(self):
-        self._cache: dict[tuple[int, str], float] = {}
+    def __init__(self, lm, max_cached_words: int):
+        self.lm = lm
+        self.max_cached_words = max_cached_words
+        self._cache: dict[str, float] = {}
 
-    def __call__(self, lm, word: str) -> float:
-        key = (id(lm), word)
-        s = self._cache.get(key)
+    def __call__(self, word: str) -> float:
+        s = self._cache.get(word)
         if s is None:
-            s = -lm.score_line(word, bos=False, eos=False)
-            if len(self._cache) > 200_000:
+            s = -self.lm.score_line(word, bos=False, eos=False)
+            if len(self._cache) > self.max_cached_words:
                 self._cache.clear()
-            self._cache[key] = s
+            self._cache[word] = s
         return s
-
-
-_surprisal = _Surprisal()
-COMMON_SURPRISAL = 2.0  # subtracted: a word as common as "year" or "people" says nothing about the topic
 
 
 @dataclass
@@ -166,82 +150,10 @@ class Topic:
     novelty: np.ndarray    # share of the block's rare-word mass found in no other block
     counts: np.ndarray     # content words per block
     score: np.ndarray      # combined off-topic score in [0, 1] (a block cue)
-    weight: np.ndarray     # how much of a block's injection score counts for the page, in [OFF_TOPIC_FLOOR, 1]
-
-
-def topic(doc: Document, ctx: ScoringContext) -> Topic:
-    """Topic agreement of every block with the rest of the page (cached per page in ctx.extra).
-
-    Two measurements, each weighted by word surprisal under the LM: the cosine of the block's content-word
-    counts with those of the rest of the page, taken relative to the page's median block (so that a page
-    whose paragraphs share little, like a list of quotes, is not suspicious throughout), and the novelty of
-    its rare words. Measured on 300 ABC news articles with one paragraph from another article inserted
-    (page-level ROC-AUC of the strongest block): cosine 0.918, novelty 0.909, their mean 0.933.
-    """
-    if "topic" not in ctx.extra:
-        ctx.extra["topic"] = _topic(doc, ctx)
-    return ctx.extra["topic"]
-
-
-def _topic(doc: Document, ctx: ScoringContext) -> Topic:
-    words_per_block = [content_words(t) for t in block_tokens(doc, ctx)]
-    n = len(doc.blocks)
-    counts = np.array([len(w) for w in words_per_block], dtype=np.int64)
-    nan, zeros = np.full(n, np.nan), np.zeros(n)
-    if n < 2 or counts.sum() == 0:
-        return Topic(nan, zeros, counts, zeros.copy(), np.full(n, OFF_TOPIC_FLOOR))
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for ws in words_per_block for w in ws), dtype=np.int64,
-                      count=int(counts.sum()))
-    v = len(vocab)
-    block_of = np.repeat(np.arange(n), counts)
-    surprisal = np.fromiter((_surprisal(ctx.lm, w) for w in vocab), dtype=np.float64, count=v)
-    rarity = np.maximum(surprisal - COMMON_SURPRISAL, 0.0)
-    w2 = np.maximum(rarity, 0.25) ** 2
-    # cosine with the rest of the page: b.(T - b) / (|b| |T - b|), T = the page's term counts
-    total = np.bincount(ids, minlength=v).astype(np.float64)
-    total_norm2 = float(np.sum(total ** 2 * w2))
-    b_dot_total = np.bincount(block_of, weights=total[ids] * w2[ids], minlength=n)
-    pairs, pair_counts = np.unique(block_of * v + ids, return_counts=True)
-    pair_block, pair_word = pairs // v, pairs % v
-    b_norm2 = np.bincount(pair_block, weights=pair_counts ** 2 * w2[pair_word], minlength=n)
-    rest_norm2 = total_norm2 - 2 * b_dot_total + b_norm2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cosine = (b_dot_total - b_norm2) / np.sqrt(b_norm2 * rest_norm2)
-    # novelty: rare-word mass of the block that no other block has
-    blocks_with_word = np.bincount(pair_word, minlength=v)
-    only_here = blocks_with_word[pair_word] == 1
-    novel = np.bincount(pair_block, weights=rarity[pair_word] * only_here, minlength=n)
-    shared = np.bincount(pair_block, weights=rarity[pair_word] * ~only_here, minlength=n)
-    novelty = novel / (novel + shared + 2.0)
-
-    valid = (counts >= MIN_TOPIC_WORDS) & (counts.sum() - counts >= MIN_REST_WORDS) & np.isfinite(cosine)
-    cosine[~valid] = np.nan
-    novelty[~valid] = 0.0
-    score = np.zeros(n)
-    lack = np.full(n, 0.5)  # unknown: half
-    if valid.sum() >= 3:
-        typical = float(np.median(cosine[valid]))
-        if typical > 0:
-            lack = np.clip((typical - np.nan_to_num(cosine, nan=typical)) / typical, 0.0, 1.0)
-            reliability = 1.0 - np.exp(-counts / 8.0)
-            agreement = np.where(valid, (lack ** 2 * reliability + novelty) / 2.0, 0.0)
-            # clean paragraphs reach 0.59 (95th percentile) on that scale, inserted ones 0.84 (median)
-            score = np.clip((agreement - OFF_TOPIC_FROM) / (OFF_TOPIC_AT - OFF_TOPIC_FROM), 0.0, 1.0)
-            lack = np.where(valid, lack, 0.5)
-    lo, hi = PAGE_WEIGHT_RAMP
-    strangeness = (lack + novelty) / 2.0
-    weight = OFF_TOPIC_FLOOR + (1.0 - OFF_TOPIC_FLOOR) * np.clip((strangeness - lo) / (hi - lo), 0.0, 1.0)
-    return Topic(cosine, novelty, counts, score, weight)
+    weight: np.ndarray     # how much of a block's injection score counts for the page, in [off_topic_floor, 1]
 
 
 # -- per block ----------------------------------------------------------------------------------------------------
-def _is_headline(block: Block, words: int) -> bool:
-    lo, hi = HEADLINE_WORDS
-    return lo <= words <= hi and block.kind not in ("title", "heading", "caption", "table") \
-        and not _END_PUNCT.search(block.text) and not _SPEAKER_LABEL.match(block.text)
-
-
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via".split())
 
 
@@ -251,96 +163,222 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _is_prose(block: Block, words: int) -> bool:
-    return words >= 12 and bool(_END_PUNCT.search(block.text))
-
-
-def block_injection(doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
-    """Injection score and reasons for every block."""
-    blocks = doc.blocks
-    chrome = block_chrome(doc, ctx)
-    tokens = block_tokens(doc, ctx)
-    words = [len(t) for t in tokens]
-    out = [BlockInjection() for _ in blocks]
-    if not blocks:
-        return out
-    page_topic = topic(doc, ctx)
-    cos, off_topic = page_topic.cosine, page_topic.score
-    prose = [i for i, (b, n) in enumerate(zip(blocks, words)) if _is_prose(b, n)]
-    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(blocks), -1)
-    headline = [_is_headline(b, n) for b, n in zip(blocks, words)]
-    seen: dict[str, int] = {}
-
-    for i, (b, n, inj) in enumerate(zip(blocks, words, out)):
-        inj.topic_cosine = None if math.isnan(cos[i]) else float(cos[i])
-        _promo_cues(b, n, inj)
-        if off_topic[i] >= 0.2:
-            # Lexical topic alone is weak evidence: short news paragraphs (quotes, asides) often share no word
-            # with the rest of the article. It corroborates the other cues.
-            inj.add(TOPIC_WEIGHT * off_topic[i], "off-topic", f"off-topic: {page_topic.novelty[i]:.0%} of its rare words occur "
-                                               f"nowhere else on the page (cosine with the rest {cos[i]:.2f})")
-        # Only what sits between the article's paragraphs is judged by its shape: a list of headlines or links
-        # after the last paragraph is the site's own "More stories" rail, chrome that every site has (the
-        # top injection false alarm of the real pages' development half was one).
-        between = first_prose < i < last_prose
-        in_list = (i > 0 and headline[i - 1]) or (i + 1 < len(blocks) and headline[i + 1])
-        if headline[i] and between:
-            # a headline among the article's paragraphs, off-topic or link-dense
-            strength = (0.5 + 0.4 * off_topic[i] + (0.15 if _title_case(b.text) else 0.0)
-                        + (0.2 if b.link_density >= 0.5 else 0.0))
-            if in_list:
-                inj.add(strength + 0.2, "headline", "one of a list of headlines inside the article")
-            else:
-                inj.add(strength, "headline", "headline-like line between paragraphs")
-        if b.link_density >= 0.5 and n >= 5 and between and not chrome[i].score >= CHROME_SCORE:
-            inj.add(0.3 + 0.3 * b.link_density, "link-dense", f"link-dense block ({b.link_density:.0%} of its text "
-                                                              f"is links)")
-        if n >= REPEATED_MIN_WORDS and b.kind not in ("title", "heading", "caption"):
-            key = " ".join(tokens[i])
-            if key in seen:
-                inj.add(0.8, "repeated", f"repeats the block at {blocks[seen[key]].start}")
-            else:
-                seen[key] = i
-        hint, w = max(((h, HINT_WEIGHTS.get(h, 0.0)) for h in b.hints), key=lambda hw: hw[1], default=("", 0.0))
-        if w:
-            inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
-        # Leave page chrome to the boilerplate signal unless the block also sells something.
-        if chrome[i].score >= CHROME_SCORE and not inj.cues & _STRONG_PROMO:
-            inj.score *= 1.0 - chrome[i].score
-    return out
-
-
-def _promo_cues(block: Block, words: int, inj: BlockInjection) -> None:
-    fade = 1.0 if words <= LONG_BLOCK_WORDS else LONG_BLOCK_WORDS / words
-    for cue in _PROMO_CUE_SET.matches(block.text):
-        inj.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
-
-
+@dataclass(kw_only=True, eq=False)
 class InjectionSignal:
-    name = "injection"
+    name: ClassVar[str] = "injection"
+    # -- the page measurement and its evidence
+    flag_score: float = 0.5             # a block is shown as evidence from this score
+    min_block_score: float = 0.1        # fainter doubts do not count towards the page measurement
+    faint_evidence_from: float = 0.9    # page score from which blocks under flag_score are shown when none is over it
+    full_confidence_words: int = 80     # page words for full confidence (a block needs a page to disagree with)
+    max_evidence: int = 50              # blocks shown per page (bounds the report)
+    # -- topic (`topic`): the weights and ramps below were measured on ABC news articles with a paragraph of
+    # another inserted, and the page weight on the real pages' development half (module docstring)
+    min_topic_words: int = 4            # content words a block needs before its topic is judged
+    min_rest_words: int = 30            # ... and content words the rest of the page needs
+    common_surprisal: float = 2.0       # subtracted: a word as common as "year" or "people" says nothing of the topic
+    min_rarity: float = 0.25            # every content word weighs at least this much in the cosine
+    novelty_prior: float = 2.0          # rare-word mass added to a block's: a few rare words alone are no novelty
+    min_judged_blocks: int = 3          # blocks with a judged topic needed to know the page's typical cosine
+    reliability_words: float = 8.0      # a block's cosine is 1 - 1/e reliable at this many content words
+    off_topic_ramp: tuple[float, float] = (0.6, 0.9)  # topic disagreement: no evidence below, full evidence above
+                                        # (clean paragraphs reach 0.59 at their 95th percentile, inserted ones 0.84
+                                        # in the median)
+    off_topic_floor: float = 0.1        # an on-topic block counts this share of its score towards the page measurement
+    page_weight_ramp: tuple[float, float] = (0.4, 0.8)  # mean of cosine lack and novelty: from on-topic (floor) to
+                                        # foreign (full weight)
+    max_cached_words: int = 200_000     # word surprisals kept per model (cleared when full)
+    # -- block cues
+    topic_weight: float = 0.5           # the most that topic disagreement alone adds to a block's score
+    topic_cue_from: float = 0.2         # off-topic scores below this add nothing
+    long_block_words: int = 40          # generic promotional cues fade in longer blocks
+    headline_words: tuple[int, int] = (4, 16)  # a headline's length in words
+    prose_min_words: int = 12           # a punctuated block this long is one of the article's paragraphs
+    headline_weight: float = 0.5        # a headline-like line between paragraphs ...
+    headline_off_topic_weight: float = 0.4  # ... plus this much times its off-topic score ...
+    title_case_weight: float = 0.15     # ... plus this if it is in title case ...
+    linked_headline_weight: float = 0.2  # ... plus this if it is mostly a link ...
+    headline_list_weight: float = 0.2   # ... plus this if it is one of a list of headlines
+    link_dense_share: float = 0.5       # share of a block's text in links from which it is link-dense
+    link_dense_min_words: int = 5       # shorter link-dense blocks are menu items: the boilerplate signal's
+    link_dense_weight: float = 0.3      # a link-dense block between paragraphs: this plus this times its link share
+    repeated_min_words: int = 13        # shorter repeats are captions/titles: the boilerplate signal's
+    repeated_weight: float = 0.8        # a repeated paragraph-length block
+    # per model: its word surprisals (on the signal, so that Scorers never share them)
+    _surprisals: dict[int, _Surprisal] = field(default_factory=dict, init=False, repr=False)
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
-        judged = block_injection(doc, ctx)
+        judged = self.block_injection(doc, ctx)
         words = [len(t) for t in block_tokens(doc, ctx)]
         total_words = sum(words)
         # Sum of squared block scores, each weighted by how off-topic the block is: one clearly injected
         # off-topic block counts ~1, the page's own on-topic promos and links and many faint doubts little.
-        weights = topic(doc, ctx).weight
-        raw = float(sum((j.score * w) ** 2 for j, w in zip(judged, weights) if j.score >= MIN_BLOCK_SCORE))
-        flagged = [(b, j) for b, j in zip(doc.blocks, judged) if j.score >= FLAG_SCORE]
+        weights = self.topic(doc, ctx).weight
+        raw = float(sum((j.score * w) ** 2 for j, w in zip(judged, weights) if j.score >= self.min_block_score))
+        flagged = [(b, j) for b, j in zip(doc.blocks, judged) if j.score >= self.flag_score]
         injected_words = sum(words[b.index] for b, _ in flagged)
-        confidence = min(1.0, total_words / FULL_CONFIDENCE_WORDS) if total_words else 0.0
+        confidence = min(1.0, total_words / self.full_confidence_words) if total_words else 0.0
         score = ctx.calibration.score(self.name, raw) * confidence
         # Several fainter doubts can add up to a high score: then they are the evidence (no flag without it).
-        shown = flagged or ([(b, j) for b, j in zip(doc.blocks, judged) if j.score >= MIN_BLOCK_SCORE]
-                            if score >= FAINT_EVIDENCE_FROM else [])
-        top = sorted(shown, key=lambda bj: -bj[1].score)[:MAX_EVIDENCE]
+        shown = flagged or ([(b, j) for b, j in zip(doc.blocks, judged) if j.score >= self.min_block_score]
+                            if score >= self.faint_evidence_from else [])
         evidence = [
             Evidence(start=b.start, end=b.end, text=b.text, kind="block", weight=round(j.score, 3),
                      reason="; ".join(j.reasons))
-            for b, j in sorted(top, key=lambda bj: bj[0].start)
+            for b, j in strongest(shown, lambda bj: bj[1].score, self.max_evidence, lambda bj: bj[0].start)
         ]
         features = {"raw": raw, "blocks": float(len(doc.blocks)), "injected_blocks": float(len(flagged)),
                     "injected_word_share": injected_words / total_words if total_words else 0.0,
                     "max_block": max((j.score for j in judged), default=0.0)}
         return SignalResult(self.name, score, evidence, features, confidence)
+
+    # -- topic ---------------------------------------------------------------------------------------------------
+    def surprisal(self, lm) -> _Surprisal:
+        """The model's word surprisals, cached on the signal."""
+        found = self._surprisals.get(id(lm))
+        if found is None or found.lm is not lm:
+            found = self._surprisals[id(lm)] = _Surprisal(lm, self.max_cached_words)
+        return found
+
+    def topic(self, doc: Document, ctx: ScoringContext) -> Topic:
+        """Topic agreement of every block with the rest of the page (cached per page in the context).
+
+        Two measurements, each weighted by word surprisal under the LM: the cosine of the block's content-word
+        counts with those of the rest of the page, taken relative to the page's median block (so that a page
+        whose paragraphs share little, like a list of quotes, is not suspicious throughout), and the novelty of
+        its rare words. Measured on 300 ABC news articles with one paragraph from another article inserted
+        (page-level ROC-AUC of the strongest block): cosine 0.918, novelty 0.909, their mean 0.933.
+        """
+        if ctx.page.topic is None:
+            ctx.page.topic = self._topic(doc, ctx)
+        return ctx.page.topic
+
+    def _topic(self, doc: Document, ctx: ScoringContext) -> Topic:
+        words_per_block = [content_words(t) for t in block_tokens(doc, ctx)]
+        n = len(doc.blocks)
+        counts = np.array([len(w) for w in words_per_block], dtype=np.int64)
+        nan, zeros = np.full(n, np.nan), np.zeros(n)
+        if n < 2 or counts.sum() == 0:
+            return Topic(nan, zeros, counts, zeros.copy(), np.full(n, self.off_topic_floor))
+        cosine, novelty = self._cosine_and_novelty(words_per_block, counts, self.surprisal(ctx.lm))
+        valid = (counts >= self.min_topic_words) & (counts.sum() - counts >= self.min_rest_words) & np.isfinite(cosine)
+        cosine[~valid] = np.nan
+        novelty[~valid] = 0.0
+        score = np.zeros(n)
+        lack = np.full(n, 0.5)  # unknown: half
+        if valid.sum() >= self.min_judged_blocks:
+            typical = float(np.median(cosine[valid]))
+            if typical > 0:
+                lack = np.clip((typical - np.nan_to_num(cosine, nan=typical)) / typical, 0.0, 1.0)
+                reliability = 1.0 - np.exp(-counts / self.reliability_words)
+                agreement = np.where(valid, (lack ** 2 * reliability + novelty) / 2.0, 0.0)
+                lo, hi = self.off_topic_ramp
+                score = np.clip((agreement - lo) / (hi - lo), 0.0, 1.0)
+                lack = np.where(valid, lack, 0.5)
+        lo, hi = self.page_weight_ramp
+        strangeness = (lack + novelty) / 2.0
+        floor = self.off_topic_floor
+        weight = floor + (1.0 - floor) * np.clip((strangeness - lo) / (hi - lo), 0.0, 1.0)
+        return Topic(cosine, novelty, counts, score, weight)
+
+    def _cosine_and_novelty(self, words_per_block: list[list[str]], counts: np.ndarray, surprisal: _Surprisal
+                            ) -> tuple[np.ndarray, np.ndarray]:
+        """Per block: the surprisal-weighted cosine of its content words with the rest of the page's, and the
+        share of its rare-word mass that no other block has."""
+        n = len(words_per_block)
+        vocab: dict[str, int] = {}
+        ids = np.fromiter((vocab.setdefault(w, len(vocab)) for ws in words_per_block for w in ws), dtype=np.int64,
+                          count=int(counts.sum()))
+        v = len(vocab)
+        block_of = np.repeat(np.arange(n), counts)
+        surprisals = np.fromiter((surprisal(w) for w in vocab), dtype=np.float64, count=v)
+        rarity = np.maximum(surprisals - self.common_surprisal, 0.0)
+        w2 = np.maximum(rarity, self.min_rarity) ** 2
+        # cosine with the rest of the page: b.(T - b) / (|b| |T - b|), T = the page's term counts
+        total = np.bincount(ids, minlength=v).astype(np.float64)
+        total_norm2 = float(np.sum(total ** 2 * w2))
+        b_dot_total = np.bincount(block_of, weights=total[ids] * w2[ids], minlength=n)
+        pairs, pair_counts = np.unique(block_of * v + ids, return_counts=True)
+        pair_block, pair_word = pairs // v, pairs % v
+        b_norm2 = np.bincount(pair_block, weights=pair_counts ** 2 * w2[pair_word], minlength=n)
+        rest_norm2 = total_norm2 - 2 * b_dot_total + b_norm2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cosine = (b_dot_total - b_norm2) / np.sqrt(b_norm2 * rest_norm2)
+        # novelty: rare-word mass of the block that no other block has
+        blocks_with_word = np.bincount(pair_word, minlength=v)
+        only_here = blocks_with_word[pair_word] == 1
+        novel = np.bincount(pair_block, weights=rarity[pair_word] * only_here, minlength=n)
+        shared = np.bincount(pair_block, weights=rarity[pair_word] * ~only_here, minlength=n)
+        return cosine, novel / (novel + shared + self.novelty_prior)
+
+    # -- per block -----------------------------------------------------------------------------------------------
+    def block_injection(self, doc: Document, ctx: ScoringContext) -> list[BlockInjection]:
+        """Injection score and reasons for every block."""
+        blocks = doc.blocks
+        chrome = block_chrome(doc, ctx)
+        tokens = block_tokens(doc, ctx)
+        words = [len(t) for t in tokens]
+        out = [BlockInjection() for _ in blocks]
+        if not blocks:
+            return out
+        page_topic = self.topic(doc, ctx)
+        cos, off_topic = page_topic.cosine, page_topic.score
+        prose = [i for i, (b, n) in enumerate(zip(blocks, words)) if self._is_prose(b, n)]
+        first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(blocks), -1)
+        headline = [self._is_headline(b, n) for b, n in zip(blocks, words)]
+        seen: dict[str, int] = {}
+
+        for i, (b, n, inj) in enumerate(zip(blocks, words, out)):
+            inj.topic_cosine = None if math.isnan(cos[i]) else float(cos[i])
+            self._promo_cues(b, n, inj)
+            if off_topic[i] >= self.topic_cue_from:
+                # Lexical topic alone is weak evidence: short news paragraphs (quotes, asides) often share no word
+                # with the rest of the article. It corroborates the other cues.
+                inj.add(self.topic_weight * off_topic[i], "off-topic",
+                        f"off-topic: {page_topic.novelty[i]:.0%} of its rare words occur "
+                        f"nowhere else on the page (cosine with the rest {cos[i]:.2f})")
+            # Only what sits between the article's paragraphs is judged by its shape: a list of headlines or links
+            # after the last paragraph is the site's own "More stories" rail, chrome that every site has (the
+            # top injection false alarm of the real pages' development half was one).
+            between = first_prose < i < last_prose
+            in_list = (i > 0 and headline[i - 1]) or (i + 1 < len(blocks) and headline[i + 1])
+            if headline[i] and between:
+                # a headline among the article's paragraphs, off-topic or link-dense
+                strength = (self.headline_weight + self.headline_off_topic_weight * off_topic[i]
+                            + (self.title_case_weight if _title_case(b.text) else 0.0)
+                            + (self.linked_headline_weight if b.link_density >= self.link_dense_share else 0.0))
+                if in_list:
+                    inj.add(strength + self.headline_list_weight, "headline",
+                            "one of a list of headlines inside the article")
+                else:
+                    inj.add(strength, "headline", "headline-like line between paragraphs")
+            if (b.link_density >= self.link_dense_share and n >= self.link_dense_min_words and between
+                    and not chrome[i].score >= CHROME_SCORE):
+                inj.add(self.link_dense_weight + self.link_dense_weight * b.link_density, "link-dense",
+                        f"link-dense block ({b.link_density:.0%} of its text is links)")
+            if n >= self.repeated_min_words and b.kind not in ("title", "heading", "caption"):
+                key = " ".join(tokens[i])
+                if key in seen:
+                    inj.add(self.repeated_weight, "repeated", f"repeats the block at {blocks[seen[key]].start}")
+                else:
+                    seen[key] = i
+            hint, w = max(((h, HINT_WEIGHTS.get(h, 0.0)) for h in b.hints), key=lambda hw: hw[1], default=("", 0.0))
+            if w:
+                inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
+            # Leave page chrome to the boilerplate signal unless the block also sells something.
+            if chrome[i].score >= CHROME_SCORE and not inj.cues & _STRONG_PROMO:
+                inj.score *= 1.0 - chrome[i].score
+        return out
+
+    def _is_headline(self, block: Block, words: int) -> bool:
+        lo, hi = self.headline_words
+        return lo <= words <= hi and block.kind not in ("title", "heading", "caption", "table") \
+            and not _END_PUNCT.search(block.text) and not _SPEAKER_LABEL.match(block.text)
+
+    def _is_prose(self, block: Block, words: int) -> bool:
+        return words >= self.prose_min_words and bool(_END_PUNCT.search(block.text))
+
+    def _promo_cues(self, block: Block, words: int, inj: BlockInjection) -> None:
+        fade = 1.0 if words <= self.long_block_words else self.long_block_words / words
+        for cue in _PROMO_CUE_SET.matches(block.text):
+            inj.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)

@@ -10,17 +10,18 @@ sturdy quarterly profits") has many.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
+from .stats import load_weights, logistic, mixture_log_likelihood_ratios, strongest
 
 # Function words (and a few reporting verbs that spinners leave alone): never put on trial.
 STOPWORDS = frozenset("""
@@ -34,28 +35,6 @@ those though through thus to too toward towards under until up upon us very was 
 whether which while who whom whose why will with within without would yet you your yours yourself yourselves
 """.split())
 
-MAX_CANDIDATES = 8        # synonyms tried per word, the commonest first (by the LM's unigram probability)
-SPUN_SHARE = 0.15         # share of spun words assumed by the page statistic (the mixture's rho)
-FLAG_PROBABILITY = 0.5    # a word is shown as evidence from this posterior probability of being spun
-FULL_CONFIDENCE_WORDS = 60  # content words for full confidence
-MAX_EVIDENCE = 50
-# Trial prefilter. A word the model already expects in its context (log10 P(word | context) from the shared
-# per-token pass above TRIAL_LOGPROB_CUT) is not put on trial, which saves its 1 + (up to MAX_CANDIDATES) window
-# scorings; its gain and raw gain are taken to be what a trial gives such words in the median (UNTRIED_GAIN,
-# UNTRIED_RAW_GAIN), while its other features (synonyms, unigram gap, synonym on the page, context) stay exact.
-# `python -m bench.spin_prefilter` measures both on the real pages' development half: a cut of -4 skips 61.9% of
-# the trials, whose median gain / raw gain are -0.96 / -1.76. Chosen on that half (issue 13) among -2.5..-5 as
-# the largest cut that lowers no spin ROC-AUC or recall at 1% FPR of any family and strength there once
-# recalibrated (e.g. WordNet 10%: AUC 0.946 -> 0.947, recall 79.7% -> 83.8%; Moby 10%: 0.899 -> 0.909, 27.0% ->
-# 36.5%; -5 loses recall at 10%); the spin signal's median time on the real pages fell from 5.3 to 3.2 ms.
-# None puts every word with synonyms on trial, as the weights were fitted. Any change of the cut changes the
-# scores: recalibrate the model and re-choose the thresholds.
-TRIAL_LOGPROB_CUT: float | None = -4.0
-UNTRIED_GAIN, UNTRIED_RAW_GAIN = -0.96, -1.76
-MAX_CACHED_WORDS = 200_000  # per-word lookups kept per process (cleared when full)
-TORTURED_LOG_ODDS = 6.0   # a catalogued tortured phrase is near-certain spin
-RAW_SCALE = 10.0          # the page statistic is ~0.01..0.1 on clean text: bring it to unit scale
-
 # Per-word evidence combined by logistic regression: log-odds that a content word was swapped in by a
 # spinner. FEATURES names the columns `trials` computes; the weights are fitted for the default model on
 # development data by `python -m bench.fit_spin --write` (bench/fit_spin.py says on what), which stores them
@@ -68,14 +47,8 @@ FEATURES = (
 )
 
 
-def _load_weights(path: Path) -> tuple[np.ndarray, float]:
-    fitted = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(fitted["features"]) != FEATURES:
-        raise RuntimeError(f"{path} was fitted for other features; refit with `python -m bench.fit_spin --write`")
-    return np.array(fitted["weights"], dtype=np.float64), float(fitted["prior_odds"])
-
-
-WEIGHTS, PRIOR_ODDS = _load_weights(Path(__file__).resolve().parent.parent / "data" / "spin_weights.json")
+WEIGHTS, PRIOR_ODDS = load_weights(Path(__file__).resolve().parent.parent / "data" / "spin_weights.json", FEATURES,
+                                   "python -m bench.fit_spin --write")
 
 
 def _load_tortured_phrases(path: Path) -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -140,16 +113,17 @@ class WordTrial:
 
     @property
     def probability(self) -> float:
-        return 1.0 / (1.0 + math.exp(-self.log_odds))
+        return logistic(self.log_odds)
 
 
 class _Candidates:
     """word -> [(synonym in the word's inflection, unigram log10 P(synonym) - log10 P(word))], cached."""
 
-    def __init__(self, lm, synonyms: dict[str, list[str]]):
+    def __init__(self, lm, synonyms: dict[str, list[str]], *, max_candidates: int, max_cached_words: int):
         self.lm = lm
         self.synonyms = synonyms
-        self._model = getattr(lm, "_model", None)
+        self.max_candidates = max_candidates
+        self.max_cached_words = max_cached_words
         self._cache: dict[str, list[tuple[str, float]]] = {}
         self._unigram: dict[str, float] = {}
         self._info: dict[str, tuple] = {}  # see `info`
@@ -173,7 +147,7 @@ class _Candidates:
             options = [] if oov else self(word)
             found = (oov, options, 0.0 if oov else self.unigram(word), max((g for _, g in options), default=0.0),
                      (word, [(c, c, g) for c, g in options]), (word.encode(), [(c, c.encode(), g) for c, g in options]))
-            if len(self._info) >= MAX_CACHED_WORDS:  # a long crawl meets words without end: stay bounded
+            if len(self._info) >= self.max_cached_words:  # a long crawl meets words without end: stay bounded
                 self._info.clear()
             self._info[word] = found
         return found
@@ -198,7 +172,7 @@ class _Candidates:
         if not forms:
             return []
         u_word = self.unigram(word)
-        scored = sorted(((self.unigram(c), c) for c in forms), reverse=True)[:MAX_CANDIDATES]
+        scored = sorted(((self.unigram(c), c) for c in forms), reverse=True)[:self.max_candidates]
         return [(c, u - u_word) for u, c in scored]
 
 
@@ -235,17 +209,6 @@ def _gerund(s: str) -> str:
     return s[:-1] + "ing" if s.endswith("e") and not s.endswith("ee") else s + "ing"
 
 
-_CANDIDATES: dict[tuple[str, int], _Candidates] = {}
-
-
-def _candidates_for(ctx: ScoringContext) -> _Candidates:
-    key = (str(getattr(ctx.lm, "path", id(ctx.lm))), id(ctx.synonyms))
-    cands = _CANDIDATES.get(key)
-    if cands is None or cands.synonyms is not ctx.synonyms or cands.lm is not ctx.lm:
-        cands = _CANDIDATES[key] = _Candidates(ctx.lm, ctx.synonyms)
-    return cands
-
-
 def _is_content(doc: Document, sent: Sentence, i: int, word: str) -> bool:
     """A lowercase content word: no function word, no number, no name (capitalised inside a sentence)."""
     if word in STOPWORDS or len(word) < 3 or not word.isalpha():
@@ -253,77 +216,14 @@ def _is_content(doc: Document, sent: Sentence, i: int, word: str) -> bool:
     return i == 0 or not doc.text[sent.spans[i][0]].isupper()
 
 
-def trials(doc: Document, ctx: ScoringContext) -> tuple[list[WordTrial], np.ndarray]:
-    """Every content word of the page with its best synonym, and the matrix of its features (`FEATURES`).
-
-    The LM's window scorings are the only real work: everything per word that does not depend on its
-    context (known, synonyms, unigram) is looked up once per process (`_Candidates.info`), and the feature
-    columns are assembled with numpy after the loop."""
-    cands = _candidates_for(ctx)
-    info, known_words = cands.info, cands._info
-    # windows as UTF-8 bytes when the LM takes them (kenlm's own scorer encodes every str it gets)
-    bytes_scorer = getattr(ctx.lm, "bytes_scorer", None)
-    score = bytes_scorer() if bytes_scorer is not None else None
-    as_bytes = score is not None
-    if score is None:
-        score = ctx.lm.line_scorer()
-    sep = b" " if as_bytes else " "
-    k = max(ctx.lm.order - 1, 1)
-    text = doc.text
-    counts = Counter(t for s in doc.sentences for t in s.tokens)
-    cut = TRIAL_LOGPROB_CUT
-    out: list[WordTrial] = []
-    values: list[tuple] = []  # per word: the columns that need no LM (see below)
-    at: list[int] = []        # per word: its index in the page's token scores (all sentences, </s> included)
-    all_logprobs, all_orders = [], []
-    offset = 0
-    logs: dict[int, float] = {}
-    for sent in doc.sentences:
-        tokens, logprobs, orders = sent.tokens, sent.logprobs, sent.orders
-        if logprobs is None:
-            logprobs, orders = ctx.lm.token_scores(tokens)
-        all_logprobs.append(logprobs)
-        all_orders.append(orders)
-        n, spans = len(tokens), sent.spans
-        words = " ".join(tokens).encode().split(b" ") if as_bytes and n else tokens  # (no token has a space)
-        for i, word in enumerate(tokens):
-            # a lowercase content word (`_is_content`): no function word, no number, no name
-            if word in STOPWORDS or len(word) < 3 or not word.isalpha() or (i and text[spans[i][0]].isupper()):
-                continue
-            found = known_words.get(word)
-            if found is None:
-                found = info(word)
-            oov, options, unigram, gap, as_str, as_utf8 = found
-            best, gain, raw_gain, seen = "", 0.0, 0.0, False
-            if options and cut is not None and logprobs[i] > cut:  # expected here: no trial (see above)
-                gain, raw_gain = UNTRIED_GAIN, UNTRIED_RAW_GAIN
-                seen = any(c in counts for c, _ in options)
-            elif options:
-                # the LM window the word can influence: order-1 words either side
-                lo, hi = max(0, i - k), min(n, i + k + 1)
-                before, after = sep.join(words[lo:i]) + sep, sep + sep.join(words[i + 1:hi])
-                bos, eos = i < k, i + k >= n
-                itself, others = as_utf8 if as_bytes else as_str
-                base = score(before + itself + after, bos, eos)
-                gain = -math.inf
-                for cand, coded, unigram_gap in others:
-                    raw = score(before + coded + after, bos, eos) - base
-                    if raw - unigram_gap > gain:  # corrected for mere word frequency
-                        best, gain, raw_gain = cand, raw - unigram_gap, raw
-                    if not seen and cand in counts:
-                        seen = True
-            count = counts[word]
-            log_count = logs.get(count)
-            if log_count is None:
-                log_count = logs[count] = math.log(count)
-            at.append(offset + i)
-            values.append((oov, unigram, bool(options), gain, raw_gain, gap, log_count, count == 1, seen))
-            out.append(WordTrial(sent, i, word, best, gain, oov))
-        offset += len(logprobs)
-    m = len(out)
-    features = np.empty((m, len(FEATURES)), dtype=np.float64)
-    if not m:
-        return out, features
+def _feature_matrix(values: list[tuple], at: list[int], all_logprobs: list[np.ndarray],
+                    all_orders: list[np.ndarray]) -> np.ndarray:
+    """The `FEATURES` columns of the words on trial, from their per-word values (`SpinSignal.trials`) and their
+    positions `at` in the page's token scores (the sentences' `all_logprobs`/`all_orders` end to end).
+    The clip bounds are part of the features' definition: the fitted weights depend on them."""
+    features = np.empty((len(values), len(FEATURES)), dtype=np.float64)
+    if not values:
+        return features
     where = np.array(at)
     page_logprobs, page_orders = np.concatenate(all_logprobs), np.concatenate(all_orders)
     lp, order = page_logprobs[where], page_orders[where]
@@ -349,18 +249,48 @@ def trials(doc: Document, ctx: ScoringContext) -> tuple[list[WordTrial], np.ndar
     features[:, 16] = v[:, 7]
     features[:, 17] = v[:, 8]
     features[:, 18] = 1.0
-    return out, features
+    return features
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
-
-
+@dataclass(kw_only=True, eq=False)
 class SpinSignal:
-    name = "spin"
+    name: ClassVar[str] = "spin"
+    max_candidates: int = 8          # synonyms tried per word, the commonest first (by the LM's unigram probability)
+    spun_share: float = 0.15         # share of spun words assumed by the page statistic (the mixture's rho)
+    flag_probability: float = 0.5    # a word is shown as evidence from this posterior probability of being spun
+    full_confidence_words: int = 60  # content words for full confidence
+    max_evidence: int = 50
+    # Trial prefilter. A word the model already expects in its context (log10 P(word | context) from the shared
+    # per-token pass above `trial_logprob_cut`) is not put on trial, which saves its 1 + (up to max_candidates)
+    # window scorings; its gain and raw gain are taken to be what a trial gives such words in the median
+    # (`untried_gain`, `untried_raw_gain`), while its other features (synonyms, unigram gap, synonym on the page,
+    # context) stay exact. `python -m bench.spin_prefilter` measures both on the real pages' development half: a
+    # cut of -4 skips 61.9% of the trials, whose median gain / raw gain are -0.96 / -1.76. Chosen on that half
+    # (issue 13) among -2.5..-5 as the largest cut that lowers no spin ROC-AUC or recall at 1% FPR of any family
+    # and strength there once recalibrated (e.g. WordNet 10%: AUC 0.946 -> 0.947, recall 79.7% -> 83.8%; Moby
+    # 10%: 0.899 -> 0.909, 27.0% -> 36.5%; -5 loses recall at 10%); the spin signal's median time on the real
+    # pages fell from 5.3 to 3.2 ms. None puts every word with synonyms on trial, as the weights were fitted. Any
+    # change of the cut changes the scores: recalibrate the model and re-choose the thresholds.
+    trial_logprob_cut: float | None = -4.0
+    untried_gain: float = -0.96
+    untried_raw_gain: float = -1.76
+    max_cached_words: int = 200_000  # per-word lookups kept per model and synonym table (cleared when full)
+    tortured_log_odds: float = 6.0   # a catalogued tortured phrase is near-certain spin
+    raw_scale: float = 10.0          # the page statistic is ~0.01..0.1 on clean text: bring it to unit scale
+    # (LM, synonym table) -> their per-word lookups; on the signal, so that Scorers never share them
+    _candidates: dict[tuple[int, int], _Candidates] = field(default_factory=dict, init=False, repr=False)
+
+    def candidates(self, ctx: ScoringContext) -> _Candidates:
+        """The per-word lookups (synonyms, unigram scores) for the context's model and synonym table."""
+        key = (id(ctx.lm), id(ctx.synonyms))
+        cands = self._candidates.get(key)
+        if cands is None or cands.synonyms is not ctx.synonyms or cands.lm is not ctx.lm:
+            cands = self._candidates[key] = _Candidates(ctx.lm, ctx.synonyms, max_candidates=self.max_candidates,
+                                                        max_cached_words=self.max_cached_words)
+        return cands
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
-        words, features = trials(doc, ctx)
+        words, features = self.trials(doc, ctx)
         phrases = tortured_phrases(doc)
         n = len(words)
         if not n and not phrases:
@@ -370,23 +300,22 @@ class SpinSignal:
         if in_phrase:
             for k, t in enumerate(words):
                 if (id(t.sentence), t.index) in in_phrase:
-                    log_odds[k] = max(log_odds[k], TORTURED_LOG_ODDS)
+                    log_odds[k] = max(log_odds[k], self.tortured_log_odds)
         for t, z in zip(words, log_odds.tolist()):
             t.log_odds = z
         # words of a tortured phrase that were not on trial (short or unknown ones) still count as spun
         tried = {(id(t.sentence), t.index) for t in words} if in_phrase else set()
         extra = sum(1 for key in in_phrase if key not in tried)
-        log_odds = np.concatenate([log_odds, np.full(extra, TORTURED_LOG_ODDS)])
-        # Page statistic: mean log-likelihood ratio of "a share SPUN_SHARE of the words is spun" vs "clean".
-        ratio = np.exp(np.minimum(log_odds, 30.0)) / PRIOR_ODDS
-        llr = float(np.mean(np.log1p(SPUN_SHARE * (ratio - 1.0))))
-        raw = RAW_SCALE * llr
-        confidence = 1.0 if phrases else min(1.0, n / FULL_CONFIDENCE_WORDS)
+        log_odds = np.concatenate([log_odds, np.full(extra, self.tortured_log_odds)])
+        # Page statistic: mean log-likelihood ratio of "a share spun_share of the words is spun" vs "clean".
+        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
+        raw = self.raw_scale * llr
+        confidence = 1.0 if phrases else min(1.0, n / self.full_confidence_words)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
-        flag_log_odds = math.log(FLAG_PROBABILITY / (1.0 - FLAG_PROBABILITY)) - 1e-6
-        flagged = [t for t in words if t.log_odds > flag_log_odds and t.probability >= FLAG_PROBABILITY
+        flag_log_odds = math.log(self.flag_probability / (1.0 - self.flag_probability)) - 1e-6
+        flagged = [t for t in words if t.log_odds > flag_log_odds and t.probability >= self.flag_probability
                    and (id(t.sentence), t.index) not in in_phrase]
-        top = sorted(flagged, key=lambda t: -t.log_odds)[:MAX_EVIDENCE]
+        top = strongest(flagged, lambda t: t.log_odds, self.max_evidence, lambda t: t.sentence.spans[t.index][0])
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
         evidence.sort(key=lambda e: e.start)
         features_out = {"raw": raw, "content_words": float(n), "suspicious": float(len(flagged)),
@@ -394,6 +323,75 @@ class SpinSignal:
                         "checked": float(sum(bool(t.best) for t in words))}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
+
+    def trials(self, doc: Document, ctx: ScoringContext) -> tuple[list[WordTrial], np.ndarray]:
+        """Every content word of the page with its best synonym, and the matrix of its features (`FEATURES`).
+
+        The LM's window scorings are the only real work: everything per word that does not depend on its
+        context (known, synonyms, unigram) is looked up once per model (`_Candidates.info`), and the feature
+        columns are assembled with numpy after the loop."""
+        cands = self.candidates(ctx)
+        info, known_words = cands.info, cands._info
+        # windows as UTF-8 bytes when the LM takes them (kenlm's own scorer encodes every str it gets)
+        bytes_scorer = getattr(ctx.lm, "bytes_scorer", None)
+        score = bytes_scorer() if bytes_scorer is not None else None
+        as_bytes = score is not None
+        if score is None:
+            score = ctx.lm.line_scorer()
+        sep = b" " if as_bytes else " "
+        k = max(ctx.lm.order - 1, 1)
+        text = doc.text
+        counts = Counter(t for s in doc.sentences for t in s.tokens)
+        cut = self.trial_logprob_cut
+        out: list[WordTrial] = []
+        values: list[tuple] = []  # per word: the columns that need no LM (see below)
+        at: list[int] = []        # per word: its index in the page's token scores (all sentences, </s> included)
+        all_logprobs, all_orders = [], []
+        offset = 0
+        logs: dict[int, float] = {}
+        for sent in doc.sentences:
+            tokens, logprobs, orders = sent.tokens, sent.logprobs, sent.orders
+            if logprobs is None:
+                logprobs, orders = ctx.lm.token_scores(tokens)
+            all_logprobs.append(logprobs)
+            all_orders.append(orders)
+            n, spans = len(tokens), sent.spans
+            words = " ".join(tokens).encode().split(b" ") if as_bytes and n else tokens  # (no token has a space)
+            for i, word in enumerate(tokens):
+                # a lowercase content word (`_is_content`): no function word, no number, no name
+                if word in STOPWORDS or len(word) < 3 or not word.isalpha() or (i and text[spans[i][0]].isupper()):
+                    continue
+                found = known_words.get(word)
+                if found is None:
+                    found = info(word)
+                oov, options, unigram, gap, as_str, as_utf8 = found
+                best, gain, raw_gain, seen = "", 0.0, 0.0, False
+                if options and cut is not None and logprobs[i] > cut:  # expected here: no trial (see above)
+                    gain, raw_gain = self.untried_gain, self.untried_raw_gain
+                    seen = any(c in counts for c, _ in options)
+                elif options:
+                    # the LM window the word can influence: order-1 words either side
+                    lo, hi = max(0, i - k), min(n, i + k + 1)
+                    before, after = sep.join(words[lo:i]) + sep, sep + sep.join(words[i + 1:hi])
+                    bos, eos = i < k, i + k >= n
+                    itself, others = as_utf8 if as_bytes else as_str
+                    base = score(before + itself + after, bos, eos)
+                    gain = -math.inf
+                    for cand, coded, unigram_gap in others:
+                        raw = score(before + coded + after, bos, eos) - base
+                        if raw - unigram_gap > gain:  # corrected for mere word frequency
+                            best, gain, raw_gain = cand, raw - unigram_gap, raw
+                        if not seen and cand in counts:
+                            seen = True
+                count = counts[word]
+                log_count = logs.get(count)
+                if log_count is None:
+                    log_count = logs[count] = math.log(count)
+                at.append(offset + i)
+                values.append((oov, unigram, bool(options), gain, raw_gain, gap, log_count, count == 1, seen))
+                out.append(WordTrial(sent, i, word, best, gain, oov))
+            offset += len(logprobs)
+        return out, _feature_matrix(values, at, all_logprobs, all_orders)
 
 
 def _phrase_evidence(doc: Document, p: TorturedPhrase) -> Evidence:

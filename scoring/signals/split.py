@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
 from .blocks import CHROME_SCORE, block_chrome
+from .stats import clip, load_weights, logistic, mixture_log_likelihood_ratios, strongest
 
 # A sentence does not end on these (articles, prepositions, conjunctions, auxiliaries, possessives).
 FUNCTION_WORDS = frozenset("""
@@ -42,25 +45,18 @@ hear hears heard meet meets met pay pays paid lose loses lost win wins won feel 
 means help helps believe believes expect expects remain remains include includes continue continues
 """.split())
 
-FULL_CONFIDENCE_BOUNDARIES = 4   # boundaries inside blocks for full confidence
-BROKEN_SHARE = 0.1               # share of broken boundaries assumed by the page statistic (the mixture's rho)
-FLAG_PROBABILITY = 0.5           # a boundary is shown as evidence from this posterior probability
-RAW_SCALE = 1.0
-MAX_EVIDENCE = 50
-
 FEATURES = (
     "lm_gain", "eos_logprob", "next_initial_gap", "a_ends_function_word", "b_starts_function_word",
     "a_short", "b_short", "a_tokens_log", "b_tokens_log", "a_has_verb", "b_has_verb", "b_initial_logprob",
     "b_opener", "b_capitalised_elsewhere", "b_lowercase_elsewhere", "plain_period", "next_bigram_seen",
     "next_trigram_seen", "bias",
 )
-# Fitted (logistic regression) with the default model (models/en) on the boundaries of a held-out set of ABC news pages, half of whose sentences
-# had a period inserted between two words; PRIOR_ODDS is that set's broken:real ratio, included in WEIGHTS.
-WEIGHTS = np.array([
-    1.143, -0.305, 0.790, 2.878, 2.811, -0.508, -2.132, -2.029, -1.664, 0.193, -1.524, 0.236, 0.871, -2.518,
-    -0.080, 2.419, -0.612, 1.268, 5.279,
-])
-PRIOR_ODDS = 0.4059
+# Per-boundary evidence combined by logistic regression: log-odds that a boundary is broken. FEATURES names the
+# columns `boundaries` computes; the weights and PRIOR_ODDS (the fitting boundaries' broken:real ratio, included in
+# the weights) are stored with their provenance in scoring/data/split_weights.json, which
+# `python -m bench.fit_split --write` refits on development data.
+WEIGHTS, PRIOR_ODDS = load_weights(Path(__file__).resolve().parent.parent / "data" / "split_weights.json", FEATURES,
+                                   "python -m bench.fit_split --write")
 
 
 @dataclass
@@ -73,7 +69,7 @@ class Boundary:
 
     @property
     def probability(self) -> float:
-        return 1.0 / (1.0 + math.exp(-self.log_odds))
+        return logistic(self.log_odds)
 
 
 def _has_verb(tokens: list[str]) -> bool:
@@ -89,7 +85,6 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     # only the first words of sentences that follow one in the same block are asked about
     lower, capital = _case_usage(doc, sentences, {b.tokens[0] for a, b in zip(sentences, sentences[1:])
                                                   if a.block == b.block})
-    model = getattr(ctx.lm, "_model", None)
     chrome = block_chrome(doc, ctx)
     citations = {b.index for b in doc.blocks if _is_reference_entry(b.text)}
     verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
@@ -119,14 +114,14 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
             score(left_line, bos=a_bos, eos=False)
         # how far the joined reading is backed by observed n-grams (not only back-off)
         seen1 = seen2 = 0.0
-        if model is not None and getattr(ctx.lm, "_sp", None) is None:
-            orders = [o for _, o, _ in model.full_scores(f"{left_line} {' '.join(tb[:2])}", bos=a_bos, eos=False)]
+        orders = ctx.lm.ngram_orders(f"{left_line} {' '.join(tb[:2])}", bos=a_bos, eos=False)
+        if orders is not None:
             seen1 = float(orders[len(left)] >= 2)
             seen2 = float(len(orders) > len(left) + 1 and orders[len(left) + 1] >= 3)
         separator = doc.text[a.spans[-1][1]:b.spans[0][0]]
         b0 = tb[0]
         rows.append((
-            _clip(gain, -6, 6), max(eos_lp, -6.0), _clip(inside - initial, -6, 6), float(a_func), float(b_func),
+            clip(gain, -6, 6), max(eos_lp, -6.0), clip(inside - initial, -6, 6), float(a_func), float(b_func),
             float(len(ta) <= 3), float(len(tb) <= 3), math.log(len(ta)), math.log(len(tb)), float(a_verb),
             float(b_verb), max(initial, -8.0), float(b0 in _SENTENCE_OPENERS), float(b0 in capital),
             float(b0 in lower), float(separator == ". "), seen1, seen2, 1.0,
@@ -175,12 +170,14 @@ just then it is are was were do does did can could will would should may might m
 """.split())
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
-
-
+@dataclass(kw_only=True, eq=False)
 class SplitSignal:
-    name = "split"
+    name: ClassVar[str] = "split"
+    full_confidence_boundaries: int = 4  # boundaries inside blocks for full confidence
+    broken_share: float = 0.1            # share of broken boundaries assumed by the page statistic (the mixture's rho)
+    flag_probability: float = 0.5        # a boundary is shown as evidence from this posterior probability
+    raw_scale: float = 1.0               # the summed log-likelihood ratio is already on a unit scale
+    max_evidence: int = 50               # boundaries shown per page (bounds the report)
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         found, features = boundaries(doc, ctx)
@@ -190,15 +187,14 @@ class SplitSignal:
         log_odds = features @ WEIGHTS
         for bd, z in zip(found, log_odds):
             bd.log_odds = float(z)
-        # Page statistic: log-likelihood ratio of "a share BROKEN_SHARE of boundaries is broken" vs "none is"
+        # Page statistic: log-likelihood ratio of "a share broken_share of boundaries is broken" vs "none is"
         # (summed: every boundary is evidence, so a long page with one broken boundary still stands out).
-        ratio = np.exp(np.minimum(log_odds, 30.0)) / PRIOR_ODDS
-        llr = float(np.sum(np.log1p(BROKEN_SHARE * (ratio - 1.0))))
-        raw = RAW_SCALE * llr
-        confidence = min(1.0, n / FULL_CONFIDENCE_BOUNDARIES)
-        flagged = [bd for bd in found if bd.probability >= FLAG_PROBABILITY]
-        top = sorted(flagged, key=lambda bd: -bd.log_odds)[:MAX_EVIDENCE]
-        evidence = [_evidence(doc, bd) for bd in sorted(top, key=lambda bd: bd.before.end)]
+        llr = float(np.sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share)))
+        raw = self.raw_scale * llr
+        confidence = min(1.0, n / self.full_confidence_boundaries)
+        flagged = [bd for bd in found if bd.probability >= self.flag_probability]
+        top = strongest(flagged, lambda bd: bd.log_odds, self.max_evidence, lambda bd: bd.before.end)
+        evidence = [_evidence(doc, bd) for bd in top]
         features_out = {"raw": raw, "boundaries": float(n), "broken": float(len(flagged)),
                         "broken_rate": len(flagged) / n, "mean_gain": float(np.mean([bd.gain for bd in found]))}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,

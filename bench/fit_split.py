@@ -1,0 +1,105 @@
+"""Fit the split signal's per-boundary model on development data: `python -m bench.fit_split [--write]`.
+
+The split signal (scoring/signals/split.py) judges every sentence boundary inside a block and combines the
+boundary's features (`split.FEATURES`) by logistic regression into the log-odds that the boundary is broken.
+This script refits those weights for the model in use, on development data only:
+- the development articles of bench/fit_spin.py (built Brown press and ABC dev stories, and the article text of
+  the real pages' development half, English pages);
+- each once as written and once with a period inserted mid-sentence (next word capitalised) in half of its
+  sentences (bench.corrupt.split at RATE), as the first fit's data had;
+- a boundary is positive when it falls on an inserted period; the boundaries of the unbroken articles are
+  negatives too.
+The fit is the L2-regularised logistic regression of bench/fit_spin.py. PRIOR_ODDS is the broken:real ratio of
+the fitting boundaries, which the page statistic divides out.
+
+`--write` stores the result in scoring/data/split_weights.json (read by the split signal at import), with the
+data it came from. The weights in use are the first fit's (the JSON's `fitted_by`): any change of them changes
+the scores, so rebuild the default model's calibration afterwards (`make model`), re-choose the thresholds
+(`python -m bench.choose_thresholds`) and compare `python -m bench.run --split dev --sections realpages`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .fit_spin import L2, SEED, default_bundle, dev_articles, fit_logistic, truth_spans
+
+OUT = Path(__file__).resolve().parent.parent / "scoring" / "data" / "split_weights.json"
+RATE = 0.5  # share of an article's sentences broken by an inserted period
+
+
+def boundary_rows(article, broken: bool, bundle) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels (1 = broken) of every boundary the split signal judges in the article, as written or
+    with periods inserted, scored with the model `bundle`."""
+    from scoring.scorer import prepare
+    from scoring.segment import blocks_from_text
+    from scoring.signals.split import boundaries
+
+    from .corrupt import split
+
+    if broken:
+        parts, _ = split(article, RATE, random.Random(f"{SEED}:{article.id}:split"))
+        paragraphs = [p.texts[0] for p in parts]
+    else:
+        parts, paragraphs = [], list(article.paragraphs)
+    doc, ctx = prepare(blocks_from_text("\n".join(paragraphs)), bundle)
+    truth = truth_spans(doc.text, parts, paragraphs)
+    found, features = boundaries(doc, ctx)
+    # a boundary spans the end of the fragment before to the first word after; an inserted period sits there
+    labels = np.array([any(a < bd.after.spans[0][1] and bd.before.spans[-1][1] < b for a, b in truth)
+                       for bd in found], dtype=np.float64)
+    return features, labels
+
+
+def fit(articles, bundle) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """(weights, prior odds, features, labels) fitted on the boundaries of the articles, clean and broken."""
+    xs, ys = [], []
+    for article in articles:
+        for broken in (False, True):
+            x, y = boundary_rows(article, broken, bundle)
+            xs.append(x)
+            ys.append(y)
+    x, y = np.vstack(xs), np.concatenate(ys)
+    return fit_logistic(x, y), float(y.sum() / (len(y) - y.sum())), x, y
+
+
+def main(argv: list[str] | None = None) -> int:
+    from scoring.signals.split import FEATURES, WEIGHTS
+
+    from .metrics import roc_auc
+
+    parser = argparse.ArgumentParser(prog="python -m bench.fit_split", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"write the weights to {OUT.relative_to(OUT.parents[2])}")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    bundle = default_bundle()
+    articles = dev_articles()
+    weights, prior_odds, x, y = fit(articles, bundle)
+    print(f"{len(articles)} dev articles, clean and broken: {len(y):,} boundaries, {int(y.sum()):,} broken; "
+          f"{time.perf_counter() - started:.0f} s")
+    print(f"boundary-level ROC-AUC on the fitting boundaries (in-sample), old weights -> new: "
+          f"{roc_auc(x[y == 0] @ WEIGHTS, x[y == 1] @ WEIGHTS):.3f} -> {roc_auc(x[y == 0] @ weights, x[y == 1] @ weights):.3f}")
+    for name, old, new in zip(FEATURES, WEIGHTS, weights):
+        print(f"  {name:24s} {old:+.3f} -> {new:+.3f}")
+    if args.write:
+        OUT.write_text(json.dumps({
+            "features": list(FEATURES),
+            "weights": [round(float(w), 3) for w in weights],
+            "prior_odds": round(prior_odds, 4),
+            "fitted_by": "python -m bench.fit_split --write (bench/fit_split.py)",
+            "data": {"articles": len(articles), "rate": RATE, "seed": SEED, "boundaries": int(len(y)),
+                     "broken": int(y.sum()), "l2": L2},
+            "model": bundle.card.get("model"), "model_created": bundle.card.get("created"),
+        }, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
