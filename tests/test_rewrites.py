@@ -1,0 +1,93 @@
+"""Phrase-rewrite cues of the spin signal (scoring/signals/rewrites.py): hand-written rewordings are found and
+explained, clean reference text is left alone, and a page full of rewordings scores above its plain version."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from scoring.scorer import pseudo_documents
+from scoring.segment import blocks_from_text, segment
+from scoring.signals import rewrites
+from scoring.signals.spin import _is_content
+
+# test_spin's clean article (a city council's budget)
+CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
+Under the plan, the city will spend more money on buses and cycle lanes over the next three years. Officials expect the first new routes to open in the spring, and they hope that more people will leave their cars at home.
+Local businesses gave the proposal a mixed reception. Some shop owners fear that fewer parking spaces will keep customers away, while others believe that quieter streets will bring more visitors to the old town.
+The company that runs the bus network reported strong quarterly profits last month. Its chief executive said the firm was ready to hire more drivers and buy electric vehicles if the council kept its promise."""
+
+# The same article with about twenty of its phrases reworded the way article rewriters do it (written for
+# this test, not by the benchmark's generator), every other word unchanged.
+REWORDED = """The city council approved a new budget on Tuesday after a long debate with regard to road repairs as well as public transport. The mayor stated that it should be noted that the plan would reduce traffic in the centre and improve safety for children walking to school.
+Under the plan, the city is able to spend a large amount of money on buses and cycle lanes during the course of the next three years. Officials expect the first new routes to open in the month of April, and they hope that a large number of people will leave their cars at home in order to walk.
+Local businesses gave the proposal a mixed reception. Some shop owners fear that fewer parking spaces will keep customers away due to the fact that they drive, while others believe that quieter streets will bring more visitors to the old town on a daily basis.
+The company that runs the bus network reported strong quarterly profits prior to last month. Its chief executive said the firm was ready to hire more drivers and make use of electric vehicles in the event that the council kept its promise, which was made by them in a public manner."""
+EXPECTED = {  # span -> plainer wording
+    "with regard to": "about", "as well as": "and", "it should be noted that": "(nothing)", "is able to": "can",
+    "a large amount of": "much", "during the course of": "during", "in the month of": "in",
+    "a large number of": "many", "in order to": "to", "due to the fact that": "because", "on a daily basis": "daily",
+    "prior to": "before", "make use of": "use", "in the event that": "if", "in a public manner": "publicly",
+}
+
+
+def doc_of(text: str):
+    return segment(blocks_from_text(text))
+
+
+def content_words(doc) -> int:
+    return sum(1 for s in doc.sentences for i, t in enumerate(s.tokens) if _is_content(doc, s, i, t))
+
+
+def test_catalogue_and_clean_rates_agree():
+    fitted = json.loads(rewrites.RATES_PATH.read_text(encoding="utf-8"))
+    assert fitted["cues_sha256"] == hashlib.sha256(rewrites.CUES_PATH.read_bytes()).hexdigest(), \
+        "the cue catalogue changed since its clean rates were counted: run `python -m bench.fit_rewrites --write`"
+    assert set(fitted["counts"]) == {c.text for c in rewrites.CUES}
+    assert fitted["content_words"] > 500_000 and len(rewrites.CUES) >= 100
+    assert all(c.source in {"fplg", "pec", "sw", "orwell", "issue12", "passive"} for c in rewrites.CUES)
+
+
+def test_hand_written_rewordings_are_found_with_their_plain_wording():
+    doc = doc_of(REWORDED)
+    hits = rewrites.find_rewrites(doc)
+    found = {doc.text[h.sentence.spans[h.first][0]:h.sentence.spans[h.last][1]].lower(): h.plain for h in hits}
+    assert found.pop("was made by them").startswith("the active voice")
+    assert found == EXPECTED
+    ev = rewrites.evidence(doc, hits[0])
+    assert ev.kind == "rewrite" and ev.text == doc.text[ev.start:ev.end] == "with regard to"
+    assert ev.suggestion == "about" and "with regard to" in ev.reason and "clean text" in ev.reason
+    assert 0.0 < ev.weight <= 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "The order in which the callbacks run is not defined, so each must be able to run first.",
+    "As well, the year 2019 was the wettest on record; he made the team in a month.",
+    "She said the prior owner made a bad decision.",
+    "They were picked by hand and the plan was rejected by the board.",
+])
+def test_near_misses_are_not_cues(text):
+    assert rewrites.find_rewrites(doc_of(text)) == []
+
+
+def test_clean_reference_text_is_left_alone():
+    """On the calibration reference, cues are rare and almost no page has more than clean text gives it."""
+    hits = words = flagged = pages = 0
+    for text in pseudo_documents(rewrites.DATA.parent.parent / "models" / "en" / "reference.txt"):
+        doc = doc_of(text)
+        found, n = rewrites.find_rewrites(doc), content_words(doc)
+        hits, words, pages = hits + len(found), words + n, pages + 1
+        flagged += rewrites.page_llr(found, n) > 0
+    assert pages > 400
+    assert hits / words < 0.005           # measured: 0.003 per content word
+    assert flagged <= 0.01 * pages        # measured: 1 page of 530
+
+
+def test_page_statistic_counts_many_rare_cues_not_one():
+    doc = doc_of(REWORDED)
+    hits, n = rewrites.find_rewrites(doc), content_words(doc)
+    assert rewrites.page_llr(hits, n) > rewrites.page_llr(hits[:8], n) > 0.0
+    assert rewrites.page_llr(hits[:1], n) == 0.0     # one cue is what clean text does now and then
+    assert rewrites.page_llr(hits, 0) == rewrites.page_llr([], n) == 0.0
+    assert rewrites.page_llr(hits, 100 * n) < rewrites.page_llr(hits, n)  # the same hits in a longer page
