@@ -7,10 +7,13 @@ import json
 
 import pytest
 
+from scoring.calibrate import Calibration
+from scoring.lm import load_model, read_card
 from scoring.scorer import pseudo_documents
 from scoring.segment import blocks_from_text, segment
 from scoring.signals import rewrites
-from scoring.signals.spin import _is_content
+from scoring.signals.base import ScoringContext
+from scoring.signals.spin import SpinSignal, _is_content
 
 # test_spin's clean article (a city council's budget)
 CLEAN = """The city council approved a new budget on Tuesday after a long debate about road repairs and public transport. The mayor said the plan would reduce traffic in the centre and improve safety for children walking to school.
@@ -38,6 +41,20 @@ def doc_of(text: str):
 
 def content_words(doc) -> int:
     return sum(1 for s in doc.sentences for i, t in enumerate(s.tokens) if _is_content(doc, s, i, t))
+
+
+@pytest.fixture(scope="module")
+def ctx(default_model) -> ScoringContext:
+    card = read_card(default_model)
+    synonyms = json.loads((default_model.parent / card.get("synonyms", "synonyms.json")).read_text(encoding="utf-8"))
+    return ScoringContext(load_model(default_model), Calibration.from_dict(card.get("calibration")), synonyms)
+
+
+def spin(text: str, ctx: ScoringContext):
+    doc = doc_of(text)
+    for s in doc.sentences:
+        s.logprobs, s.orders = ctx.lm.token_scores(s.tokens)
+    return doc, SpinSignal().score(doc, ctx)
 
 
 def test_catalogue_and_clean_rates_agree():
@@ -82,6 +99,18 @@ def test_clean_reference_text_is_left_alone():
     assert pages > 400
     assert hits / words < 0.005           # measured: 0.003 per content word
     assert flagged <= 0.01 * pages        # measured: 1 page of 530
+
+
+def test_rewordings_raise_the_spin_score_of_their_page(ctx):
+    plain_doc, plain = spin(CLEAN, ctx)
+    doc, reworded = spin(REWORDED, ctx)
+    assert plain.features["rewrites"] == 0 and plain.features["rewrite_llr"] == 0.0
+    assert reworded.features["rewrites"] == len(EXPECTED) + 1
+    assert reworded.features["rewrite_llr"] > 10.0
+    assert reworded.features["raw"] > plain.features["raw"] + 0.5
+    assert reworded.score > plain.score
+    shown = {e.text.lower(): e.suggestion for e in reworded.evidence if e.kind == "rewrite"}
+    assert shown["due to the fact that"] == "because" and len(shown) == len(EXPECTED) + 1
 
 
 def test_page_statistic_counts_many_rare_cues_not_one():

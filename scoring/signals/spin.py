@@ -20,6 +20,7 @@ import numpy as np
 
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
+from . import rewrites
 from .base import ScoringContext
 
 # Function words (and a few reporting verbs that spinners leave alone): never put on trial.
@@ -380,6 +381,10 @@ class SpinSignal:
         # Page statistic: mean log-likelihood ratio of "a share SPUN_SHARE of the words is spun" vs "clean".
         ratio = np.exp(np.minimum(log_odds, 30.0)) / PRIOR_ODDS
         llr = float(np.mean(np.log1p(SPUN_SHARE * (ratio - 1.0))))
+        # phrase rewrites ("due to the fact that"): their log-likelihood ratio against clean text, per content word
+        reworded = rewrites.find_rewrites(doc)
+        rewrite_llr = rewrites.page_llr(reworded, n)
+        llr += rewrite_llr / max(n, 1)
         raw = RAW_SCALE * llr
         confidence = 1.0 if phrases else min(1.0, n / FULL_CONFIDENCE_WORDS)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
@@ -388,10 +393,12 @@ class SpinSignal:
                    and (id(t.sentence), t.index) not in in_phrase]
         top = sorted(flagged, key=lambda t: -t.log_odds)[:MAX_EVIDENCE]
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
+        evidence += [rewrites.evidence(doc, h) for h in reworded[:MAX_EVIDENCE]]
         evidence.sort(key=lambda e: e.start)
         features_out = {"raw": raw, "content_words": float(n), "suspicious": float(len(flagged)),
                         "suspicious_rate": len(flagged) / n if n else 0.0, "tortured_phrases": float(len(phrases)),
-                        "checked": float(sum(bool(t.best) for t in words))}
+                        "checked": float(sum(bool(t.best) for t in words)), "rewrites": float(len(reworded)),
+                        "rewrite_llr": rewrite_llr}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
 
