@@ -78,6 +78,16 @@ def test_hand_written_rewordings_are_found_with_their_plain_wording():
     assert 0.0 < ev.weight <= 1.0
 
 
+@pytest.mark.parametrize("text, plain", [
+    ("He answered in a quick manner.", "quickly"), ("It was solved in an easy fashion.", "easily"),
+    ("Say it in a simple manner.", "simply"), ("Fixed in a timely manner.", "timely"),
+    ("Explained in a basic fashion.", "basically"),
+])
+def test_manner_adverbs_are_offered_in_their_plain_form(text, plain):
+    (hit,) = rewrites.find_rewrites(doc_of(text))
+    assert hit.plain == plain
+
+
 @pytest.mark.parametrize("text", [
     "The order in which the callbacks run is not defined, so each must be able to run first.",
     "As well, the year 2019 was the wettest on record; he made the team in a month.",

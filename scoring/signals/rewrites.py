@@ -42,7 +42,7 @@ WILDCARD = "*"
 class Cue:
     text: str                                # as written in the catalogue ("in a * manner")
     tokens: tuple[frozenset[str] | None, ...]  # per position: the words it matches (None: any content word)
-    plain: str                               # the plainer wording ("{*}ly": `{*}` is the word `*` matched)
+    plain: str                               # the plainer wording (`{*}`: the word `*` matched; `{*ly}`: its adverb)
     source: str
 
 
@@ -117,12 +117,31 @@ class RewriteHit:
 
     @property
     def plain(self) -> str:
-        return self.cue.plain.replace("{*}", self.wildcard)
+        return self.cue.plain.replace("{*ly}", adverb(self.wildcard)).replace("{*}", self.wildcard)
 
     @property
     def clean_per_million(self) -> float:
         counts, words, _ = clean_rates()
         return 1e6 * counts[self.cue.text] / words
+
+
+def adverb(adjective: str) -> str:
+    """The -ly adverb of an adjective, by the spelling rules ("quick" -> "quickly", "easy" -> "easily", "simple" ->
+    "simply", "basic" -> "basically", "full" -> "fully"); an adjective in -ly ("timely") stays as it is."""
+    word = adjective
+    if word == "public":  # the one common exception
+        return "publicly"
+    if word.endswith("ly"):
+        return word
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ily"
+    if word.endswith("le") and len(word) > 3 and word[-3] not in "aeiou":
+        return word[:-1] + "y"
+    if word.endswith("ic"):
+        return word + "ally"
+    if word.endswith("ll"):
+        return word + "y"
+    return word + "ly"
 
 
 def _match(cue: Cue, tokens: list[str], i: int, stopwords: frozenset[str]) -> str | None:
