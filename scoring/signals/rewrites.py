@@ -9,14 +9,16 @@ judged by whether it has more, and rarer, cues than clean text would give it.
 
 Page statistic (`page_llr`): a generalised log-likelihood ratio. Clean: cue c occurs at its clean rate r_c per
 content word. Rewritten: a rewriter adds cues at t * REWRITE_SHARE per content word, spread evenly over the
-cues (delta = REWRITE_SHARE / number of cues each), for an unknown intensity t in [0, 1]. With n content words
-and the page's hits, the log-likelihood ratio (Poisson counts) is
+cues (delta = REWRITE_SHARE / number of cues each), for an unknown intensity t >= 0. With n content words and
+the page's hits, the log-likelihood ratio (Poisson counts) is
 
     LLR(t) = sum over hits of log(1 + t * delta / r_c)  -  t * n * REWRITE_SHARE
 
 and the statistic is its maximum over t, less 0.5 * log(n) for fitting t to the page (the Bayesian information
-criterion's price of one parameter), and never below 0: a clean page with a cue or two, even a rare one, gets 0. It is in nats like the spin signal's per-word mixture statistic, to which it is added
-(`SpinSignal.score`: the page's total log-likelihood ratio over its content words), so no weight is fitted.
+criterion's price of one parameter), and never below 0: a clean page with a cue or two, even a rare one, gets 0.
+(With t free, REWRITE_SHARE cancels out of the statistic: only the evidence weights use it.) It is in nats like
+the spin signal's per-word mixture statistic, to which it is added (`SpinSignal.score`: the page's total
+log-likelihood ratio over its content words), so no weight is fitted.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from ..report import Evidence
 DATA = Path(__file__).resolve().parent.parent / "data"
 CUES_PATH = DATA / "phrase_rewrites.tsv"
 RATES_PATH = DATA / "phrase_rewrite_rates.json"
-REWRITE_SHARE = 0.03   # cues a rewriter adds per content word at full intensity (t = 1), all cues together
+REWRITE_SHARE = 0.03   # cues a rewriter adds per content word at intensity t = 1, all cues together (evidence weights)
 RATE_PRIOR = 3.0       # pseudo-count added to every clean count: the "rule of three" 95% upper bound of a rate never seen in the
                        # clean text (clean web text may use a cue that documentation and Wikipedia never do)
 WILDCARD = "*"
@@ -91,13 +93,13 @@ def index(cues: list[Cue]) -> dict[str, list[Cue]]:
 
 CUES = load_cues()
 _BY_FIRST = index(CUES)
-DELTA = REWRITE_SHARE / len(CUES)  # each cue's rate added by a rewriter at full intensity
+DELTA = REWRITE_SHARE / len(CUES)  # each cue's rate added by a rewriter at intensity t = 1
 
 
 @functools.lru_cache(maxsize=1)
 def clean_rates() -> tuple[dict[str, int], int, dict[str, float]]:
     """({cue: hits in clean text}, content words of that text, {cue: DELTA / its clean rate}), loaded once; the
-    last is the factor by which a rewriter at full intensity raises the cue's rate."""
+    last is the factor by which a rewriter at intensity t = 1 raises the cue's rate."""
     if not RATES_PATH.is_file():
         raise RuntimeError(f"{RATES_PATH} is missing: run `python -m bench.fit_rewrites --write`")
     counts, words = load_rates()
@@ -179,7 +181,7 @@ def find_rewrites(doc: Document, cues: dict[str, list[Cue]] | None = None) -> li
 
 
 def page_llr(hits: list[RewriteHit], content_words: int) -> float:
-    """max over t in [0, 1] of sum(log(1 + t * a_hit)) - t * content_words * REWRITE_SHARE, less the BIC penalty of
+    """max over t >= 0 of sum(log(1 + t * a_hit)) - t * content_words * REWRITE_SHARE, less the BIC penalty of
     the fitted t, 0.5 * log(content_words), and never below 0 (module docstring)."""
     if not hits or content_words <= 0:
         return 0.0
@@ -192,14 +194,12 @@ def page_llr(hits: list[RewriteHit], content_words: int) -> float:
 
     if slope(0.0) <= 0.0:
         return 0.0
-    if slope(1.0) >= 0.0:
-        t = 1.0
-    else:  # the log-likelihood is concave in t: bisect its slope
-        lo, hi = 0.0, 1.0
-        for _ in range(40):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if slope(mid) > 0.0 else (lo, mid)
-        t = 0.5 * (lo + hi)
+    # the log-likelihood is concave in t and its slope is below len(a) / t - cost: the maximum is in (0, len(a) / cost)
+    lo, hi = 0.0, len(a) / cost
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if slope(mid) > 0.0 else (lo, mid)
+    t = 0.5 * (lo + hi)
     return max(0.0, sum(math.log1p(t * x) for x in a) - t * cost - 0.5 * math.log(content_words))
 
 
