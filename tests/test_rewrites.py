@@ -72,10 +72,15 @@ def test_hand_written_rewordings_are_found_with_their_plain_wording():
     found = {doc.text[h.sentence.spans[h.first][0]:h.sentence.spans[h.last][1]].lower(): h.plain for h in hits}
     assert found.pop("was made by them").startswith("the active voice")
     assert found == EXPECTED
-    ev = rewrites.evidence(doc, hits[0])
+    llr, intensity = rewrites.fit(hits, content_words(doc))
+    assert llr > 0.0 and intensity > 0.0
+    ev = rewrites.evidence(doc, hits[0], intensity)
     assert ev.kind == "rewrite" and ev.text == doc.text[ev.start:ev.end] == "with regard to"
     assert ev.suggestion == "about" and "with regard to" in ev.reason and "clean text" in ev.reason
-    assert 0.0 < ev.weight <= 1.0
+    assert 0.5 < ev.weight <= 1.0 and "rewritten with probability" in ev.reason
+    # one such phrasing on a page is what clean text does: shown, but with no weight
+    alone = rewrites.evidence(doc, hits[0], rewrites.fit(hits[:1], content_words(doc))[1])
+    assert alone.weight == 0.0 and "not counted" in alone.reason
 
 
 @pytest.mark.parametrize("text, plain", [
@@ -121,6 +126,7 @@ def test_rewordings_raise_the_spin_score_of_their_page(ctx):
     assert reworded.score > plain.score
     shown = {e.text.lower(): e.suggestion for e in reworded.evidence if e.kind == "rewrite"}
     assert shown["due to the fact that"] == "because" and len(shown) == len(EXPECTED) + 1
+    assert all(e.weight > 0.5 for e in reworded.evidence if e.kind == "rewrite")
 
 
 def test_page_statistic_counts_many_rare_cues_not_one():

@@ -180,11 +180,12 @@ def find_rewrites(doc: Document, cues: dict[str, list[Cue]] | None = None) -> li
     return found
 
 
-def page_llr(hits: list[RewriteHit], content_words: int) -> float:
-    """max over t >= 0 of sum(log(1 + t * a_hit)) - t * content_words * REWRITE_SHARE, less the BIC penalty of
-    the fitted t, 0.5 * log(content_words), and never below 0 (module docstring)."""
+def fit(hits: list[RewriteHit], content_words: int) -> tuple[float, float]:
+    """(statistic, intensity t): max over t >= 0 of sum(log(1 + t * a_hit)) - t * content_words * REWRITE_SHARE,
+    less the BIC penalty of the fitted t, 0.5 * log(content_words), and never below 0 (module docstring); t is 0
+    when the statistic is."""
     if not hits or content_words <= 0:
-        return 0.0
+        return 0.0, 0.0
     ratio = clean_rates()[2]
     a = [ratio[h.cue.text] for h in hits]
     cost = content_words * REWRITE_SHARE
@@ -193,21 +194,31 @@ def page_llr(hits: list[RewriteHit], content_words: int) -> float:
         return sum(x / (1.0 + t * x) for x in a) - cost
 
     if slope(0.0) <= 0.0:
-        return 0.0
+        return 0.0, 0.0
     # the log-likelihood is concave in t and its slope is below len(a) / t - cost: the maximum is in (0, len(a) / cost)
     lo, hi = 0.0, len(a) / cost
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if slope(mid) > 0.0 else (lo, mid)
     t = 0.5 * (lo + hi)
-    return max(0.0, sum(math.log1p(t * x) for x in a) - t * cost - 0.5 * math.log(content_words))
+    llr = sum(math.log1p(t * x) for x in a) - t * cost - 0.5 * math.log(content_words)
+    return (llr, t) if llr > 0.0 else (0.0, 0.0)
 
 
-def evidence(doc: Document, hit: RewriteHit) -> Evidence:
+def page_llr(hits: list[RewriteHit], content_words: int) -> float:
+    """The page statistic (`fit`)."""
+    return fit(hits, content_words)[0]
+
+
+def evidence(doc: Document, hit: RewriteHit, intensity: float = 0.0) -> Evidence:
+    """The hit as evidence; its weight is the probability that a rewriter put it there at the page's fitted
+    `intensity` (`fit`): 0 on a page with no more such phrasings than clean text."""
     start, end = hit.sentence.spans[hit.first][0], hit.sentence.spans[hit.last][1]
     text = doc.text[start:end]
-    a = clean_rates()[2][hit.cue.text]
+    a = intensity * clean_rates()[2][hit.cue.text]
+    verdict = (f"rewritten with probability {a / (1.0 + a):.2f} at this page's density of such phrasings" if a > 0
+               else "not counted: the page has no more such phrasings than clean text")
     return Evidence(
         start=start, end=end, text=text, kind="rewrite", weight=round(a / (1.0 + a), 3), suggestion=hit.plain,
         reason=(f"verbose rewording: '{text}' where plain English says '{hit.plain}' (a phrasing article rewriters "
-                f"add; {hit.clean_per_million:.1f} per million content words of clean text)"))
+                f"add; {hit.clean_per_million:.1f} per million content words of clean text); {verdict}"))

@@ -383,7 +383,7 @@ class SpinSignal:
         llr = float(np.mean(np.log1p(SPUN_SHARE * (ratio - 1.0))))
         # phrase rewrites ("due to the fact that"): their log-likelihood ratio against clean text, per content word
         reworded = rewrites.find_rewrites(doc)
-        rewrite_llr = rewrites.page_llr(reworded, n)
+        rewrite_llr, intensity = rewrites.fit(reworded, n)
         llr += rewrite_llr / max(n, 1)
         raw = RAW_SCALE * llr
         confidence = 1.0 if phrases else min(1.0, n / FULL_CONFIDENCE_WORDS)
@@ -393,7 +393,7 @@ class SpinSignal:
                    and (id(t.sentence), t.index) not in in_phrase]
         top = sorted(flagged, key=lambda t: -t.log_odds)[:MAX_EVIDENCE]
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
-        evidence += [rewrites.evidence(doc, h) for h in reworded[:MAX_EVIDENCE]]
+        evidence += [rewrites.evidence(doc, h, intensity) for h in reworded[:MAX_EVIDENCE]]
         evidence.sort(key=lambda e: e.start)
         features_out = {"raw": raw, "content_words": float(n), "suspicious": float(len(flagged)),
                         "suspicious_rate": len(flagged) / n if n else 0.0, "tortured_phrases": float(len(phrases)),
