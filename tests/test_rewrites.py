@@ -136,3 +136,14 @@ def test_page_statistic_counts_many_rare_cues_not_one():
     assert rewrites.page_llr(hits[:1], n) == 0.0     # one cue is what clean text does now and then
     assert rewrites.page_llr(hits, 0) == rewrites.page_llr([], n) == 0.0
     assert rewrites.page_llr(hits, 100 * n) < rewrites.page_llr(hits, n)  # the same hits in a longer page
+
+
+def test_fit_script_counts_cues_and_content_words(tmp_path):
+    from bench.fit_rewrites import count
+
+    text = tmp_path / "clean.txt"
+    text.write_text("The team met prior to the game in order to plan.\n\nPrior to that, Alice played well.\n",
+                    encoding="utf-8")
+    hits, words = count(text, rewrites.index(rewrites.CUES))
+    assert hits == {"prior to": 2, "in order to": 1}
+    assert words == 9   # team met prior game order plan prior played well: not the name, not function words
