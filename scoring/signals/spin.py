@@ -20,6 +20,7 @@ import numpy as np
 
 from ..document import Document, Sentence
 from ..report import Evidence, SignalResult
+from . import rewrites
 from .base import ScoringContext
 from .stats import load_weights, logistic, mixture_log_likelihood_ratios, strongest
 
@@ -309,6 +310,10 @@ class SpinSignal:
         log_odds = np.concatenate([log_odds, np.full(extra, self.tortured_log_odds)])
         # Page statistic: mean log-likelihood ratio of "a share spun_share of the words is spun" vs "clean".
         llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
+        # phrase rewrites ("due to the fact that"): their log-likelihood ratio against clean text, per content word
+        reworded = rewrites.find_rewrites(doc)
+        rewrite_llr, intensity = rewrites.fit(reworded, n)
+        llr += rewrite_llr / max(n, 1)
         raw = self.raw_scale * llr
         confidence = 1.0 if phrases else min(1.0, n / self.full_confidence_words)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
@@ -317,10 +322,12 @@ class SpinSignal:
                    and (id(t.sentence), t.index) not in in_phrase]
         top = strongest(flagged, lambda t: t.log_odds, self.max_evidence, lambda t: t.sentence.spans[t.index][0])
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
+        evidence += [rewrites.evidence(doc, h, intensity) for h in reworded[:self.max_evidence]]
         evidence.sort(key=lambda e: e.start)
         features_out = {"raw": raw, "content_words": float(n), "suspicious": float(len(flagged)),
                         "suspicious_rate": len(flagged) / n if n else 0.0, "tortured_phrases": float(len(phrases)),
-                        "checked": float(sum(bool(t.best) for t in words))}
+                        "checked": float(sum(bool(t.best) for t in words)), "rewrites": float(len(reworded)),
+                        "rewrite_llr": rewrite_llr}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
 
