@@ -84,7 +84,9 @@ def family_table(rows: list[dict], split: str, families: tuple[str, ...]) -> str
         head += [f"{label} ROC-AUC", f"{label} recall@1%FPR", f"{label} recall@5%FPR"]
     body = []
     for name, fam in FAMILIES.items():
-        mark = " (seen: the detector reads WordNet)" if fam.seen else " (held out: test only)" if fam.held_out else ""
+        mark = (" (seen: the detector reads WordNet)" if fam.seen
+                else " (held out: test only; its rules were read by the rewrite-cue author, see bench/README)"
+                if fam.held_out else "")
         if name not in families:
             body.append([f"{fam.label}{mark}", fam.source, "not built on this split (held out)"]
                         + [""] * (len(head) - 3))
