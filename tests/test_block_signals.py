@@ -202,6 +202,17 @@ def test_navigation_list(scorer):
     assert all("navigation list" in e.reason for e in found.values())
 
 
+def test_a_bulleted_list_without_links_is_the_articles_own(scorer):
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    items = ["two cups of flour", "one egg", "a pinch of salt", "warm milk"]
+    own = "".join(f"<li>{i}</li>" for i in items)
+    menu = "".join(f'<li><a href="/{i.split()[-1]}">{i}</a></li>' for i in items)
+    for bullets, flagged in ((own, False), (menu, True)):
+        page = f"<html><body><article><h1>Bridge</h1>{paragraphs}<ul>{bullets}</ul>{paragraphs}</article></body></html>"
+        reasons = [e.reason for e in scorer.score_html(page).signals["boilerplate"].evidence]
+        assert any("navigation list" in r for r in reasons) is flagged, reasons
+
+
 def pasted_widgets() -> str:
     """bridge_boilerplate.html with its widgets' markup stripped: widget text pasted into the article's flow, as
     content farms do."""

@@ -238,8 +238,9 @@ def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrom
         j = i
         while j < len(blocks) and _is_nav_item(blocks[j], words[j]):
             j += 1
-        if j - i >= NAV_RUN:
-            linked = sum(blocks[k].link_density >= 0.5 for k in range(i, j)) / (j - i)
+        linked = sum(blocks[k].link_density >= 0.5 for k in range(i, j)) / max(j - i, 1)
+        own_list = not linked and all(blocks[k].kind == "list_item" for k in range(i, j))
+        if j - i >= NAV_RUN and not own_list:  # a bulleted list without links is the article's own
             for k in range(i, j):
                 out[k].add(0.6 + 0.3 * linked, f"navigation list ({j - i} short items in a row)")
         i = max(j, i + 1)
