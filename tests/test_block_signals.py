@@ -103,6 +103,19 @@ def test_list_of_headlines_between_paragraphs(scorer):
     assert span(r, ARTICLE[0]) not in found  # the article's own title line is not an injected headline
 
 
+def test_the_articles_own_bulleted_list_is_not_a_list_of_headlines(scorer):
+    """Short on-topic items of a list without links are the article's; pasted headlines are judged."""
+    own = ["new bridge toll rules for residents of the eastern suburbs", "bridge traffic times for city centre commuters",
+           "steel and budget figures from the council on the bridge", "what the mayor said about the delays on Monday"]
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE[1:]]
+    for items, flagged in ((own, False), (TRAILING, True)):
+        bullets = "".join(f'<li><a href="/x">{i}</a></li>' if flagged else f"<li>{i}</li>" for i in items)
+        page = (f"<html><body><article><h1>{ARTICLE[0]}</h1>{''.join(paragraphs[:4])}<ul>{bullets}</ul>"
+                f"{''.join(paragraphs[4:])}</article></body></html>")
+        reasons = [e.reason for e in scorer.score_html(page).signals["injection"].evidence]
+        assert any("list of headlines" in r for r in reasons) is flagged, reasons
+
+
 def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
     """A related-stories list after the last paragraph is on every real page: not an injection."""
     between = scorer.score_text(with_lines({5: TRAILING}))

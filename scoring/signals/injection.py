@@ -342,7 +342,10 @@ class InjectionSignal:
             # top injection false alarm of the real pages' development half was one).
             between = first_prose < i < last_prose
             in_list = (i > 0 and headline[i - 1]) or (i + 1 < len(blocks) and headline[i + 1])
-            if headline[i] and between:
+            # an on-topic item of a bulleted list without links is the article's own list, not pasted headlines
+            own_item = (b.kind == "list_item" and b.link_density < self.link_dense_share
+                        and off_topic[i] < self.topic_cue_from)
+            if headline[i] and between and not own_item:
                 # a headline among the article's paragraphs, off-topic or link-dense
                 strength = (self.headline_weight + self.headline_off_topic_weight * off_topic[i]
                             + (self.title_case_weight if _title_case(b.text) else 0.0)
