@@ -10,7 +10,7 @@ elsewhere; the benchmark reports each one separately (bench/realbench.py, "spin 
 | `moby` | Debian `libaiksaurus-1.2-data` (Aiksaurus 1.2, built from Grady Ward's Moby thesaurus) | GPL-2+ (Moby itself: public domain) | a random word of any of the word's meanings |
 | `mythes` | Debian `mythes-en-us` (LibreOffice's en_US thesaurus, th_en_US_v2.dat) | WordNet licence | a random entry of any sense: synonyms, "similar", "related" and "generic" (hypernym) terms; antonyms never |
 | `phrase` (held out) | none: hand-written rules in this file | (ours) | function-word expansions ("because" -> "due to the fact that"), connective swaps, register swaps ("use" -> "utilise"), light-verb phrases ("decided" -> "made the decision"), "-ly" adverbs -> "in a ... manner", "X and Y" -> "Y and X", pronoun-subject active -> passive |
-| `rewriter` (held out, the clean one) | hand-written rules in this file, modelled on online article rewriters, + Moby swaps as fill | (ours) | clause reordering around subordinators ("Although X, Y" <-> "Y, although X"), introductory adverbials moved to the end ("In 2019, X" -> "X in 2019") and closing time phrases to the front, "the X of Y" <-> "Y's X", contraction expansion ("doesn't" -> "does not", and back), numbers as digits <-> words ("5" <-> "five", "%" <-> "percent"), intensifiers before adjectives ("a big" -> "a very big"), hedges before a share of the sentences ("It is worth noting that ..."), '," said Smith' <-> '," Smith said' |
+| `rewriter` (held out, the clean one) | hand-written rules in this file, modelled on online article rewriters, + Moby swaps as fill | (ours) | clause reordering around subordinators ("Although X, Y" <-> "Y, although X"), introductory adverbials moved to the end ("In 2019, X" -> "X in 2019") and closing time phrases to the front, "the X of Y" <-> "Y's X", contraction expansion ("doesn't" -> "does not", and back), numbers as digits <-> words ("5" <-> "five", "%" <-> "percent"), intensifiers before adjectives ("a big" -> "a very big"), hedges before a share of the sentences ("It is worth noting that ..."), '," said Smith' <-> '," Smith said', "that" <-> "which" in restrictive relative clauses |
 
 The Debian packages are fetched as models/build_default.py fetches its text (`apt-get download`, then
 `dpkg-deb -x`), into .cache/bench/ (git-ignored); nothing is vendored. Moby comes from Aiksaurus rather than
@@ -572,7 +572,17 @@ _SAID_AFTER = re.compile(r"([,?!][\"\u201d]) said ((?:the [a-z]+)|(?:[A-Z][a-z]+
 _SAID_BEFORE = re.compile(r"([,?!][\"\u201d]) ((?:the [a-z]+)|(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)) said(?=[.,])")
 _REPORTED = re.compile(r"\b(?:said|says|told|added|according|announced|reported)\b")  # "X said Y would go in
 # 2022": fronting "in 2022" would date the saying
-_MAX_MOVE = 160   # a moved clause is at most this long (bench.realpages aligns a change within 200 chars)
+_MAX_MOVE = 160
+# relative pronouns of a restrictive clause (no comma before): "the plan that was" <-> "the plan which was",
+# "people who are" -> "people that are"
+_AUX = r"(?= (?:is|was|are|were|has|have|had|will|would|can|could|may|might|should)\b)"
+_RELATIVE = re.compile(r"(?<=[a-z] )(that|which|who)" + _AUX)
+_NOT_ANTECEDENT = frozenset("""
+said says believe believes think thinks thought know knows knew found shows showed show means meant noted added
+argued claimed suggested suggests reported announced hope hopes expect expects ensure clear likely sure possible
+true fact idea news sign evidence hope chance argue warned warn note notes proof reason estimates estimate
+predicts warns argues insists claims admits fears worries hopes expects reports
+""".split())   # a moved clause is at most this long (bench.realpages aligns a change within 200 chars)
 
 
 def _ends_phrase(text: str, end: int) -> bool:
@@ -712,6 +722,14 @@ def rewriter_units(text: str, starts: set[int], lowercase_words: set[str], rng: 
         if y[0].isupper() and not bc.proper_noun(y, m.start(3), starts, lowercase_words):
             continue
         units.append((m.start(), m.end(), 2, [f"{w0} the {x} of {(det or '').lower()}{y}"], "genitive"))
+    for m in _RELATIVE.finditer(text):
+        prev = text[:m.start()].split()[-1]
+        if not prev.isalpha() or not prev.islower() or prev in bc.STOPWORDS or prev in _NOT_ANTECEDENT or \
+                prev.endswith("ed") or len(prev) < 3:
+            continue   # a comma, a function word or a verb before: no restrictive relative clause
+        rel = m.group(1)
+        reps = {"that": ["which"], "which": ["that"], "who": ["that"]}[rel]
+        units.append((m.start(), m.end(), 1, reps, "relative"))
     for rx in (_SAID_AFTER, _SAID_BEFORE):
         for m in rx.finditer(text):
             quote, who = m.groups()
@@ -731,10 +749,12 @@ def rewriter_spin(article: Article, rate: float, rng: random.Random, fill: str |
     Rules (`rewriter_units`): contraction expansion (and back), numbers as digits <-> words and "%" <->
     "percent", intensifiers put before gradable adjectives, hedges put before a share of the sentences, clause
     reordering around subordinators, introductory adverbials moved to the end or a closing time phrase moved to
-    the front, "the X of Y" <-> "Y's X", '," said Smith' <-> '," Smith said'. A move counts 2 content words, an
-    insertion or expansion 1. Like `phrase_spin`, the rules run out before the higher rates, so the rest is made
-    up with word swaps from the `fill` family's thesaurus (Moby by default): rule rewrites are tried first, in
-    random order, then the fill swaps. `stats` tells them apart (`rule_words`, `fill_words`, and per rule)."""
+    the front, "the X of Y" <-> "Y's X", '," said Smith' <-> '," Smith said', "that" <-> "which" in restrictive
+    relative clauses. A move counts 2 content words, an insertion, expansion or swap 1. Like `phrase_spin`, the
+    rules run out before the higher rates (~7-10% of the content words on news pages), so the rest is made up with
+    word swaps from the `fill` family's thesaurus (Moby by default, as rewriting tools pair their rules with a
+    synonym table): rule rewrites are tried first, in random order, then the fill swaps. `stats` tells them apart
+    (`rule_words`, `fill_words`, `rule_candidates`)."""
     lowercase_words = bc.article_lowercase_words(article)
     per_para, content_total = [], 0
     rule_of: dict[tuple[int, int, int], str] = {}

@@ -203,7 +203,8 @@ def test_rewriter_rules_rewrite_like_an_article_rewriter():
         "Although prices rose sharply, demand held up. The council doesn't want a big fight with 5 unions. "
         "\"We will go,\" said Smith. In 2019, the firm hired new staff for its stores. The price of oil was "
         "10 percent higher. Officials closed the road because residents complained about the noise. "
-        "They opened the new bridge last week. Sales of the model were very strong."])
+        "They opened the new bridge last week. Sales of the model were very strong. It backs a toll that would "
+        "pay for repairs."])
     seen = set()
     for seed in range(60):
         parts, stats = sp.rewriter_spin(article, 0.3, random.Random(seed), fill=None)
@@ -211,9 +212,10 @@ def test_rewriter_rules_rewrite_like_an_article_rewriter():
         for _, original, replacement in edits(article, parts):
             seen.add((original, replacement))
             assert original[:1].isupper() == replacement[:1].isupper(), (original, replacement)
-            # a rewrite keeps the sentence's words (nothing is swapped for a synonym without a fill)
+            # a rewrite keeps the sentence's words (no synonym swaps without a fill) but for function words
             words = {w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"n't\b", " not", original))}
-            assert words - {w.lower() for w in re.findall(r"[A-Za-z]+", replacement)} <= {"percent", "of", "s", "the", "a"}
+            assert words - {w.lower() for w in re.findall(r"[A-Za-z]+", replacement)} <= {
+                "percent", "of", "s", "the", "a", "that", "which", "who"}
     outputs = {r for _, r in seen}
     assert ("Although prices rose sharply, demand held up", "Demand held up, although prices rose sharply") in seen
     assert ("Officials closed the road because residents complained about the noise",
@@ -226,6 +228,7 @@ def test_rewriter_rules_rewrite_like_an_article_rewriter():
     assert ("The price of oil", "Oil's price") in seen
     assert any(o == "a big" and r in ("a very big", "an extremely big", "an incredibly big") for o, r in seen)
     assert any(r.startswith(("It is worth noting that ", "In fact, ")) for r in outputs)
+    assert ("that", "which") in seen                                                     # "a toll which would"
 
 
 def test_rewriter_fill_and_rule_share_on_a_test_page():
