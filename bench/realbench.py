@@ -11,9 +11,10 @@ verdicts on ALL clean pages of the split, English or not: what the default confi
 articles.
 
 Spin by family: the usable English pages are also spun by the other spin families of bench.spinners (Moby via
-Aiksaurus, LibreOffice's MyThes, and on the test split only the held-out phrase rewrites) at each strength; those
-pages go to their own table ("spin by family", `family_table`), not into the tables above, whose spin rows stay
-the WordNet family's. A `--split dev` run never builds the held-out family (bench.spinners.families_for).
+Aiksaurus, LibreOffice's MyThes, and on the test split only the held-out phrase rewrites and article rewriter) at
+each strength; those pages go to their own table ("spin by family", `family_table`), not into the tables above,
+whose spin rows stay the WordNet family's. A `--split dev` run never builds the held-out families
+(bench.spinners.families_for).
 
     python -m bench.run --sections realpages --split dev               # alone
     python -m bench.run --sections realpages --split dev --real-pages 12   # the first 12 pages of the split
@@ -85,8 +86,7 @@ def family_table(rows: list[dict], split: str, families: tuple[str, ...]) -> str
     body = []
     for name, fam in FAMILIES.items():
         mark = (" (seen: the detector reads WordNet)" if fam.seen
-                else " (held out: test only; its rules were read by the rewrite-cue author, see bench/README)"
-                if fam.held_out else "")
+                else f" (held out: test only; {fam.note})" if fam.held_out else "")
         if name not in families:
             body.append([f"{fam.label}{mark}", fam.source, "not built on this split (held out)"]
                         + [""] * (len(head) - 3))
@@ -95,10 +95,10 @@ def family_table(rows: list[dict], split: str, families: tuple[str, ...]) -> str
         changed = ", ".join(
             f"{STRENGTHS['spin'][lv][0]}: {pct(np.mean([r['stats'].get('rate', 0.0) for r in sel if r['level'] == lv]))}"
             for lv in levels if any(r["level"] == lv for r in sel))
-        if name == "phrase" and sel:
-            share = np.sum([r["stats"].get("phrase_words", 0) for r in sel]) / max(1, np.sum(
-                [r["stats"].get("swapped_words", 0) for r in sel]))
-            changed += f" ({pct(share)} of them by phrase rules, the rest Moby swaps)"
+        if name in ("phrase", "rewriter") and sel:
+            share = np.sum([r["stats"].get("swapped_words", 0) - r["stats"].get("fill_words", 0) for r in sel]) / max(
+                1, np.sum([r["stats"].get("swapped_words", 0) for r in sel]))
+            changed += f" ({pct(share)} of them by {'phrase' if name == 'phrase' else 'rewriter'} rules, the rest Moby swaps)"
         line = [f"{fam.label}{mark}", fam.source, str(len([r for r in sel if r["level"] == levels[0]])) if sel else "0",
                 changed]
         for level in levels:

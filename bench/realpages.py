@@ -20,9 +20,9 @@ news/blog/magazine pages with their full site chrome, and the hand-checked artic
 
 Corruptions (kinds and strengths from bench.corrupt.STRENGTHS, seeded by (seed, page id, kind, level)):
 - spin: bench.spinners.spin over the article paragraphs' text, WordNet synonyms (bench.corrupt.spin) unless
-  another `family` is asked for (Moby, LibreOffice's MyThes, phrase rewrites; the held-out one on test pages
-  only); each swap is written into the DOM text node that holds the word (a swap that would straddle two text
-  nodes, e.g. across a link boundary, is not made).
+  another `family` is asked for (Moby, LibreOffice's MyThes, phrase rewrites, article rewriter; the held-out
+  ones on test pages only); each swap is written into the DOM text node that holds the word (a swap that would
+  straddle two text nodes, e.g. across a link boundary, is not made).
 - split: bench.corrupt.split (a period inserted mid-sentence, next word capitalised), same way.
 - injection: promos (bench.corrupt.PROMOS) and headlines of OTHER real pages (their <h1>, else <title> minus
   the site name; same split, same language, other site) as plain `<p>`, and the headline list (`<h3>` +

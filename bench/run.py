@@ -6,8 +6,8 @@ issue 6, plugs in by adding an entry to SECTIONS):
   P/R/F1 against the article text and ms/page, ours vs trafilatura vs resiliparse, one run.
 - realpages: detection on real pages (bench/realbench.py): the split's real article pages, clean and with every
   corruption written into their article body, through the same tables as `accuracy`; a "spin by family" table
-  (bench/spinners.py: WordNet, Moby, MyThes, and on test only the held-out phrase rewrites); plus the verdicts
-  on every clean real page of the split.
+  (bench/spinners.py: WordNet, Moby, MyThes, and on test only the held-out phrase rewrites and article
+  rewriter); plus the verdicts on every clean real page of the split.
 - accuracy: every test article, clean and under every corruption at every strength, rendered as HTML and
   scored by `scoring.scorer.Scorer`; per-signal ROC-AUC, recall at 1%/5% FPR, evidence localisation;
   datatrove's filters on the same pages (on trafilatura's text, as datatrove pipelines run them, and on our

@@ -54,11 +54,12 @@ def edits(article: Article, parts, offsets: bool = False) -> list[tuple]:
 
 
 def test_families_are_registered_with_one_seen_and_one_held_out():
-    assert set(sp.FAMILIES) >= {"wordnet", "moby", "mythes", "phrase"}
+    assert set(sp.FAMILIES) >= {"wordnet", "moby", "mythes", "phrase", "rewriter"}
     assert [f for f, x in sp.FAMILIES.items() if x.seen] == ["wordnet"]
-    assert sp.HELD_OUT == ("phrase",)
+    assert sp.HELD_OUT == ("phrase", "rewriter")
+    assert all(sp.FAMILIES[f].note for f in sp.HELD_OUT)
     assert sp.families_for("test") == tuple(sp.FAMILIES)
-    assert "phrase" not in sp.families_for("dev") and "moby" in sp.families_for("dev")
+    assert not set(sp.HELD_OUT) & set(sp.families_for("dev")) and "moby" in sp.families_for("dev")
 
 
 @pytest.mark.parametrize("family", OTHERS)
@@ -129,18 +130,19 @@ def test_deterministic_under_the_seed(family):
     assert rp.corrupt_page(page, "spin", 1).id == f"{page.id}.spin1"
 
 
-def test_held_out_family_refuses_dev_and_unnamed_splits():
+@pytest.mark.parametrize("family", sp.HELD_OUT)
+def test_held_out_family_refuses_dev_and_unnamed_splits(family):
     dev_page = rp.load_page(NYT)
     with pytest.raises(sp.HeldOutFamily):
-        rp.corrupt_page(dev_page, "spin", 1, family="phrase")
+        rp.corrupt_page(dev_page, "spin", 1, family=family)
     _, article = article_of(NYT)
     for split in ("dev", None, "calibration"):
         with pytest.raises(sp.HeldOutFamily):
-            sp.spin(article, 0.2, random.Random(0), "phrase", split)
+            sp.spin(article, 0.2, random.Random(0), family, split)
     from bench.realbench import build
 
     with pytest.raises(sp.HeldOutFamily):
-        build("dev", cap=3, levels=(1,), families=("phrase",))
+        build("dev", cap=3, levels=(1,), families=(family,))
     pages, _ = build("dev", cap=3, levels=(1,), families=sp.families_for("dev"))
     assert {p.family for p in pages if p.kind == "spin"} == set(sp.families_for("dev"))
 
@@ -194,3 +196,46 @@ def test_phrase_rules_rewrite_phrases_and_keep_capitals():
     assert any(r == "storms and floods" for r in outputs)                        # "X and Y" -> "Y and X"
     assert "The plan was rejected by them" in outputs                             # active -> passive
     assert any(r.startswith("in a quick") for r in outputs)
+
+
+def test_rewriter_rules_rewrite_like_an_article_rewriter():
+    article = Article("t", "test", "", [
+        "Although prices rose sharply, demand held up. The council doesn't want a big fight with 5 unions. "
+        "\"We will go,\" said Smith. In 2019, the firm hired new staff for its stores. The price of oil was "
+        "10 percent higher. Officials closed the road because residents complained about the noise. "
+        "They opened the new bridge last week. Sales of the model were very strong. It backs a toll that would "
+        "pay for repairs."])
+    seen = set()
+    for seed in range(60):
+        parts, stats = sp.rewriter_spin(article, 0.3, random.Random(seed), fill=None)
+        assert stats["fill_words"] == 0 and stats["rule_words"] == stats["swapped_words"] > 0
+        for _, original, replacement in edits(article, parts):
+            seen.add((original, replacement))
+            assert original[:1].isupper() == replacement[:1].isupper(), (original, replacement)
+            # a rewrite keeps the sentence's words (no synonym swaps without a fill) but for function words
+            words = {w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"n't\b", " not", original))}
+            assert words - {w.lower() for w in re.findall(r"[A-Za-z]+", replacement)} <= {
+                "percent", "of", "s", "the", "a", "that", "which", "who"}
+    outputs = {r for _, r in seen}
+    assert ("Although prices rose sharply, demand held up", "Demand held up, although prices rose sharply") in seen
+    assert ("Officials closed the road because residents complained about the noise",
+            "Because residents complained about the noise, Officials closed the road") in seen   # never lowercase here: kept as a name
+    assert ("In 2019, the firm hired new staff for its stores", "The firm hired new staff for its stores in 2019") in seen
+    assert ("They opened the new bridge last week", "Last week, they opened the new bridge") in seen
+    assert ("doesn't", "does not") in seen and ("5", "five") in seen
+    assert {"10%", "10 per cent"} <= outputs
+    assert ('," said Smith', '," Smith said') in seen
+    assert ("The price of oil", "Oil's price") in seen
+    assert any(o == "a big" and r in ("a very big", "an extremely big", "an incredibly big") for o, r in seen)
+    assert any(r.startswith(("It is worth noting that ", "In fact, ")) for r in outputs)
+    assert ("that", "which") in seen                                                     # "a toll which would"
+
+
+def test_rewriter_fill_and_rule_share_on_a_test_page():
+    """The rules make about 10% of the content words' worth of changes on a news page; the rest is Moby."""
+    _, article = article_of(SLASHGEAR)
+    low, _ = sp.spin(article, 0.1, random.Random(1), "rewriter", "test")
+    high, stats = sp.spin(article, 0.3, random.Random(1), "rewriter", "test")
+    assert stats["rule_words"] >= 0.05 * stats["content_words"] and stats["fill_words"] > 0
+    assert stats["rule_candidates"] > 15
+    assert sum(len(p.spans) for p in high) > sum(len(p.spans) for p in low)
