@@ -17,7 +17,7 @@ APT_COMMANDS := node:nodejs npm:npm
 MODEL  := models/en/en.bin
 CARD   := models/en/en.card.json
 
-.PHONY: demo demo-redis test bench bench-small setup system-deps venv constraints kenlm model thesauri sphinx-model clean
+.PHONY: demo demo-redis test test-floors bench bench-small setup system-deps venv constraints kenlm model thesauri sphinx-model clean
 
 demo: setup
 	$(PY) -m crawler.demo
@@ -30,6 +30,18 @@ demo-redis: setup
 test: setup
 	$(PY) -m ruff check .
 	$(PY) -m pytest tests
+
+# The tests again, in a separate environment holding the *declared minimum* version of every dependency
+# (pyproject.toml's floors, runtime plus the test and redis extras; .ci/floors.py): a floor is a version the
+# code was tested with. .ci/run runs it after `make test`.
+FLOORS_VENV := .cache/floors-venv
+test-floors: setup
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(PYTHON) .ci/floors.py test redis > $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/pip install -q -r $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/pip install -q --no-deps -e .
+	$(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests
 
 bench: setup
 	$(PY) -m bench.run
