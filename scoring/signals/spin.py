@@ -91,14 +91,15 @@ def tortured_phrases(doc: Document) -> list[TorturedPhrase]:
     """Catalogued tortured phrases on the page ("counterfeit consciousness" for artificial intelligence)."""
     found = []
     for sent in doc.sentences:
-        tokens, i = sent.tokens, 0
-        while i < len(tokens):
-            for phrase, original in TORTURED_PHRASES.get(tokens[i], ()):
+        tokens, resume = sent.tokens, 0
+        for i in [i for i, token in enumerate(tokens) if token in TORTURED_PHRASES]:  # the tokens that start one
+            if i < resume:  # inside the previous phrase
+                continue
+            for phrase, original in TORTURED_PHRASES[tokens[i]]:
                 if tuple(tokens[i:i + len(phrase)]) == phrase:
                     found.append(TorturedPhrase(sent, i, i + len(phrase) - 1, original))
-                    i += len(phrase) - 1
+                    resume = i + len(phrase)
                     break
-            i += 1
     return found
 
 
