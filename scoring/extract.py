@@ -56,6 +56,9 @@ INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chro
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
+# The same as a regex: str.translate goes through the dict character by character on non-ASCII text (~10 us a
+# block); a search for the (rare) control characters skips over text at C speed.
+_CONTROL_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A start tag with more than this many characters of attributes loses them: Lexbor's attribute handling is
 # quadratic (one <p> with 150k attributes, 1.9 MB, took 31 s to parse). No real page comes near it.
@@ -112,32 +115,35 @@ def sniff_encoding(data: bytes, declared: str | None = None) -> tuple[str, int]:
 
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     """Bytes to text, never failing: undecodable bytes become U+FFFD."""
+    return _decode(data, encoding)[0]
+
+
+def _decode(data: bytes | str, encoding: str | None = None) -> tuple[str, bytes]:
+    """`decode_html` and the same text as UTF-8: the parser takes UTF-8 (it would encode a str itself), and encoding
+    once is also how lone surrogates are found (C speed; a regex search over a 100 KB page costs ~1 ms)."""
     if isinstance(data, str):
         text = data
     else:
         codec, skip = sniff_encoding(bytes(data), encoding)
         text = bytes(data[skip:]).decode(codec, errors="replace")
-    if _has_surrogates(text):  # lone surrogates (a str input, a UTF-7 page) cannot go to the parser as UTF-8
-        text = _SURROGATE.sub("\ufffd", text)
-    return text.replace("\x00", "")
-
-
-def _has_surrogates(text: str) -> bool:
     try:
-        text.encode("utf-8")  # C speed; a regex search over a 100 KB page costs ~1 ms
-    except UnicodeEncodeError:
-        return True
-    return False
+        utf8 = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a str input, a UTF-7 page) cannot go to the parser as UTF-8
+        text = _SURROGATE.sub("\ufffd", text)
+        utf8 = text.encode("utf-8")
+    if b"\x00" in utf8:  # only U+0000 has a zero byte in UTF-8
+        text, utf8 = text.replace("\x00", ""), utf8.replace(b"\x00", b"")
+    return text, utf8
 
 
-def _longest_tag_run(text: str) -> int:
-    """Longest run of characters (UTF-8 bytes, an upper bound) without '<' or '>': the monster-tag regex
-    costs ~1-2 ms on every 100 KB page, this check ~0.1 ms, and only a run past MAX_TAG_CHARS needs it."""
-    raw = np.frombuffer(text.encode("utf-8", "replace"), dtype=np.uint8)
+def _may_have_monster_tag(utf8: bytes) -> bool:
+    """Can `_MONSTER_TAG` match the UTF-8 page: is some '<' followed by more than MAX_TAG_CHARS bytes without '<'
+    or '>' (characters: bytes are an upper bound) and then by a '>'? The regex costs ~3 ms on a 100 KB page,
+    this check ~0.1 ms, and the long runs of real pages are script text, between a '>' and a '<'."""
+    raw = np.frombuffer(utf8, dtype=np.uint8)
     marks = np.flatnonzero((raw == 60) | (raw == 62))
-    if not len(marks):
-        return len(raw)
-    return int(max(marks[0], len(raw) - 1 - marks[-1], np.diff(marks).max(initial=0)))
+    long = np.flatnonzero(np.diff(marks) > MAX_TAG_CHARS)
+    return bool(np.any((raw[marks[long]] == 60) & (raw[marks[long + 1]] == 62)))
 
 
 # -- walking the DOM ------------------------------------------------------------------------------------------
@@ -193,7 +199,7 @@ class _Builder:
             return
         parts, extra, self.parts, self.hints, self._last_hints = self.parts, self.hints, [], (), ()
         self.has_text = False
-        text = " ".join("".join(p for p, _ in parts).translate(_CONTROL).split())
+        text = " ".join(_CONTROL_CHARS.sub(" ", "".join(p for p, _ in parts)).split())
         if inline_chrome and inline_chrome >= INLINE_CHROME_SHARE * len(text.split()):
             chrome = True  # a caption or tag list in a plain block; chrome inside a sentence stays with it
         if chrome and self.drop_chrome:
@@ -341,10 +347,11 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     `encoding` is the transport's declared charset (HTTP header), if any. With `max_chars`, extraction stops
     once the text reaches that length (the caller can tell: `len(doc.text) >= max_chars`).
     """
-    text = decode_html(html, encoding)
-    if len(text) > MAX_TAG_CHARS and _longest_tag_run(text) >= MAX_TAG_CHARS:
+    text, utf8 = _decode(html, encoding)
+    if len(text) > MAX_TAG_CHARS and _may_have_monster_tag(utf8):
         text = _MONSTER_TAG.sub(r"<\1>", text)  # linear: a match cannot span another '<'
-    tree = LexborHTMLParser(text) if text.strip() else None
+        utf8 = text.encode("utf-8")
+    tree = LexborHTMLParser(utf8) if text and not text.isspace() else None  # (the same tree as from the str)
     if tree is None or tree.root is None:
         return Document(source=source, text="", content="no article: empty page" if main_content else "page",
                         no_main_content=main_content)

@@ -142,7 +142,8 @@ def trailer_length(blocks: list) -> int:
     that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph has no trailer: with
     nothing to be between, what follows it may be what a content farm put into it.
     """
-    if sum(b.kind == "paragraph" and not _is_trailer(b, len(b.text.split())) for b in blocks) < 2:
+    prose = (b for b in blocks if b.kind == "paragraph" and not _is_trailer(b, len(b.text.split())))
+    if next(prose, None) is None or next(prose, None) is None:  # (two are enough: the trailer cue is a slow regex)
         return 0
     left = sum(len(b.text.split()) for b in blocks)
     count = 0

@@ -91,8 +91,22 @@ def index(cues: list[Cue]) -> dict[str, list[Cue]]:
     return by_first
 
 
+def pair_index(by_first: dict[str, list[Cue]]) -> dict[str, tuple[dict[str, list[Cue]], list[Cue]]]:
+    """first word -> ({second word: the cues that can start with both words}, the cues that can start with the
+    first word whatever follows it (a one-word cue, a wildcard second word)), each list in `by_first`'s order.
+    The next token narrows the cues tried at a token ("in" starts 31 cues, "in order" 3), with the same result."""
+    pairs = {}
+    for first, cues in by_first.items():
+        loose = [c for c in cues if len(c.tokens) == 1 or c.tokens[1] is None]
+        seconds = {w for c in cues if c not in loose for w in c.tokens[1]}  # type: ignore[union-attr]
+        by_second = {w: [c for c in cues if c in loose or w in c.tokens[1]] for w in seconds}  # type: ignore[operator]
+        pairs[first] = (by_second, loose)
+    return pairs
+
+
 CUES = load_cues()
 _BY_FIRST = index(CUES)
+_BY_PAIR = pair_index(_BY_FIRST)
 DELTA = REWRITE_SHARE / len(CUES)  # each cue's rate added by a rewriter at intensity t = 1
 
 
@@ -165,18 +179,21 @@ def find_rewrites(doc: Document, cues: dict[str, list[Cue]] | None = None) -> li
     """The page's cue hits, sentence by sentence, left to right, the longest cue first, never overlapping."""
     from .spin import STOPWORDS
 
-    by_first = _BY_FIRST if cues is None else cues
+    by_pair = _BY_PAIR if cues is None else pair_index(cues)
     found = []
     for sent in doc.sentences:
-        tokens, i = sent.tokens, 0
-        while i < len(tokens):
-            for cue in by_first.get(tokens[i], ()):
+        tokens = sent.tokens
+        last, resume = len(tokens) - 1, 0
+        for i in [i for i, token in enumerate(tokens) if token in by_pair]:  # the tokens that start a cue
+            if i < resume:  # inside the previous hit
+                continue
+            by_second, loose = by_pair[tokens[i]]
+            for cue in by_second.get(tokens[i + 1], loose) if i < last else loose:
                 wild = _match(cue, tokens, i, STOPWORDS)
                 if wild is not None:
                     found.append(RewriteHit(sent, i, i + len(cue.tokens) - 1, cue, wild))
-                    i += len(cue.tokens) - 1
+                    resume = i + len(cue.tokens)
                     break
-            i += 1
     return found
 
 
