@@ -140,20 +140,31 @@ def main(argv: list[str] | None = None) -> int:
         m = fams == family
         print(f"  {family:8s} {roc_auc(x[m & (y == 0)] @ WEIGHTS, x[m & (y == 1)] @ WEIGHTS):.3f} -> "
               f"{roc_auc(x[m & (y == 0)] @ weights, x[m & (y == 1)] @ weights):.3f}")
-    for name, old, new in zip(FEATURES, WEIGHTS, weights):
-        print(f"  {name:22s} {old:+.3f} -> {new:+.3f}")
+    print_weight_changes(FEATURES, WEIGHTS, weights, width=22)
     if args.write:
-        OUT.write_text(json.dumps({
-            "features": list(FEATURES),
-            "weights": [round(float(w), 4) for w in weights],
-            "prior_odds": round(prior_odds, 4),
-            "fitted_by": "python -m bench.fit_spin --write (bench/fit_spin.py)",
-            "data": {"articles": len(articles), "families": list(FAMILIES), "rate": RATE, "seed": SEED,
-                     "words": int(len(y)), "swapped": int(y.sum()), "l2": L2},
-            "model": bundle.card.get("model"), "model_created": bundle.card.get("created"),
-        }, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {OUT}")
+        write_weights(OUT, "fit_spin", FEATURES, weights, prior_odds, bundle, digits=4, data={
+            "articles": len(articles), "families": list(FAMILIES), "rate": RATE, "seed": SEED,
+            "words": int(len(y)), "swapped": int(y.sum()), "l2": L2})
     return 0
+
+
+def print_weight_changes(features, old, new, width: int) -> None:
+    for name, before, after in zip(features, old, new):
+        print(f"  {name:{width}s} {before:+.3f} -> {after:+.3f}")
+
+
+def write_weights(out: Path, script: str, features, weights, prior_odds: float, bundle, digits: int,
+                  data: dict) -> None:
+    """A signal's fitted logistic weights as data beside its code (read by scoring.signals.stats.load_weights)."""
+    out.write_text(json.dumps({
+        "features": list(features),
+        "weights": [round(float(w), digits) for w in weights],
+        "prior_odds": round(prior_odds, 4),
+        "fitted_by": f"python -m bench.{script} --write (bench/{script}.py)",
+        "data": data,
+        "model": bundle.card.get("model"), "model_created": bundle.card.get("created"),
+    }, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ the scores, so rebuild the default model's calibration afterwards (`make model`)
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -28,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fit_spin import L2, SEED, default_bundle, dev_articles, fit_logistic, truth_spans
+from .fit_spin import L2, SEED, default_bundle, dev_articles, fit_logistic, print_weight_changes, truth_spans, \
+    write_weights
 
 OUT = Path(__file__).resolve().parent.parent / "scoring" / "data" / "split_weights.json"
 RATE = 0.5  # share of an article's sentences broken by an inserted period
@@ -85,19 +85,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - started:.0f} s")
     print(f"boundary-level ROC-AUC on the fitting boundaries (in-sample), old weights -> new: "
           f"{roc_auc(x[y == 0] @ WEIGHTS, x[y == 1] @ WEIGHTS):.3f} -> {roc_auc(x[y == 0] @ weights, x[y == 1] @ weights):.3f}")
-    for name, old, new in zip(FEATURES, WEIGHTS, weights):
-        print(f"  {name:24s} {old:+.3f} -> {new:+.3f}")
+    print_weight_changes(FEATURES, WEIGHTS, weights, width=24)
     if args.write:
-        OUT.write_text(json.dumps({
-            "features": list(FEATURES),
-            "weights": [round(float(w), 3) for w in weights],
-            "prior_odds": round(prior_odds, 4),
-            "fitted_by": "python -m bench.fit_split --write (bench/fit_split.py)",
-            "data": {"articles": len(articles), "rate": RATE, "seed": SEED, "boundaries": int(len(y)),
-                     "broken": int(y.sum()), "l2": L2},
-            "model": bundle.card.get("model"), "model_created": bundle.card.get("created"),
-        }, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {OUT}")
+        write_weights(OUT, "fit_split", FEATURES, weights, prior_odds, bundle, digits=3, data={
+            "articles": len(articles), "rate": RATE, "seed": SEED, "boundaries": int(len(y)), "broken": int(y.sum()),
+            "l2": L2})
     return 0
 
 
