@@ -163,6 +163,15 @@ MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "b
 NAV_RUN = 3             # this many short items in a row make a navigation list
 NAV_ITEM_WORDS = 4
 DUPLICATE_MAX_WORDS = 25  # longer repeated blocks are the injection signal's "repeated block"
+# Weights of the structural cues. They are shared by the boilerplate and injection signals (one chrome score
+# per block and page), so they are settings of neither. Set by hand when the signals were written; no script
+# fits them.
+SHORT_HINTED_CHARS = 120  # a block this short inside a chrome-hinted element takes the hint's full weight, else half
+LINK_ONLY_DENSITY = 0.9   # a short item with this much of its text in links is a "link-only item" ...
+LINK_ONLY_WEIGHT = 0.4    # ... worth this much (under CHROME_SCORE: it corroborates, not flags)
+LINKED_ITEM_DENSITY = 0.5  # an item of a navigation run with this much of its text in links is linked
+NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
+NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
 _END_PUNCT = re.compile(r"[.!?]['\")\]]*$")
 
 
@@ -211,7 +220,7 @@ def _hint_cues(block: Block, chrome: BlockChrome) -> None:
     if best:
         # DOM hints alone are not proof (a "share" class may wrap the article): they strengthen text cues and
         # flag short blocks.
-        chrome.add(best if chrome.score or len(block.text) < 120 else best / 2, f"inside a '{word}' element")
+        chrome.add(best if chrome.score or len(block.text) < SHORT_HINTED_CHARS else best / 2, f"inside a '{word}' element")
     chrome.marked = any(h in MARKED_REGIONS for h in block.hints)
 
 
@@ -231,8 +240,8 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
     for b, n, chrome in zip(blocks, words, out):
         _text_cues(b, n, chrome)
         _hint_cues(b, chrome)
-        if b.link_density >= 0.9 and n <= NAV_ITEM_WORDS and b.kind in ("list_item", "other", "table"):
-            chrome.add(0.4, "link-only item")
+        if b.link_density >= LINK_ONLY_DENSITY and n <= NAV_ITEM_WORDS and b.kind in ("list_item", "other", "table"):
+            chrome.add(LINK_ONLY_WEIGHT, "link-only item")
     _navigation_runs(blocks, words, out)
     _duplicates(blocks, tokens, out)
     if ctx is not None:
@@ -247,11 +256,11 @@ def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrom
         j = i
         while j < len(blocks) and _is_nav_item(blocks[j], words[j]):
             j += 1
-        linked = sum(blocks[k].link_density >= 0.5 for k in range(i, j)) / max(j - i, 1)
+        linked = sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j)) / max(j - i, 1)
         own_list = not linked and all(blocks[k].kind == "list_item" for k in range(i, j))
         if j - i >= NAV_RUN and not own_list:  # a bulleted list without links is the article's own
             for k in range(i, j):
-                out[k].add(0.6 + 0.3 * linked, f"navigation list ({j - i} short items in a row)")
+                out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
         i = max(j, i + 1)
 
 
