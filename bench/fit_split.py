@@ -69,6 +69,79 @@ def fit(articles, bundle) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     return fit_logistic(x, y), float(y.sum() / (len(y) - y.sum())), x, y
 
 
+# -- the per-block cap of the page statistic (SplitSignal.max_block_llr) ------------------------------------------
+BLOCK_CAPS = (None, 20.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0)  # the grid tried; None: no cap
+
+
+def block_llrs(doc, bundle) -> list[list[float]]:
+    """The per-boundary log-likelihood ratios of the page statistic, grouped by block, for one document."""
+    from scoring.scorer import prepare
+    from scoring.signals.split import PRIOR_ODDS, WEIGHTS, SplitSignal, boundaries
+    from scoring.signals.stats import mixture_log_likelihood_ratios
+
+    doc, ctx = prepare(doc, bundle)
+    found, features = boundaries(doc, ctx)
+    if not found:
+        return []
+    llrs = mixture_log_likelihood_ratios(features @ WEIGHTS, PRIOR_ODDS, SplitSignal().broken_share)
+    per_block: dict[int, list[float]] = {}
+    for bd, llr in zip(found, llrs.tolist()):
+        per_block.setdefault(bd.before.block, []).append(llr)
+    return list(per_block.values())
+
+
+def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
+    """(clean sets, broken real pages by strength level): every clean development page the thresholds guard
+    (the real pages' English dev half, the built dev pages, the held-out reference text) and the dev half's
+    pages with periods inserted into their article body (bench.realpages, strengths 0, 1, 2), as block LLRs."""
+    from scoring.config import QualityConfig
+    from scoring.extract import extract
+    from scoring.segment import blocks_from_text
+    from scoring.scorer import pseudo_documents
+
+    from .choose_thresholds import built_dev_pages
+    from .realpages import clean_page, corrupt_page, corruptible, is_english, load_pages
+
+    clean: dict[str, list] = {"real": [], "built": [], "reference": []}
+    broken: dict[int, list] = {0: [], 1: [], 2: []}
+    for page in load_pages("dev"):
+        if not is_english(page):
+            continue
+        clean["real"].append(block_llrs(extract(clean_page(page).html_bytes), bundle))
+        if corruptible(page):
+            for level in broken:
+                broken[level].append(block_llrs(extract(corrupt_page(page, "split", level).html_bytes), bundle))
+    clean["built"] = [block_llrs(extract(html), bundle) for _, html in built_dev_pages()]
+    clean["reference"] = [block_llrs(blocks_from_text(text), bundle)
+                          for text in pseudo_documents(Path(QualityConfig().models["en"]).parent / "reference.txt")]
+    return clean, broken
+
+
+def page_statistic(pages: list[list[list[float]]], cap: float | None) -> np.ndarray:
+    from scoring.signals.split import block_capped_sum
+
+    return np.array([block_capped_sum(np.array([v for b in blocks for v in b]),
+                                      [i for i, b in enumerate(blocks) for _ in b], cap) for blocks in pages])
+
+
+def choose_block_cap(bundle) -> float | None:
+    """The cap with the largest mean recall over the strengths at the strictest threshold the defaults may use
+    (above every clean development page); ties go to the weaker cap (the larger, then none)."""
+    clean, broken = development_pages(bundle)
+    best, best_recall = None, -1.0
+    print("cap      max clean (real / built / reference)   recall above it at strengths 1/4, 1/2, 1/1")
+    for cap in BLOCK_CAPS:
+        tops = {name: float(page_statistic(pages, cap).max()) for name, pages in clean.items()}
+        line = max(tops.values())
+        recalls = [float(np.mean(page_statistic(pages, cap) > line)) for pages in broken.values()]
+        print(f"{'none' if cap is None else cap:>5}    {tops['real']:6.2f} / {tops['built']:6.2f} / "
+              f"{tops['reference']:6.2f}                 {' '.join(f'{r:.3f}' for r in recalls)}")
+        if np.mean(recalls) > best_recall + 1e-9:
+            best, best_recall = cap, float(np.mean(recalls))
+    print(f"chosen: {best}")
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     from scoring.signals.split import FEATURES, WEIGHTS
 
@@ -76,9 +149,14 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit_split", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write the weights to {OUT.relative_to(OUT.parents[2])}")
+    parser.add_argument("--block-cap", action="store_true",
+                        help="choose SplitSignal.max_block_llr on development pages instead (prints the table)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     bundle = default_bundle()
+    if args.block_cap:
+        choose_block_cap(bundle)
+        return 0
     articles = dev_articles()
     weights, prior_odds, x, y = fit(articles, bundle)
     print(f"{len(articles)} dev articles, clean and broken: {len(y):,} boundaries, {int(y.sum()):,} broken; "

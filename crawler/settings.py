@@ -37,7 +37,7 @@
 #     unsupported_language and kept. A missing file fails at start-up.
 # QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
 #     Signals to run.
-# QUALITY_THRESHOLDS = {"spin": 0.999371, "split": 0.999997, "injection": 0.998324, "boilerplate": 0.99821}
+# QUALITY_THRESHOLDS = {"spin": 0.999371, "split": 0.999967, "injection": 0.998324, "boilerplate": 0.99821}
 #     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
 #     (0.99 = beyond 99% of clean reference pages). The defaults come from `python -m bench.choose_thresholds`
 #     (development data only). Tune them for a crawl with `scrapy quality-report --sweep`.
@@ -62,23 +62,19 @@
 # QUALITY_WORKERS = 0
 #     0 scores in the crawl's own process; N > 0 scores in N worker processes, each loading the model
 #     once (~185 MB RSS, ~120 MB of it private, per worker; KenLM holds the GIL, so threads would not run in
-#     parallel) and keeping the reactor free. "auto" starts one worker per usable core but one (the crawl
-#     process keeps a core to download, parse and ship pages), at most 8, and scores in the crawl process
-#     when there is a single core; usable cores are the CPU affinity, capped by a cgroup CPU quota (a
-#     container's --cpus). Anything but a whole number >= 0 or "auto" stops the crawl at start-up. The
-#     chosen mode is logged at start-up and recorded in the quality/workers stat.
-#     When each wins (bench/crawl.py, `python -m bench.run --sections crawl`: 2,000 pages per crawl, on 2
-#     cores shared with other work, load average 2-5): workers cost CPU, as each page's HTML goes to a worker
-#     and its report comes back pickled: ~2-3 ms more CPU per page than in-process (e.g. +16.6 ms/page over
-#     plugin off with 1 worker, +14.0 in-process). They pay off only when the cores they get are otherwise
-#     idle: the crawl then runs at the slower of the crawl process and the workers instead of at the sum of
-#     both costs. Measured, throughput as a multiple of plugin off, in-process / auto (1 worker) / 2 workers,
-#     mean of 4 runs: loopback (CPU-bound) 0.26x / 0.29x / 0.30x; latency-bound (100-300 ms per response,
-#     64 in flight) 0.33x / 0.32x / 0.34x; single runs vary by up to +-0.15, and in-process came first in one.
-#     So the default stays 0: workers won ~10% on the CPU-bound crawl and nothing on the latency-bound one,
-#     for more CPU and ~120 MB per worker, and several crawls on one machine (scrapyd runs several per
-#     core) would each take "auto"'s cores as their own. Set "auto" for one crawl on a machine with idle
-#     cores; the quality/workers stat says what it chose.
+#     parallel) and keeping the reactor free. "auto" starts one worker per usable core, at most 8, and
+#     scores in the crawl process when there is a single core; usable cores are the CPU affinity, capped by a
+#     cgroup CPU quota (a container's --cpus). Anything but a whole number >= 0 or "auto" stops the crawl at
+#     start-up. The chosen mode is logged at start-up and recorded in the quality/workers stat.
+#     When each wins (bench/crawl.py, `python -m bench.run --sections crawl`: 2,000 pages per crawl on 2
+#     cores; bench/RESULTS.md has the latest run): workers cost CPU, as each page's HTML goes to a worker and
+#     its report comes back pickled (~2-4 ms more CPU per page than in-process, start-up included). They pay
+#     off when cores would otherwise idle, and a crawl mostly waits on the network: throughput as a multiple
+#     of plugin off, in-process / 1 worker / 2 workers: loopback (CPU-bound) 0.30x / 0.41x / 0.42x;
+#     latency-bound (100-300 ms per response, 64 in flight) 0.40x / 0.44x / 0.61x. Hence "auto" takes every
+#     core (a core kept for the crawl process idles while it waits). The default stays 0: each worker holds
+#     ~120 MB, and several crawls on one machine (scrapyd runs several per core) would each take "auto"'s
+#     cores as their own. Set "auto" for one crawl per machine; the quality/workers stat says what it chose.
 # QUALITY_REPORT_DIR = "reports"
 #     Where the JSONL audit log and the HTML report go. Must be writable: checked at start-up.
 # QUALITY_REPORT_NAME = "%(name)s-%(time)s"

@@ -17,6 +17,13 @@ ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt ft vs etc inc ltd co corp no vol fig gen gov sen rep rev sgt capt col lt"
     " jan feb mar apr jun jul aug sep sept oct nov dec approx dept est e.g i.e u.s u.k a.m p.m".split()
 )
+# Capitalised only (AP style): "Calif." or "Ill." abbreviate; "ill." or "miss." can end a sentence. US state
+# abbreviations, military and civil titles, street suffixes: political and local news is full of them
+# ("Sen. Rand Paul (R-Ky.) said", "Main St. and Elm Ave. Police").
+CAPITALISED_ABBREVIATIONS = frozenset(
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev Okla"
+    " Ore Pa Tenn Vt Va Wash Wis Wyo Adm Maj Cpl Pvt Supt Atty Msgr Hon Ave Blvd Rd Hwy Bros Assn Univ".split()
+)
 ABBREVIATION_LOOKBACK = 64  # characters; no abbreviation or initial is longer
 # The look-behind starts a match only at the first mark of a run: "!!!!..." stays linear, not quadratic.
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -29,8 +36,9 @@ def _is_abbreviation(prefix: str) -> bool:
     m = _LAST_WORD.search(prefix)
     if not m:
         return False
-    word = m.group(1).lower().rstrip(".")
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(_INITIALISM.fullmatch(word))
+    cased = m.group(1).rstrip(".")
+    word = cased.lower()
+    return word in ABBREVIATIONS or cased in CAPITALISED_ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(_INITIALISM.fullmatch(word))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -92,12 +92,34 @@ def test_chrome_fragments_are_not_judged_as_broken_boundaries(bundle):
 @pytest.mark.parametrize("text, joined", [
     ("1. Prioritize the work that matters to readers first. Then rest.", "1. Prioritize"),
     ("Send the form to P.O. Box 12 in the city centre. We reply within days.", "P.O. Box"),
+    ("Sen. Rand Paul of Louisville, Ky. Said nothing more on Friday. He left.", "Ky. Said"),
+    ("The shop at 12 Mill Rd. Opened again after the floods. Staff were glad.", "Rd. Opened"),
 ])
 def test_list_markers_and_initialisms_are_no_sentence_boundary(text, joined):
     from scoring.segment import split_sentences
 
     sentences = [text[a:b] for a, b in split_sentences(text)]
     assert len(sentences) == 2 and joined in sentences[0]
+
+
+def test_lowercase_look_alikes_of_capitalised_abbreviations_still_end_sentences():
+    from scoring.segment import split_sentences
+
+    text = "The mayor fell ill. The council met without her. It was a chance nobody wanted to miss. Then it rained."
+    assert len(split_sentences(text)) == 4
+
+
+def test_one_block_of_fragments_cannot_outweigh_the_page(bundle):
+    """A book review's header of verbless fragments, uncapped, outweighs an article broken all through; capped,
+    it adds exactly the cap to the clean article and stays below the broken one."""
+    header = "320 pages. Dutton. Illustrated. Index. Maps. Notes. Photographs."
+    doc, ctx = prepare(blocks_from_text(header + "\n" + CLEAN), bundle)
+    capped, uncapped = SplitSignal().score(doc, ctx), SplitSignal(max_block_llr=None).score(doc, ctx)
+    _, clean = score(CLEAN, bundle)
+    _, broken = score(BROKEN, bundle)
+    assert uncapped.features["raw"] > broken.features["raw"]
+    assert capped.features["raw"] == pytest.approx(clean.features["raw"] + SplitSignal().max_block_llr)
+    assert capped.features["raw"] < broken.features["raw"]
 
 
 def test_a_period_after_a_year_is_still_a_boundary_to_judge():

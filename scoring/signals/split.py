@@ -178,6 +178,11 @@ class SplitSignal:
     flag_probability: float = 0.5        # a boundary is shown as evidence from this posterior probability
     raw_scale: float = 1.0               # the summed log-likelihood ratio is already on a unit scale
     max_evidence: int = 50               # boundaries shown per page (bounds the report)
+    # A block adds at most this much to the page statistic. A farm breaks sentences all through the article; a
+    # clean page's fragments cluster in one block (a book's "320 pages. Dutton. $5.", a credit line), which
+    # alone must not outweigh the rest of the page. Chosen on development data by `python -m bench.fit_split
+    # --block-cap` (the largest recall at the strengths where no clean development page is flagged).
+    max_block_llr: float | None = 6.0
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         found, features = boundaries(doc, ctx)
@@ -188,8 +193,10 @@ class SplitSignal:
         for bd, z in zip(found, log_odds):
             bd.log_odds = float(z)
         # Page statistic: log-likelihood ratio of "a share broken_share of boundaries is broken" vs "none is"
-        # (summed: every boundary is evidence, so a long page with one broken boundary still stands out).
-        llr = float(np.sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share)))
+        # (summed: every boundary is evidence, so a long page with one broken boundary still stands out; each
+        # block's share capped at max_block_llr).
+        llr = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
+                               [bd.before.block for bd in found], self.max_block_llr)
         raw = self.raw_scale * llr
         confidence = min(1.0, n / self.full_confidence_boundaries)
         flagged = [bd for bd in found if bd.probability >= self.flag_probability]
@@ -199,6 +206,16 @@ class SplitSignal:
                         "broken_rate": len(flagged) / n, "mean_gain": float(np.mean([bd.gain for bd in found]))}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
+
+
+def block_capped_sum(llrs: np.ndarray, blocks: list[int], cap: float | None) -> float:
+    """The boundaries' log-likelihood ratios summed, each block's share capped at `cap` (None: no cap)."""
+    if cap is None:
+        return float(np.sum(llrs))
+    per_block: dict[int, float] = {}
+    for block, llr in zip(blocks, llrs.tolist()):
+        per_block[block] = per_block.get(block, 0.0) + llr
+    return float(sum(min(v, cap) for v in per_block.values()))
 
 
 def _evidence(doc: Document, bd: Boundary) -> Evidence:
