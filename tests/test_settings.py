@@ -349,14 +349,14 @@ def test_workers_take_a_whole_number(value, expected):
 
 @pytest.mark.parametrize("n_cores, quota, expected", [
     (1, None, 0),                     # one core: score in the crawl process
-    (2, None, 1),                     # one core for the crawl, one worker
-    (4, None, 3),
+    (2, None, 2),                     # a worker per core (the crawl process mostly waits on the network)
+    (4, None, 4),
     (64, None, AUTO_MAX_WORKERS),     # capped
-    (16, 2.5, 1),                     # a container's --cpus=2.5 counts as 2 cores, whatever the affinity says
+    (16, 2.5, 2),                     # a container's --cpus=2.5 counts as 2 cores, whatever the affinity says
     (16, 0.5, 0),                     # less than a core: in-process
-    (3, 8.0, 2),                      # a quota above the affinity changes nothing
+    (3, 8.0, 3),                      # a quota above the affinity changes nothing
 ])
-def test_auto_uses_the_spare_cores(monkeypatch, n_cores, quota, expected):
+def test_auto_uses_every_usable_core(monkeypatch, n_cores, quota, expected):
     cores(monkeypatch, n_cores, quota)
     for value in ("auto", "AUTO", " auto"):
         assert resolve_workers(value) == expected
@@ -397,7 +397,7 @@ class FakePool:
 
 @pytest.mark.parametrize("n_cores, setting, expected, logged", [
     (1, "auto", 0, "scoring in the crawl process (QUALITY_WORKERS='auto'; 1 usable core)"),
-    (3, "auto", 2, "scoring in 2 worker processes (QUALITY_WORKERS='auto'; 3 usable cores)"),
+    (3, "auto", 3, "scoring in 3 worker processes (QUALITY_WORKERS='auto'; 3 usable cores)"),
     (3, 0, 0, "scoring in the crawl process (QUALITY_WORKERS=0; 3 usable cores)"),
     (2, "1", 1, "scoring in 1 worker process (QUALITY_WORKERS='1'; 2 usable cores)"),
 ])
