@@ -8,7 +8,8 @@ whichever model is loaded.
 
 Beyond the 99th percentile the share is extrapolated: the top 5% of the reference is taken to have an
 exponential tail (peaks over a threshold, the generalised Pareto law with shape 0) whose scale is the mean
-excess of those pages over the 95th percentile (its maximum-likelihood estimate). A score of 0.999 then means
+excess of those pages over the 95th percentile (its maximum-likelihood estimate), or the top decile's spread
+when that is larger (`tail_scale`: discrete raw values tie). A score of 0.999 then means
 "as rare as one clean page in a thousand" by that tail, and the score keeps rising towards 1, so ranking
 (and ROC-AUC) is kept. The old tail took its scale from the gap between the largest reference value and the
 99th percentile, so it moved with one page (removing one bibliography page moved built-page scores by 0.007);
@@ -69,10 +70,17 @@ class Calibration:
 
 
 def tail_scale(values: np.ndarray) -> float:
-    """Mean excess over the 95th percentile of the values beyond it: the exponential tail's scale."""
-    start = float(np.quantile(values, TAIL_FROM))
+    """The exponential tail's scale: the mean excess over the 95th percentile of the values beyond it (its
+    maximum-likelihood estimate), or the spread of the top decile when that is larger.
+
+    The spread, (q99 - q90) / ln 10, estimates the same scale for an exponential tail. It guards a reference
+    whose raw values are discrete: the block signals count chrome blocks, so many clean pages tie at the 95th
+    percentile, and the one or two pages beyond it made the mean excess 0.01 or 1.0 depending on which page
+    was held out (a page left out scored 0.99999999 against the rest)."""
+    start, q90, q99 = (float(q) for q in np.quantile(values, (TAIL_FROM, 0.90, 0.99)))
     beyond = values[values > start]
-    return max(float(np.mean(beyond - start)) if len(beyond) else 0.0, MIN_TAIL_SCALE)
+    mean_excess = float(np.mean(beyond - start)) if len(beyond) else 0.0
+    return max(mean_excess, (q99 - q90) / math.log(10.0), MIN_TAIL_SCALE)
 
 
 def quantile_tail_scale(qs: np.ndarray) -> float:

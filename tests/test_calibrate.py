@@ -55,3 +55,16 @@ def test_a_card_without_tail_scales_estimates_them_from_its_quantiles():
 def test_a_flat_reference_still_ranks_what_lies_beyond_it():
     calibration = Calibration.fit({"boilerplate": [0.0] * 500})
     assert 0.99 < calibration.score("boilerplate", 0.01) < calibration.score("boilerplate", 0.02) < 1.0
+
+
+def test_a_reference_of_tied_counts_keeps_a_tail_when_its_top_page_is_held_out():
+    """Chrome-block counts: most clean pages 0, a few 0.3..1.0, four tied at one block (1.0), one page at 1.5.
+    Held out, the top page must not lie "beyond everything" (the excess of the ties over the 95th percentile
+    is a rounding); the top decile's spread gives the tail its scale."""
+    rest = [0.0] * 60 + [0.3, 0.5, 0.6, 0.67, 0.7, 0.8, 0.9, 0.94, 1.0, 1.0, 1.0, 1.0]
+    values = np.asarray(rest)
+    start = np.quantile(values, 0.95)
+    assert np.mean(values[values > start] - start) < 0.05   # what the mean excess alone would take as the scale
+    assert tail_scale(values) > 0.1
+    held_out = Calibration.fit({"boilerplate": rest}).score("boilerplate", 1.5)
+    assert 0.99 < held_out < 0.9999

@@ -99,7 +99,10 @@ TEXT_CUES = (
                              r"^(?:comments?|responses?|replies)\s*\(\d+\)$", r"^(?:no|one) (?:comments?|responses?)\b",
                              r"^(?:reply|comments?|name\s*\*?|email\s*\*?|website|comment\s*\*?|submit|post comment)$"), 0.9),
     # share and follow
-    Cue("share prompt", rx(r"\bshare (?:this|on (?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest)|via)\b",
+    # ("share this" alone is prose too: "I share this recognition with the team", "she wanted to share this moment")
+    Cue("share prompt", rx(r"\bshare this (?:article|story|post|page|video|photo|gallery|link|recipe)\b",
+                            r"\bshare this\s*(?:[:!]|$|(?:on|via|with (?:your )?friends)\b)",
+                            r"\bshare (?:on (?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest)|via)\b",
                             r"\bclick to (?:share|email|print)\b", r"\bfollow us on\b", r"\blike us on facebook\b",
                             r"^share(?: this)?(?: article| story| post| page)?\s*:?$",
                             rf"^(?:share|tweet|pin it|{_SOCIAL})(?:\s*[|:/,·•-]?\s*(?:share|tweet|pin it|{_SOCIAL}))*$"), 1.0,
