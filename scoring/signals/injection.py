@@ -157,10 +157,14 @@ class Topic:
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs via".split())
 
 
+TITLE_CASE_MIN_WORDS = 3   # words (other than _SMALL_WORDS) a line needs to read as title case ...
+TITLE_CASE_SHARE = 0.8     # ... and the share of them capitalised
+
+
 def _title_case(text: str) -> bool:
     """Most words capitalised, as in "Celebrity Chef Reveals Secret To Perfect Pasta"."""
     words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    return len(words) >= TITLE_CASE_MIN_WORDS and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
 @dataclass(kw_only=True, eq=False)
