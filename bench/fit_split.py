@@ -73,8 +73,9 @@ def fit(articles, bundle) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
 BLOCK_CAPS = (None, 20.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0)  # the grid tried; None: no cap
 
 
-def block_llrs(doc, bundle) -> list[list[float]]:
-    """The per-boundary log-likelihood ratios of the page statistic, grouped by block, for one document."""
+def block_llrs(doc, bundle) -> list[tuple[int, list[float]]]:
+    """(units, per-boundary log-likelihood ratios) of every block with a boundary in one document: its share of
+    the page statistic and how many caps it may take (`SplitSignal.block_caps` with a cap of 1)."""
     from scoring.scorer import prepare
     from scoring.signals.split import PRIOR_ODDS, WEIGHTS, SplitSignal, boundaries
     from scoring.signals.stats import mixture_log_likelihood_ratios
@@ -84,10 +85,11 @@ def block_llrs(doc, bundle) -> list[list[float]]:
     if not found:
         return []
     llrs = mixture_log_likelihood_ratios(features @ WEIGHTS, PRIOR_ODDS, SplitSignal().broken_share)
+    units = SplitSignal(max_block_llr=1.0).block_caps(doc)
     per_block: dict[int, list[float]] = {}
     for bd, llr in zip(found, llrs.tolist()):
         per_block.setdefault(bd.before.block, []).append(llr)
-    return list(per_block.values())
+    return [(int(units[block]), values) for block, values in per_block.items()]
 
 
 def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
@@ -117,11 +119,13 @@ def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
     return clean, broken
 
 
-def page_statistic(pages: list[list[list[float]]], cap: float | None) -> np.ndarray:
+def page_statistic(pages: list[list[tuple[int, list[float]]]], cap: float | None) -> np.ndarray:
     from scoring.signals.split import block_capped_sum
 
-    return np.array([block_capped_sum(np.array([v for b in blocks for v in b]),
-                                      [i for i, b in enumerate(blocks) for _ in b], cap) for blocks in pages])
+    return np.array([block_capped_sum(np.array([v for _, b in blocks for v in b]),
+                                      [i for i, (_, b) in enumerate(blocks) for _ in b],
+                                      None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)})
+                     for blocks in pages])
 
 
 def choose_block_cap(bundle) -> float | None:

@@ -122,6 +122,16 @@ def test_one_block_of_fragments_cannot_outweigh_the_page(bundle):
     assert capped.features["raw"] < broken.features["raw"]
 
 
+def test_a_long_block_counts_as_the_paragraphs_it_holds(bundle):
+    """Plain text without line breaks is one block: the broken article on one line is capped per 60 words, not
+    once (a single cap would hold the whole article to what one header line may add)."""
+    doc, ctx = prepare(blocks_from_text(BROKEN.replace("\n", " ")), bundle)
+    one_line = SplitSignal().score(doc, ctx)
+    assert one_line.features["raw"] > SplitSignal().max_block_llr * 2
+    assert SplitSignal(block_unit_words=10**6).score(doc, ctx).features["raw"] == pytest.approx(
+        SplitSignal().max_block_llr)
+
+
 def test_a_period_after_a_year_is_still_a_boundary_to_judge():
     from scoring.segment import split_sentences
 

@@ -178,11 +178,22 @@ class SplitSignal:
     flag_probability: float = 0.5        # a boundary is shown as evidence from this posterior probability
     raw_scale: float = 1.0               # the summed log-likelihood ratio is already on a unit scale
     max_evidence: int = 50               # boundaries shown per page (bounds the report)
-    # A block adds at most this much to the page statistic. A farm breaks sentences all through the article; a
-    # clean page's fragments cluster in one block (a book's "320 pages. Dutton. $5.", a credit line), which
-    # alone must not outweigh the rest of the page. Chosen on development data by `python -m bench.fit_split
-    # --block-cap` (the largest recall at the strengths where no clean development page is flagged).
+    # A block adds at most this much to the page statistic per `block_unit_words` of its words (rounded up). A
+    # farm breaks sentences all through the article; a clean page's fragments cluster in one short block (a
+    # book's "320 pages. Dutton. $5.", a credit line), which alone must not outweigh the rest of the page, while
+    # a long block (plain text without line breaks) counts as the paragraphs it holds. The cap is chosen on
+    # development data by `python -m bench.fit_split --block-cap` (the best recall where no clean development
+    # page is flagged); the unit is a long paragraph (the real pages' dev-half article paragraphs: median 24
+    # words, 90th percentile 66).
     max_block_llr: float | None = 6.0
+    block_unit_words: int = 60
+
+    def block_caps(self, doc: Document) -> dict[int, float] | None:
+        """Each block's cap on its share of the page statistic (None: uncapped)."""
+        if self.max_block_llr is None:
+            return None
+        return {block: self.max_block_llr * max(1, math.ceil(n / self.block_unit_words))
+                for block, n in block_words(doc).items()}
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         found, features = boundaries(doc, ctx)
@@ -196,7 +207,7 @@ class SplitSignal:
         # (summed: every boundary is evidence, so a long page with one broken boundary still stands out; each
         # block's share capped at max_block_llr).
         llr = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
-                               [bd.before.block for bd in found], self.max_block_llr)
+                               [bd.before.block for bd in found], self.block_caps(doc))
         raw = self.raw_scale * llr
         confidence = min(1.0, n / self.full_confidence_boundaries)
         flagged = [bd for bd in found if bd.probability >= self.flag_probability]
@@ -208,14 +219,22 @@ class SplitSignal:
                             confidence)
 
 
-def block_capped_sum(llrs: np.ndarray, blocks: list[int], cap: float | None) -> float:
-    """The boundaries' log-likelihood ratios summed, each block's share capped at `cap` (None: no cap)."""
-    if cap is None:
+def block_capped_sum(llrs: np.ndarray, blocks: list[int], caps: dict[int, float] | None) -> float:
+    """The boundaries' log-likelihood ratios summed, each block's share capped at `caps[block]` (None: no cap)."""
+    if caps is None:
         return float(np.sum(llrs))
     per_block: dict[int, float] = {}
     for block, llr in zip(blocks, llrs.tolist()):
         per_block[block] = per_block.get(block, 0.0) + llr
-    return float(sum(min(v, cap) for v in per_block.values()))
+    return float(sum(min(v, caps[block]) for block, v in per_block.items()))
+
+
+def block_words(doc: Document) -> dict[int, int]:
+    """Tokens per block, from its sentences."""
+    words: dict[int, int] = {}
+    for s in doc.sentences:
+        words[s.block] = words.get(s.block, 0) + len(s.tokens)
+    return words
 
 
 def _evidence(doc: Document, bd: Boundary) -> Evidence:
