@@ -124,7 +124,7 @@ def page_statistic(pages: list[list[tuple[int, list[float]]]], cap: float | None
 
     return np.array([block_capped_sum(np.array([v for _, b in blocks for v in b]),
                                       [i for i, (_, b) in enumerate(blocks) for _ in b],
-                                      None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)})
+                                      None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)})[0]
                      for blocks in pages])
 
 

@@ -120,6 +120,7 @@ def test_one_block_of_fragments_cannot_outweigh_the_page(bundle):
     assert uncapped.features["raw"] > broken.features["raw"]
     assert capped.features["raw"] == pytest.approx(clean.features["raw"] + SplitSignal().max_block_llr)
     assert capped.features["raw"] < broken.features["raw"]
+    assert capped.features["capped_blocks"] == 1 and uncapped.features["capped_blocks"] == 0
 
 
 def test_a_long_block_counts_as_the_paragraphs_it_holds(bundle):

@@ -206,27 +206,29 @@ class SplitSignal:
         # Page statistic: log-likelihood ratio of "a share broken_share of boundaries is broken" vs "none is"
         # (summed: every boundary is evidence, so a long page with one broken boundary still stands out; each
         # block's share capped at max_block_llr).
-        llr = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
-                               [bd.before.block for bd in found], self.block_caps(doc))
+        llr, capped = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
+                                       [bd.before.block for bd in found], self.block_caps(doc))
         raw = self.raw_scale * llr
         confidence = min(1.0, n / self.full_confidence_boundaries)
         flagged = [bd for bd in found if bd.probability >= self.flag_probability]
         top = strongest(flagged, lambda bd: bd.log_odds, self.max_evidence, lambda bd: bd.before.end)
         evidence = [_evidence(doc, bd) for bd in top]
-        features_out = {"raw": raw, "boundaries": float(n), "broken": float(len(flagged)),
+        features_out = {"raw": raw, "boundaries": float(n), "broken": float(len(flagged)), "capped_blocks": float(capped),
                         "broken_rate": len(flagged) / n, "mean_gain": float(np.mean([bd.gain for bd in found]))}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
 
 
-def block_capped_sum(llrs: np.ndarray, blocks: list[int], caps: dict[int, float] | None) -> float:
-    """The boundaries' log-likelihood ratios summed, each block's share capped at `caps[block]` (None: no cap)."""
+def block_capped_sum(llrs: np.ndarray, blocks: list[int], caps: dict[int, float] | None) -> tuple[float, int]:
+    """The boundaries' log-likelihood ratios summed, each block's share capped at `caps[block]` (None: no cap),
+    and how many blocks the cap held back (the report's `capped_blocks`)."""
     if caps is None:
-        return float(np.sum(llrs))
+        return float(np.sum(llrs)), 0
     per_block: dict[int, float] = {}
     for block, llr in zip(blocks, llrs.tolist()):
         per_block[block] = per_block.get(block, 0.0) + llr
-    return float(sum(min(v, caps[block]) for block, v in per_block.items()))
+    capped = sum(v > caps[block] for block, v in per_block.items())
+    return float(sum(min(v, caps[block]) for block, v in per_block.items())), capped
 
 
 def block_words(doc: Document) -> dict[int, int]:
