@@ -69,33 +69,35 @@ def fit(articles, bundle) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     return fit_logistic(x, y), float(y.sum() / (len(y) - y.sum())), x, y
 
 
-# -- the per-block cap of the page statistic (SplitSignal.max_block_llr) ------------------------------------------
-BLOCK_CAPS = (None, 20.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0)  # the grid tried; None: no cap
+# -- the page statistic: the mixture share and the per-block cap --------------------------------------------------
+# (SplitSignal.broken_share, SplitSignal.max_block_llr): the grids tried; a cap of None is no cap
+SHARES = (0.02, 0.05, 0.1, 0.2, 0.3)
+BLOCK_CAPS = (None, 20.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0)
+MAX_AUC_LOSS = 0.005  # no strength may lose more ROC-AUC (real clean dev pages against broken ones) than this
 
 
-def block_llrs(doc, bundle) -> list[tuple[int, list[float]]]:
-    """(units, per-boundary log-likelihood ratios) of every block with a boundary in one document: its share of
-    the page statistic and how many caps it may take (`SplitSignal.block_caps` with a cap of 1)."""
+def block_log_odds(doc, bundle) -> list[tuple[int, list[float]]]:
+    """(units, per-boundary log-odds of being broken) of every block with a boundary in one document: how many
+    caps the block may take (`SplitSignal.block_caps` with a cap of 1) and its boundaries' evidence."""
     from scoring.scorer import prepare
-    from scoring.signals.split import PRIOR_ODDS, WEIGHTS, SplitSignal, boundaries
-    from scoring.signals.stats import mixture_log_likelihood_ratios
+    from scoring.signals.split import WEIGHTS, SplitSignal, boundaries
 
     doc, ctx = prepare(doc, bundle)
     found, features = boundaries(doc, ctx)
     if not found:
         return []
-    llrs = mixture_log_likelihood_ratios(features @ WEIGHTS, PRIOR_ODDS, SplitSignal().broken_share)
+    log_odds = features @ WEIGHTS
     units = SplitSignal(max_block_llr=1.0).block_caps(doc)
     per_block: dict[int, list[float]] = {}
-    for bd, llr in zip(found, llrs.tolist()):
-        per_block.setdefault(bd.before.block, []).append(llr)
+    for bd, z in zip(found, log_odds.tolist()):
+        per_block.setdefault(bd.before.block, []).append(z)
     return [(int(units[block]), values) for block, values in per_block.items()]
 
 
 def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
     """(clean sets, broken real pages by strength level): every clean development page the thresholds guard
     (the real pages' English dev half, the built dev pages, the held-out reference text) and the dev half's
-    pages with periods inserted into their article body (bench.realpages, strengths 0, 1, 2), as block LLRs."""
+    pages with periods inserted into their article body (bench.realpages, strengths 0, 1, 2), as block log-odds."""
     from scoring.config import QualityConfig
     from scoring.extract import extract
     from scoring.segment import blocks_from_text
@@ -109,40 +111,63 @@ def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
     for page in load_pages("dev"):
         if not is_english(page):
             continue
-        clean["real"].append(block_llrs(extract(clean_page(page).html_bytes), bundle))
+        clean["real"].append(block_log_odds(extract(clean_page(page).html_bytes), bundle))
         if corruptible(page):
             for level in broken:
-                broken[level].append(block_llrs(extract(corrupt_page(page, "split", level).html_bytes), bundle))
-    clean["built"] = [block_llrs(extract(html), bundle) for _, html in built_dev_pages()]
-    clean["reference"] = [block_llrs(blocks_from_text(text), bundle)
+                broken[level].append(block_log_odds(extract(corrupt_page(page, "split", level).html_bytes), bundle))
+    clean["built"] = [block_log_odds(extract(html), bundle) for _, html in built_dev_pages()]
+    clean["reference"] = [block_log_odds(blocks_from_text(text), bundle)
                           for text in pseudo_documents(Path(QualityConfig().models["en"]).parent / "reference.txt")]
     return clean, broken
 
 
-def page_statistic(pages: list[list[tuple[int, list[float]]]], cap: float | None) -> np.ndarray:
-    from scoring.signals.split import block_capped_sum
+def page_statistic(pages: list[list[tuple[int, list[float]]]], share: float, cap: float | None) -> np.ndarray:
+    """SplitSignal's page statistic of every page, for a mixture share and a per-block cap."""
+    from scoring.signals.split import PRIOR_ODDS, block_capped_sum
+    from scoring.signals.stats import mixture_log_likelihood_ratios
 
-    return np.array([block_capped_sum(np.array([v for _, b in blocks for v in b]),
-                                      [i for i, (_, b) in enumerate(blocks) for _ in b],
-                                      None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)})[0]
-                     for blocks in pages])
+    out = []
+    for blocks in pages:
+        log_odds = np.array([z for _, b in blocks for z in b])
+        llrs = mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, share)
+        caps = None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)}
+        out.append(block_capped_sum(llrs, [i for i, (_, b) in enumerate(blocks) for _ in b], caps)[0])
+    return np.array(out)
 
 
-def choose_block_cap(bundle) -> float | None:
-    """The cap with the largest mean recall over the strengths at the strictest threshold the defaults may use
-    (above every clean development page); ties go to the weaker cap (the larger, then none)."""
+def choose_page_statistic(bundle) -> tuple[float, float | None]:
+    """The (share, cap) with the largest mean recall over the strengths at the strictest threshold the defaults
+    may use (above every clean development page), among those losing at most MAX_AUC_LOSS ROC-AUC at any strength
+    against the signal's current setting; ties keep the current setting, then the first in grid order."""
+    from scoring.signals.split import SplitSignal
+
+    from .metrics import roc_auc
+
     clean, broken = development_pages(bundle)
-    best, best_recall = None, -1.0
-    print("cap      max clean (real / built / reference)   recall above it at strengths 1/4, 1/2, 1/1")
-    for cap in BLOCK_CAPS:
-        tops = {name: float(page_statistic(pages, cap).max()) for name, pages in clean.items()}
+    current = (SplitSignal().broken_share, SplitSignal().max_block_llr)
+
+    def measure(share, cap):
+        tops = {name: float(page_statistic(pages, share, cap).max()) for name, pages in clean.items()}
         line = max(tops.values())
-        recalls = [float(np.mean(page_statistic(pages, cap) > line)) for pages in broken.values()]
-        print(f"{'none' if cap is None else cap:>5}    {tops['real']:6.2f} / {tops['built']:6.2f} / "
-              f"{tops['reference']:6.2f}                 {' '.join(f'{r:.3f}' for r in recalls)}")
-        if np.mean(recalls) > best_recall + 1e-9:
-            best, best_recall = cap, float(np.mean(recalls))
-    print(f"chosen: {best}")
+        real = page_statistic(clean["real"], share, cap)
+        scored = [page_statistic(pages, share, cap) for pages in broken.values()]
+        return tops, [float(np.mean(s > line)) for s in scored], [roc_auc(real, s) for s in scored]
+
+    _, base_recalls, base_aucs = measure(*current)
+    best, best_recall = current, float(np.mean(base_recalls))
+    print("share  cap      max clean (real / built / reference)   recall above it at 1/4, 1/2, 1/1   "
+          "ROC-AUC at 1/4, 1/2, 1/1")
+    for share in SHARES:
+        for cap in BLOCK_CAPS:
+            tops, recalls, aucs = measure(share, cap)
+            ok = all(a >= b - MAX_AUC_LOSS for a, b in zip(aucs, base_aucs))
+            print(f"{share:5}  {'none' if cap is None else cap:>5}    {tops['real']:6.2f} / {tops['built']:6.2f} / "
+                  f"{tops['reference']:6.2f}                 {' '.join(f'{r:.3f}' for r in recalls)}        "
+                  f"{' '.join(f'{a:.3f}' for a in aucs)}{'' if ok else '  (loses ROC-AUC)'}")
+            if ok and np.mean(recalls) > best_recall + 1e-9:
+                best, best_recall = (share, cap), float(np.mean(recalls))
+    print(f"current: share {current[0]}, cap {current[1]}; chosen: share {best[0]}, cap {best[1]} "
+          f"(mean recall {np.mean(base_recalls):.3f} -> {best_recall:.3f})")
     return best
 
 
@@ -153,13 +178,14 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit_split", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help=f"write the weights to {OUT.relative_to(OUT.parents[2])}")
-    parser.add_argument("--block-cap", action="store_true",
-                        help="choose SplitSignal.max_block_llr on development pages instead (prints the table)")
+    parser.add_argument("--page-statistic", action="store_true",
+                        help="choose SplitSignal.broken_share and max_block_llr on development pages instead "
+                             "(prints the table)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     bundle = default_bundle()
-    if args.block_cap:
-        choose_block_cap(bundle)
+    if args.page_statistic:
+        choose_page_statistic(bundle)
         return 0
     articles = dev_articles()
     weights, prior_odds, x, y = fit(articles, bundle)
