@@ -142,14 +142,15 @@ class _Candidates:
 
     def info(self, word: str) -> tuple:
         """(unknown to the LM, candidates, unigram log10 P, largest unigram gap, the trial's words as str,
-        the same as UTF-8 bytes) of a word, cached. A trial's words are (word, [(candidate, candidate as the
-        window scorer takes it, unigram gap)])."""
+        the same as UTF-8 bytes, the candidates' words) of a word, cached. A trial's words are (word,
+        [(candidate, candidate as the window scorer takes it, unigram gap)])."""
         found = self._info.get(word)
         if found is None:
             oov = not self.known(word)
             options = [] if oov else self(word)
             found = (oov, options, 0.0 if oov else self.unigram(word), max((g for _, g in options), default=0.0),
-                     (word, [(c, c, g) for c, g in options]), (word.encode(), [(c, c.encode(), g) for c, g in options]))
+                     (word, [(c, c, g) for c, g in options]), (word.encode(), [(c, c.encode(), g) for c, g in options]),
+                     tuple(c for c, _ in options))
             if len(self._info) >= self.max_cached_words:  # a long crawl meets words without end: stay bounded
                 self._info.clear()
             self._info[word] = found
@@ -361,6 +362,7 @@ class SpinSignal:
         k = max(ctx.lm.order - 1, 1)
         text = doc.text
         counts = Counter(t for s in doc.sentences for t in s.tokens)
+        on_page = counts.keys()  # "a synonym is on the page" as one C-level isdisjoint per word
         cut = self.trial_logprob_cut
         out: list[WordTrial] = []
         values: list[tuple] = []  # per word: the columns that need no LM (see below)
@@ -383,11 +385,11 @@ class SpinSignal:
                 found = known_words.get(word)
                 if found is None:
                     found = info(word)
-                oov, options, unigram, gap, as_str, as_utf8 = found
-                best, gain, raw_gain, seen = "", 0.0, 0.0, False
+                oov, options, unigram, gap, as_str, as_utf8, names = found
+                best, gain, raw_gain = "", 0.0, 0.0
+                seen = bool(options) and not on_page.isdisjoint(names)
                 if options and cut is not None and logprobs[i] > cut:  # expected here: no trial (see above)
                     gain, raw_gain = self.untried_gain, self.untried_raw_gain
-                    seen = any(c in counts for c, _ in options)
                 elif options:
                     # the LM window the word can influence: order-1 words either side
                     lo, hi = max(0, i - k), min(n, i + k + 1)
@@ -400,8 +402,6 @@ class SpinSignal:
                         raw = score(before + coded + after, bos, eos) - base
                         if raw - unigram_gap > gain:  # corrected for mere word frequency
                             best, gain, raw_gain = cand, raw - unigram_gap, raw
-                        if not seen and cand in counts:
-                            seen = True
                 count = counts[word]
                 log_count = logs.get(count)
                 if log_count is None:
