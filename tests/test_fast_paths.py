@@ -195,3 +195,26 @@ def test_per_model_caches_live_on_the_signal(ctx):
     assert first.candidates(ctx) is first.candidates(ctx)
     assert first.candidates(ctx) is not second.candidates(ctx)
     assert InjectionSignal().surprisal(ctx.lm) is not InjectionSignal().surprisal(ctx.lm)
+
+
+# -- extraction ------------------------------------------------------------------------------------------------------
+def reference_may_have_monster_tag(utf8: bytes) -> bool:
+    """extract._may_have_monster_tag as it was: numpy over every '<' and '>'."""
+    from scoring.extract import MAX_TAG_CHARS
+
+    raw = np.frombuffer(utf8, dtype=np.uint8)
+    marks = np.flatnonzero((raw == 60) | (raw == 62))
+    long = np.flatnonzero(np.diff(marks) > MAX_TAG_CHARS)
+    return bool(np.any((raw[marks[long]] == 60) & (raw[marks[long + 1]] == 62)))
+
+
+@pytest.mark.parametrize("lead", [0, 1, 7, 32767, 32768, 32769, 40000])
+@pytest.mark.parametrize("run", [65534, 65535, 65536, 65537, 100_000])
+@pytest.mark.parametrize("ends", ["<>", "><", "<<", ">>", "<", ">", ""])
+def test_monster_tag_precheck_gives_the_numpy_answer(lead, run, ends):
+    from scoring.extract import _may_have_monster_tag
+
+    body = b"<p>" * (lead // 3) + b"x" * (lead % 3)
+    opening, closing = (ends[:1] or "x").encode(), (ends[1:] or "x").encode()
+    page = body + opening + b"a" * run + closing + b"<p>tail</p>" * 3000
+    assert _may_have_monster_tag(page) == reference_may_have_monster_tag(page)
