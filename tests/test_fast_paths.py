@@ -30,6 +30,7 @@ TEXTS = [
     "Emoji \U0001F600 inside wo\U0001F600rds, \u00ab quoted \u00bb and \u2039 single \u203a.",
     "",
     "...",
+    "Odd spaces.\u2009Thin one.\x1cFile separator. Tab\tend.\u3000Ideographic. `Quoted.' Done 9.",
 ]
 
 
