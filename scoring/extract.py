@@ -391,9 +391,15 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     return doc
 
 
+# The SKIPPED elements that can hold text. The others are void (an HTML parser never gives them children, and
+# inside <svg>/<math> they go with those): removing them changes no text, and each tag stripped is a walk over
+# the whole tree.
+_TEXT_SKIPPED = sorted(SKIPPED - frozenset("meta link base param source track area embed".split()))
+
+
 def _visible_words(tree) -> int:
     """Words of the page's visible text (the whole page; the article's share is subtracted for chrome)."""
-    tree.strip_tags(list(SKIPPED))  # after the walk: the tree is no longer read
+    tree.strip_tags(list(_TEXT_SKIPPED))  # after the walk: the tree is no longer read
     root = tree.body or tree.root
     return len(root.text(separator=" ").split()) if root is not None else 0
 

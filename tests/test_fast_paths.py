@@ -219,3 +219,23 @@ def test_monster_tag_precheck_gives_the_numpy_answer(lead, run, ends):
     opening, closing = (ends[:1] or "x").encode(), (ends[1:] or "x").encode()
     page = body + opening + b"a" * run + closing + b"<p>tail</p>" * 3000
     assert _may_have_monster_tag(page) == reference_may_have_monster_tag(page)
+
+
+ODD_VOIDS = """<html><head><meta charset="utf-8"><link rel="x">text in head?<base href="/"></head><body>
+<p>One <meta name="a">two <link>three</link> four</p><map><area>five six</map>
+<svg><meta>not seven</meta><link>not eight</link><foreignObject><p>not nine <meta>ten</p></foreignObject></svg>
+<math><meta>not eleven</meta></math><video><source>twelve<track>thirteen</video><object><param>fourteen</object>
+<embed>fifteen</embed><noscript><iframe>x</iframe>sixteen</noscript><template><meta>no</template>end</body></html>"""
+
+
+@pytest.mark.parametrize("html", [ODD_VOIDS, "<p>a<meta>b</p>", "<meta>alone", ""])
+def test_visible_words_skip_stripping_void_elements(html):
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scoring.extract import SKIPPED, _visible_words
+
+    reference = LexborHTMLParser(html)
+    reference.strip_tags(list(SKIPPED))
+    root = reference.body or reference.root
+    expected = len(root.text(separator=" ").split()) if root is not None else 0
+    assert _visible_words(LexborHTMLParser(html)) == expected
