@@ -239,3 +239,15 @@ def test_visible_words_skip_stripping_void_elements(html):
     root = reference.body or reference.root
     expected = len(root.text(separator=" ").split()) if root is not None else 0
     assert _visible_words(LexborHTMLParser(html)) == expected
+
+
+def test_sentence_boundaries_match_the_plain_look_behind():
+    """segment._BOUNDARY starts with its character class (a fast scan); the same matches as the look-behind first."""
+    import re
+
+    from scoring.segment import _BOUNDARY
+
+    plain = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+    for text in TEXTS + ["!!!! A", "a.. B", "?! C", ". D", "x.\nE", "..!? 'F", "end.) G", "a. b. C", "!" * 500 + " Z",
+                         "Wait... What?! \"No.\" (Yes.) [Fine.] 42. 7 ways."]:
+        assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
