@@ -140,10 +140,27 @@ def _may_have_monster_tag(utf8: bytes) -> bool:
     """Can `_MONSTER_TAG` match the UTF-8 page: is some '<' followed by more than MAX_TAG_CHARS bytes without '<'
     or '>' (characters: bytes are an upper bound) and then by a '>'? The regex costs ~3 ms on a 100 KB page,
     this check ~0.1 ms, and the long runs of real pages are script text, between a '>' and a '<'."""
+    if _marks_everywhere(utf8):
+        return False
     raw = np.frombuffer(utf8, dtype=np.uint8)
     marks = np.flatnonzero((raw == 60) | (raw == 62))
     long = np.flatnonzero(np.diff(marks) > MAX_TAG_CHARS)
     return bool(np.any((raw[marks[long]] == 60) & (raw[marks[long + 1]] == 62)))
+
+
+_WINDOW = MAX_TAG_CHARS // 2
+
+
+def _marks_everywhere(utf8: bytes) -> bool:
+    """Does every aligned window of MAX_TAG_CHARS // 2 bytes hold a '<' or '>'? Then no run of MAX_TAG_CHARS
+    bytes without one exists (it would contain a whole window), so no monster tag either: a few C-level finds,
+    where the exact test costs ~0.2 ms on a 100 KB page."""
+    find = utf8.find
+    for start in range(0, len(utf8) - _WINDOW + 1, _WINDOW):
+        end = start + _WINDOW
+        if find(b"<", start, end) < 0 and find(b">", start, end) < 0:
+            return False
+    return True
 
 
 # -- walking the DOM ------------------------------------------------------------------------------------------
@@ -374,9 +391,15 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     return doc
 
 
+# The SKIPPED elements that can hold text. The others are void (an HTML parser never gives them children, and
+# inside <svg>/<math> they go with those): removing them changes no text, and each tag stripped is a walk over
+# the whole tree.
+_TEXT_SKIPPED = sorted(SKIPPED - frozenset("meta link base param source track area embed".split()))
+
+
 def _visible_words(tree) -> int:
     """Words of the page's visible text (the whole page; the article's share is subtracted for chrome)."""
-    tree.strip_tags(list(SKIPPED))  # after the walk: the tree is no longer read
+    tree.strip_tags(list(_TEXT_SKIPPED))  # after the walk: the tree is no longer read
     root = tree.body or tree.root
     return len(root.text(separator=" ").split()) if root is not None else 0
 

@@ -60,19 +60,31 @@ def _ascii_symbol(match: re.Match) -> str:
     return _SAME_LENGTH_CHARS.get(match.group(), " ")
 
 
+def symbols_mapped(text: str) -> str:
+    """The text with _SAME_LENGTH's characters in their ASCII forms and the other non-ASCII characters that are no
+    word characters ("…", "©", "•") as spaces: they are never inside a token, so as spaces they split the text
+    the same way (and most English text is ASCII then). The same length as `text`."""
+    return text if text.isascii() else _SYMBOL.sub(_ascii_symbol, text)
+
+
+def ascii_normal(same: str) -> str:
+    """An ASCII `symbols_mapped` text with every token normalised in place: `_normalise_token` of an ASCII token is
+    lowercase with digits to 0 (and _SAME_LENGTH's "`" is "'"), done once for the whole text with a byte table
+    (every step keeps the length), so every token is a slice of it; the tokens match the same way in it."""
+    return same.encode("ascii").translate(_ASCII_NORMAL).decode("ascii")
+
+
 def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
     """Tokens of `text` with their character offsets into `text` itself (not into the normalised copy)."""
-    same = text
-    if not same.isascii():
-        # other non-ASCII characters that are no word characters ("…", "©", "•") are never inside a token:
-        # as spaces they split the text the same way (and most English text is ASCII then)
-        same = _SYMBOL.sub(_ascii_symbol, same)
+    same = symbols_mapped(text)
     if same.isascii():
-        # `_normalise_token` of an ASCII token is lowercase with digits to 0 (and _SAME_LENGTH's "`" is "'"):
-        # done once for the whole text with a byte table (every step keeps the length), every token is then a
-        # slice of it; the tokens match the same way in it as in `same`.
-        norm = same.encode("ascii").translate(_ASCII_NORMAL).decode("ascii")
+        norm = ascii_normal(same)
         return [(norm[a:b], a, b) for a, b in map(_span, TOKEN_RE.finditer(norm))]
+    return token_spans_one_by_one(same)
+
+
+def token_spans_one_by_one(same: str) -> list[tuple[str, int, int]]:
+    """`tokenize_spans` of a text that is not ASCII even with its symbols mapped (`same`): token by token."""
     out = []
     for m in TOKEN_RE.finditer(same):
         token = _normalise_token(m.group())

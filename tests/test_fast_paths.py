@@ -30,6 +30,7 @@ TEXTS = [
     "Emoji \U0001F600 inside wo\U0001F600rds, \u00ab quoted \u00bb and \u2039 single \u203a.",
     "",
     "...",
+    "Odd spaces.\u2009Thin one.\x1cFile separator. Tab\tend.\u3000Ideographic. `Quoted.' Done 9.",
 ]
 
 
@@ -195,3 +196,58 @@ def test_per_model_caches_live_on_the_signal(ctx):
     assert first.candidates(ctx) is first.candidates(ctx)
     assert first.candidates(ctx) is not second.candidates(ctx)
     assert InjectionSignal().surprisal(ctx.lm) is not InjectionSignal().surprisal(ctx.lm)
+
+
+# -- extraction ------------------------------------------------------------------------------------------------------
+def reference_may_have_monster_tag(utf8: bytes) -> bool:
+    """extract._may_have_monster_tag as it was: numpy over every '<' and '>'."""
+    from scoring.extract import MAX_TAG_CHARS
+
+    raw = np.frombuffer(utf8, dtype=np.uint8)
+    marks = np.flatnonzero((raw == 60) | (raw == 62))
+    long = np.flatnonzero(np.diff(marks) > MAX_TAG_CHARS)
+    return bool(np.any((raw[marks[long]] == 60) & (raw[marks[long + 1]] == 62)))
+
+
+@pytest.mark.parametrize("lead", [0, 1, 7, 32767, 32768, 32769, 40000])
+@pytest.mark.parametrize("run", [65534, 65535, 65536, 65537, 100_000])
+@pytest.mark.parametrize("ends", ["<>", "><", "<<", ">>", "<", ">", ""])
+def test_monster_tag_precheck_gives_the_numpy_answer(lead, run, ends):
+    from scoring.extract import _may_have_monster_tag
+
+    body = b"<p>" * (lead // 3) + b"x" * (lead % 3)
+    opening, closing = (ends[:1] or "x").encode(), (ends[1:] or "x").encode()
+    page = body + opening + b"a" * run + closing + b"<p>tail</p>" * 3000
+    assert _may_have_monster_tag(page) == reference_may_have_monster_tag(page)
+
+
+ODD_VOIDS = """<html><head><meta charset="utf-8"><link rel="x">text in head?<base href="/"></head><body>
+<p>One <meta name="a">two <link>three</link> four</p><map><area>five six</map>
+<svg><meta>not seven</meta><link>not eight</link><foreignObject><p>not nine <meta>ten</p></foreignObject></svg>
+<math><meta>not eleven</meta></math><video><source>twelve<track>thirteen</video><object><param>fourteen</object>
+<embed>fifteen</embed><noscript><iframe>x</iframe>sixteen</noscript><template><meta>no</template>end</body></html>"""
+
+
+@pytest.mark.parametrize("html", [ODD_VOIDS, "<p>a<meta>b</p>", "<meta>alone", ""])
+def test_visible_words_skip_stripping_void_elements(html):
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scoring.extract import SKIPPED, _visible_words
+
+    reference = LexborHTMLParser(html)
+    reference.strip_tags(list(SKIPPED))
+    root = reference.body or reference.root
+    expected = len(root.text(separator=" ").split()) if root is not None else 0
+    assert _visible_words(LexborHTMLParser(html)) == expected
+
+
+def test_sentence_boundaries_match_the_plain_look_behind():
+    """segment._BOUNDARY starts with its character class (a fast scan); the same matches as the look-behind first."""
+    import re
+
+    from scoring.segment import _BOUNDARY
+
+    plain = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+    for text in TEXTS + ["!!!! A", "a.. B", "?! C", ". D", "x.\nE", "..!? 'F", "end.) G", "a. b. C", "!" * 500 + " Z",
+                         "Wait... What?! \"No.\" (Yes.) [Fine.] 42. 7 ways."]:
+        assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -72,14 +72,14 @@ class CueSet:
         for i, c in enumerate(cues):
             for w in c.keys.split():
                 self.by_word.setdefault(w, []).append(i)
+        self.key_words = frozenset(self.by_word)
 
     def matches(self, text: str) -> list[Cue]:
         lowered, words = _lowered_words(text)
         chosen = set(self.always)
-        for w in words:
-            hit = self.by_word.get(w)
-            if hit:
-                chosen.update(hit)
+        # only the block's words that are some cue's key (a C set intersection, not a lookup per word)
+        for w in words & self.key_words:
+            chosen.update(self.by_word[w])
         for i, marks in self.marked:
             if i not in chosen and any(m in lowered for m in marks):
                 chosen.add(i)
