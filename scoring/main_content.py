@@ -208,15 +208,10 @@ class _Weights:
 
     def __init__(self, root):
         self.root = root
-        self.paths: list[tuple[tuple, tuple, float]] = []  # (holder and its ancestors up to root, their ids, words)
+        self.paths: list[tuple[list, float]] = []   # (holder and its ancestors up to root, words)
         self.raw: dict[int, float] = {}
         self.weight: dict[int, float] = {}
         self.marked: dict[int, bool] = {}
-        self.chrome: dict[int, bool] = {}         # `is_chrome` per element (raw is final once the holders are in)
-        root_id = root.mem_id
-        # `_chain` per element: itself and its ancestors up to the root, their ids, where the first <a> and the
-        # root are in them (None: not there); ends at the root
-        self.chains: dict[int, tuple] = {root_id: ((root,), (root_id,), 0 if root.tag == "a" else None, 0)}
         self.points: dict[int, float] = {}        # paragraph points: as parent, and half as grandparent
         self.direct: dict[int, float] = {}        # paragraph points as parent only
         self.direct_words: dict[int, float] = {}  # words of the holders it is the parent of
@@ -233,90 +228,51 @@ class _Weights:
 
     def is_chrome(self, node) -> bool:
         """Marked as chrome and not the wrapper of most of the page's prose."""
-        key = node.mem_id
-        hit = self.chrome.get(key)
-        if hit is None:
-            hit = self.chrome[key] = self.marks_chrome(node) and self.raw.get(key, 0.0) < WRAPPER_SHARE * self.raw.get(
-                self.root.mem_id, 0.0)
-        return hit
+        return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
+            self.root.mem_id, 0.0)
 
     def add(self, holder, words: float) -> None:
-        """Credit the holder and its ancestors up to the root: at most MAX_DEPTH of them, then the root; none when
-        one of those is a link (text inside a link is a teaser or a menu, not prose) or the holder is not under
-        the root."""
-        self.chrome.clear()  # raw changes
-        nodes, ids, link_at, root_at = self._chain(holder)
-        if link_at is not None and link_at < MAX_DEPTH:
-            return
-        if root_at is None or root_at >= MAX_DEPTH:
-            if len(nodes) <= MAX_DEPTH:
-                return  # not under the root
-            # nested deeper than MAX_DEPTH: the ancestors in between are skipped
-            nodes, ids = nodes[:MAX_DEPTH] + (self.root,), ids[:MAX_DEPTH] + (self.root.mem_id,)
-        self.paths.append((nodes, ids, words))
-        raw = self.raw
-        for key in ids:
-            raw[key] = raw.get(key, 0.0) + words
-
-    def _chain(self, node) -> tuple:
-        """The element and its ancestors up to the root (at most MAX_DEPTH + 1 of them), their ids, and the
-        positions of the first <a> and of the root in them (None: not there). Memoised per element: the holders
-        of a page share most of their ancestors, and each step up makes a new selectolax object."""
-        found = self.chains.get(node.mem_id)
-        pending = []
-        while found is None:
-            pending.append(node)
+        path = []
+        node = holder
+        root_id = self.root.mem_id
+        while node is not None and len(path) < MAX_DEPTH:
+            if node.tag == "a":
+                return  # text inside a link is a teaser or a menu, not prose
+            path.append(node)
+            if node.mem_id == root_id:
+                break
             node = node.parent
-            found = ((), (), None, None) if node is None else self.chains.get(node.mem_id)
-        limit = MAX_DEPTH + 1
-        for node in reversed(pending):
-            nodes, ids, link_at, root_at = found
-            key = node.mem_id
-            found = self.chains[key] = (
-                ((node,) + nodes)[:limit], ((key,) + ids)[:limit],
-                0 if node.tag == "a" else (link_at + 1 if link_at is not None and link_at + 1 < limit else None),
-                root_at + 1 if root_at is not None and root_at + 1 < limit else None)
-        return found
+        if path[-1].mem_id != root_id:
+            if node is None:
+                return  # not under the root
+            path.append(self.root)  # nested deeper than MAX_DEPTH: the ancestors in between are skipped
+        self.paths.append((path, words))
+        for node in path:
+            self.raw[node.mem_id] = self.raw.get(node.mem_id, 0.0) + words
 
     def settle(self) -> None:
         """Weights and paragraph points without the holders inside chrome."""
-        kept, dropped = [], []
-        for entry in self.paths:
-            (dropped if self._has_chrome(entry[0], entry[1]) else kept).append(entry)
-        # the raw weights less the dropped holders' words: the same sums as adding up the kept ones (exact: every
-        # holder weighs a whole number of words), and far fewer holders are dropped than kept
-        self.weight = dict(self.raw)
-        for _, ids, words in dropped:
-            for key in ids:
-                self.weight[key] -= words
-        holders_in = Counter(ids[1] for _, ids, _ in kept if len(ids) > 1)
-        for path, ids, words in kept:
+        kept = [(path, words) for path, words in self.paths if not any(self.is_chrome(n) for n in path)]
+        holders_in = Counter(path[1].mem_id for path, _ in kept if len(path) > 1)
+        for path, words in kept:
+            for node in path:
+                key = node.mem_id
+                self.weight[key] = self.weight.get(key, 0.0) + words
             # Readability's idea: a paragraph counts fully for its parent and half for its grandparent, and
             # many paragraphs count more than one long one, so the element that directly holds the article's
             # paragraphs beats one that only wraps a grid of teaser cards. A parent that only wraps this one
             # paragraph (<div class="para"><p>...</p></div>, one per paragraph) passes it on to its own parent.
-            up = 2 if len(path) > 2 and holders_in[ids[1]] == 1 and _bare_wrapper(path[1]) else 1
+            up = 2 if len(path) > 2 and holders_in[path[1].mem_id] == 1 and _bare_wrapper(path[1]) else 1
             if len(path) <= up:
                 continue
             points = 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
-            key = ids[up]
+            key = path[up].mem_id
             self.direct[key] = self.direct.get(key, 0.0) + points
             self.direct_words[key] = self.direct_words.get(key, 0.0) + words
             self.points[key] = self.points.get(key, 0.0) + points
             self.paths_of[key] = path[up:]
             if len(path) > up + 1:
-                self.points[ids[up + 1]] = self.points.get(ids[up + 1], 0.0) + 0.5 * points
-
-    def _has_chrome(self, path: tuple, ids: tuple) -> bool:
-        """any(is_chrome(n) for n in path), reading the memo straight by id (one call per path, not per node)."""
-        chrome = self.chrome
-        for node, key in zip(path, ids):
-            hit = chrome.get(key)
-            if hit is None:
-                hit = self.is_chrome(node)
-            if hit:
-                return True
-        return False
+                self.points[path[up + 1].mem_id] = self.points.get(path[up + 1].mem_id, 0.0) + 0.5 * points
 
     def choose(self, best: int | None = None, rejected=None):
         """The article's element: the best-scoring paragraph parent (or `best`, one the page's own markup points
