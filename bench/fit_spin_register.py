@@ -114,16 +114,14 @@ class Measurer:
         return self.doc(blocks_from_text(text, page_id), page_id, min_words)
 
     def doc(self, doc, page_id: str, min_words: bool) -> dict | None:
-        from scoring.scorer import page_context, score_sentences, segment_within
+        from scoring.scorer import prepare
         from scoring.signals.language import detect_language
 
-        segment_within(doc, self.config.max_tokens)
+        doc, ctx = prepare(doc, self.bundle, self.config, self.uncalibrated)
         if min_words and doc.words < self.config.min_words:
             return None
         if detect_language(doc.text, self.config.language_sample_chars)[0] != "en":
             return None
-        score_sentences(doc, self.bundle.lm)
-        ctx = page_context(self.bundle, self.uncalibrated)
         result = self.signal.score(doc, ctx)
         words, features = self._captured.pop("words", []), self._captured.pop("features", np.zeros((0, 1)))
         n = len(words)

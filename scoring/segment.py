@@ -42,7 +42,8 @@ def _is_abbreviation(prefix: str) -> bool:
         return False
     cased = m.group(1).rstrip(".")
     word = cased.lower()
-    return word in ABBREVIATIONS or cased in CAPITALISED_ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or bool(_INITIALISM.fullmatch(word))
+    return (word in ABBREVIATIONS or cased in CAPITALISED_ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+            or bool(_INITIALISM.fullmatch(word)))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
