@@ -100,7 +100,8 @@ kenlm:
 	PYTHON=$(PY) bash models/build_kenlm.sh
 
 model: $(CARD)
-# Rebuilt pieces are skipped when present; calibration is redone whenever the scoring code changes.
+# Rebuilt pieces are skipped when present; calibration is redone whenever the scoring code changes, and the
+# model is retrained when that change cuts its training text into other sentences (models/build_default.stale).
 $(CARD): models/build_default.py models/mix_lm.py models/sphinx_lm.py $(wildcard scoring/*.py scoring/signals/*.py) | venv kenlm
 	$(PY) -m models.build_default --calibrate
 	touch $@

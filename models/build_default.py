@@ -10,7 +10,8 @@ name) is held out from training. Calibration reference = those held-out document
 gensim's test data (`lee_background.cor`, never trained on): a model of technical prose must be calibrated on
 news too, or clean news looks anomalous (measured: 46% of clean news pages past the technical text's 99th
 percentile for spin). The benchmark's clean test pages are the Brown press sections and `lee.cor`, never this.
-Steps, each skipped when its output exists: fetch packages -> extract prose -> train our 5-gram (scoring.train)
+Steps, each skipped when its output exists (the model is retrained when today's segmentation and normalisation
+cut the training text into other sentences than its card records): fetch packages -> extract prose -> train our 5-gram (scoring.train)
 -> convert CMU Sphinx's news-aware trigram (models.sphinx_lm) -> fit the mixture weight by EM on held-out text
 (documentation, ABC news, the real pages' development half) and merge the two into one model (models.mix_lm)
 -> synonym table (WordNet, over the mixture's vocabulary) -> calibration.
@@ -336,6 +337,20 @@ def build_mixture(train_txt: Path, reference_txt: Path, stats: dict) -> dict:
     return card
 
 
+def stale(card: dict, train_txt: Path) -> bool:
+    """True when the model must be retrained: built before the mixture, or from training text that today's
+    segmentation and normalisation (scoring/segment.py, normalize.py) would cut into other sentences."""
+    from scoring.train import normalised_sha256
+
+    if "mixture" not in card:
+        return True
+    trained_on = card.get("components", {}).get("own", {}).get("corpus", {}).get("sha256")
+    if trained_on == normalised_sha256([train_txt]):
+        return False
+    log("the model was trained on other sentences than today's code makes of the text: retraining it")
+    return True
+
+
 def main() -> int:
     started = time.perf_counter()
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -343,8 +358,8 @@ def main() -> int:
     train_txt, reference_txt, stats = write_corpus()
     from scoring.lm import read_card, write_card
 
-    if not MODEL.is_file() or not VOCABULARY.is_file() or "mixture" not in read_card(MODEL):
-        build_mixture(train_txt, reference_txt, stats)  # (a model from before the mixture is rebuilt)
+    if not MODEL.is_file() or not VOCABULARY.is_file() or stale(read_card(MODEL), train_txt):
+        build_mixture(train_txt, reference_txt, stats)
         (OUT / "synonyms.json").unlink(missing_ok=True)
     if not (OUT / "synonyms.json").is_file():
         build_synonyms(set(VOCABULARY.read_text(encoding="utf-8").split()))

@@ -93,6 +93,16 @@ def sentence_lines(paragraphs: Iterable[str]) -> Iterator[str]:
                 yield " ".join(tokens)
 
 
+def normalised_sha256(paths: Iterable[Path]) -> str:
+    """sha256 of the sentences `prepare_corpus` would write for `paths`, without writing them: a model's card
+    records it, so a build can tell that a change to segmentation or normalisation made its model stale."""
+    h = hashlib.sha256()
+    for path in paths:
+        for line in sentence_lines(iter_paragraphs(path)):
+            h.update(line.encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
