@@ -96,6 +96,13 @@ class Measurer:
             return words, features
 
         self.signal.trials = capture
+        page_statistic = self.signal.page_statistic
+
+        def capture_statistic(log_odds, rewrite_llr, content_words):
+            self._captured["page_log_odds"] = log_odds
+            return page_statistic(log_odds, rewrite_llr, content_words)
+
+        self.signal.page_statistic = capture_statistic
 
     def html(self, html, page_id: str, min_words: bool = False) -> dict | None:
         from scoring.extract import extract
@@ -126,7 +133,8 @@ class Measurer:
         words, features = self._captured.pop("words", []), self._captured.pop("features", np.zeros((0, 1)))
         n = len(words)
         raw = float(result.features["raw"])
-        log_odds = np.array([t.log_odds for t in words], dtype=np.float32)
+        # what the page statistic averaged: the words' log-odds and a tortured phrase's untried words
+        log_odds = self._captured.pop("page_log_odds", np.zeros(0)).astype(np.float32)
         return {"id": page_id, "raw": raw, "confidence": float(result.confidence), "n": n,
                 "rewrite_llr": float(result.features.get("rewrite_llr", 0.0)),
                 "tortured": float(result.features.get("tortured_phrases", 0.0)),
@@ -301,18 +309,14 @@ MAX_AUC_LOSS = 0.005   # no family x rate may lose more ROC-AUC than this agains
 
 def with_share(sets: dict[str, list[dict]], share: float) -> dict[str, list[dict]]:
     """The measurements with the raw statistic recomputed for mixture share `share` from the stored per-word
-    log-odds (as SpinSignal.score does it: mean mixture LLR plus the rewrite LLR per content word, x raw_scale)."""
-    from scoring.signals.spin import PRIOR_ODDS, SpinSignal
-    from scoring.signals.stats import mixture_log_likelihood_ratios
+    log-odds, by SpinSignal.page_statistic itself."""
+    from scoring.signals.spin import SpinSignal
 
-    scale = SpinSignal().raw_scale
+    signal = SpinSignal(spun_share=share)
 
     def raw(r):
         lo = r["log_odds"].astype(float)
-        if not len(lo):
-            return r["raw"]
-        return scale * (float(np.mean(mixture_log_likelihood_ratios(lo, PRIOR_ODDS, share)))
-                        + r["rewrite_llr"] / len(lo))
+        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
 
     return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
 

@@ -123,15 +123,14 @@ def development_pages(bundle) -> tuple[dict[str, list], dict[int, list]]:
 
 def page_statistic(pages: list[list[tuple[int, list[float]]]], share: float, cap: float | None) -> np.ndarray:
     """SplitSignal's page statistic of every page, for a mixture share and a per-block cap."""
-    from scoring.signals.split import PRIOR_ODDS, block_capped_sum
-    from scoring.signals.stats import mixture_log_likelihood_ratios
+    from scoring.signals.split import SplitSignal
 
+    signal = SplitSignal(broken_share=share, max_block_llr=cap)
     out = []
     for blocks in pages:
         log_odds = np.array([z for _, b in blocks for z in b])
-        llrs = mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, share)
         caps = None if cap is None else {i: cap * units for i, (units, _) in enumerate(blocks)}
-        out.append(block_capped_sum(llrs, [i for i, (_, b) in enumerate(blocks) for _ in b], caps)[0])
+        out.append(signal.page_statistic(log_odds, [i for i, (_, b) in enumerate(blocks) for _ in b], caps)[0])
     return np.array(out)
 
 

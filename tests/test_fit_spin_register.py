@@ -32,7 +32,7 @@ def measured(text: str, bundle: ModelBundle, share: float) -> dict:
     doc, ctx = prepare(blocks_from_text(text), bundle)
     result = signal.score(doc, ctx)
     return {"raw": result.features["raw"], "rewrite_llr": result.features["rewrite_llr"],
-            "log_odds": (features @ WEIGHTS).astype(np.float32)}
+            "log_odds": (features @ WEIGHTS).astype(np.float32), "n": len(features)}
 
 
 @pytest.mark.parametrize("text", [CLEAN, SPUN])

@@ -322,13 +322,9 @@ class SpinSignal:
         tried = {(id(t.sentence), t.index) for t in words} if in_phrase else set()
         extra = sum(1 for key in in_phrase if key not in tried)
         log_odds = np.concatenate([log_odds, np.full(extra, self.tortured_log_odds)])
-        # Page statistic: mean log-likelihood ratio of "a share spun_share of the words is spun" vs "clean".
-        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
-        # phrase rewrites ("due to the fact that"): their log-likelihood ratio against clean text, per content word
         reworded = rewrites.find_rewrites(doc)
         rewrite_llr, intensity = rewrites.fit(reworded, n)
-        llr += rewrite_llr / max(n, 1)
-        raw = self.raw_scale * llr
+        raw = self.page_statistic(log_odds, rewrite_llr, n)
         confidence = 1.0 if phrases else min(1.0, n / self.full_confidence_words)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
         flag_log_odds = math.log(self.flag_probability / (1.0 - self.flag_probability)) - 1e-6
@@ -344,6 +340,15 @@ class SpinSignal:
                         "rewrite_llr": rewrite_llr}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
+
+    def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
+        """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
+        vs "clean" over the words' log-odds (a tortured phrase's untried words included), plus the phrase rewrites'
+        ("due to the fact that") log-likelihood ratio against clean text per content word, times raw_scale.
+        bench/fit_spin_register recomputes it for other shares from the same arguments."""
+        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
+        llr += rewrite_llr / max(content_words, 1)
+        return self.raw_scale * llr
 
     def trials(self, doc: Document, ctx: ScoringContext) -> tuple[list[WordTrial], np.ndarray]:
         """Every content word of the page with its best synonym, and the matrix of its features (`FEATURES`).

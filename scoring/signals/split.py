@@ -197,6 +197,16 @@ class SplitSignal:
         return {block: self.max_block_llr * max(1, math.ceil(n / self.block_unit_words))
                 for block, n in block_words(doc).items()}
 
+    def page_statistic(self, log_odds: np.ndarray, blocks: list[int], caps: dict[int, float] | None
+                       ) -> tuple[float, int]:
+        """The report's raw statistic and how many blocks the cap held back: the log-likelihood ratio of "a share
+        broken_share of the boundaries is broken" vs "none is", summed (every boundary is evidence, so a long page
+        with one broken boundary still stands out) with each block's share capped at `caps[block]`, times
+        raw_scale. `blocks` holds each boundary's block; bench/fit_split recomputes it for other settings."""
+        llr, capped = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
+                                       blocks, caps)
+        return self.raw_scale * llr, capped
+
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         found, features = boundaries(doc, ctx)
         n = len(found)
@@ -205,12 +215,7 @@ class SplitSignal:
         log_odds = features @ WEIGHTS
         for bd, z in zip(found, log_odds):
             bd.log_odds = float(z)
-        # Page statistic: log-likelihood ratio of "a share broken_share of boundaries is broken" vs "none is"
-        # (summed: every boundary is evidence, so a long page with one broken boundary still stands out; each
-        # block's share capped at max_block_llr).
-        llr, capped = block_capped_sum(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.broken_share),
-                                       [bd.before.block for bd in found], self.block_caps(doc))
-        raw = self.raw_scale * llr
+        raw, capped = self.page_statistic(log_odds, [bd.before.block for bd in found], self.block_caps(doc))
         confidence = min(1.0, n / self.full_confidence_boundaries)
         flagged = [bd for bd in found if bd.probability >= self.flag_probability]
         top = strongest(flagged, lambda bd: bd.log_odds, self.max_evidence, lambda bd: bd.before.end)
