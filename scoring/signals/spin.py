@@ -104,6 +104,16 @@ def tortured_phrases(doc: Document) -> list[TorturedPhrase]:
     return found
 
 
+def in_tortured_phrases(words: list["WordTrial"], phrases: list[TorturedPhrase]) -> tuple[np.ndarray, int]:
+    """Which trial words lie in a catalogued tortured phrase (a mask), and how many of the phrases' words were
+    not on trial."""
+    in_phrase = {(id(p.sentence), i) for p in phrases for i in range(p.first, p.last + 1)}
+    if not in_phrase:
+        return np.zeros(len(words), dtype=bool), 0
+    mask = np.array([(id(t.sentence), t.index) in in_phrase for t in words], dtype=bool)
+    return mask, len(in_phrase) - int(mask.sum())
+
+
 @dataclass(slots=True)
 class WordTrial:
     sentence: Sentence
@@ -310,26 +320,18 @@ class SpinSignal:
         n = len(words)
         if not n and not phrases:
             return SignalResult(self.name, 0.0, [], {"raw": 0.0, "content_words": 0.0, "suspicious": 0.0}, 0.0)
-        log_odds = features @ WEIGHTS if n else np.zeros(0)
-        in_phrase = {(id(p.sentence), i) for p in phrases for i in range(p.first, p.last + 1)}
-        if in_phrase:
-            for k, t in enumerate(words):
-                if (id(t.sentence), t.index) in in_phrase:
-                    log_odds[k] = max(log_odds[k], self.tortured_log_odds)
-        for t, z in zip(words, log_odds.tolist()):
+        in_phrase, untried = in_tortured_phrases(words, phrases)
+        log_odds = self.page_log_odds(features @ WEIGHTS if n else np.zeros(0), in_phrase, untried)
+        for t, z in zip(words, log_odds[:n].tolist()):
             t.log_odds = z
-        # words of a tortured phrase that were not on trial (short or unknown ones) still count as spun
-        tried = {(id(t.sentence), t.index) for t in words} if in_phrase else set()
-        extra = sum(1 for key in in_phrase if key not in tried)
-        log_odds = np.concatenate([log_odds, np.full(extra, self.tortured_log_odds)])
         reworded = rewrites.find_rewrites(doc)
         rewrite_llr, intensity = rewrites.fit(reworded, n)
         raw = self.page_statistic(log_odds, rewrite_llr, n)
         confidence = 1.0 if phrases else min(1.0, n / self.full_confidence_words)
         # (a log-odds below the flag's is a probability below it: no need to compute it)
         flag_log_odds = math.log(self.flag_probability / (1.0 - self.flag_probability)) - 1e-6
-        flagged = [t for t in words if t.log_odds > flag_log_odds and t.probability >= self.flag_probability
-                   and (id(t.sentence), t.index) not in in_phrase]
+        flagged = [t for t, phrased in zip(words, in_phrase.tolist())
+                   if t.log_odds > flag_log_odds and t.probability >= self.flag_probability and not phrased]
         top = strongest(flagged, lambda t: t.log_odds, self.max_evidence, lambda t: t.sentence.spans[t.index][0])
         evidence = [_phrase_evidence(doc, p) for p in phrases] + [_evidence(doc, t) for t in top]
         evidence += [rewrites.evidence(doc, h, intensity) for h in reworded[:self.max_evidence]]
@@ -340,6 +342,12 @@ class SpinSignal:
                         "rewrite_llr": rewrite_llr}
         return SignalResult(self.name, ctx.calibration.score(self.name, raw) * confidence, evidence, features_out,
                             confidence)
+
+    def page_log_odds(self, word_log_odds: np.ndarray, in_phrase: np.ndarray, untried: int) -> np.ndarray:
+        """The log-odds the page statistic averages: the trial words' (a word of a tortured phrase is near-certain
+        spin), then the phrases' `untried` words (short or unknown ones), which count as spun too."""
+        phrased = np.where(in_phrase, np.maximum(word_log_odds, self.tortured_log_odds), word_log_odds)
+        return np.concatenate([phrased, np.full(untried, self.tortured_log_odds)])
 
     def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
         """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
