@@ -21,8 +21,8 @@ Measured 2026-11-26 with the mixed default model, and not adopted: the refit rai
 (WordNet 0.790 -> 0.804, MyThes 0.756 -> 0.773) but lowers the page-level recall at 1% FPR on the real pages'
 dev half (spin 10%: 78% -> 37%; Moby 20%: 84% -> 46%; MyThes 20%: 88% -> 62%): the page statistic depends on how
 clean pages' words spread in the tail, which a per-word fit does not see. The weights in use are still the first
-fit's (see the JSON's `fitted_by`). A next step is to fit for the page statistic itself (e.g. choose the
-weights that maximise dev page-level separation, or fit on whole clean vs spun pages).
+fit's (see the JSON's `fitted_by`). Fitting them for the page statistic itself (bench/fit_spin_pages.py) was
+measured too and does not carry over between halves of the development pages.
 """
 from __future__ import annotations
 

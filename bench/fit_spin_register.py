@@ -96,13 +96,14 @@ class Measurer:
             return words, features
 
         self.signal.trials = capture
-        page_statistic = self.signal.page_statistic
+        page_log_odds = self.signal.page_log_odds
 
-        def capture_statistic(log_odds, rewrite_llr, content_words):
-            self._captured["page_log_odds"] = log_odds
-            return page_statistic(log_odds, rewrite_llr, content_words)
+        def capture_log_odds(word_log_odds, in_phrase, untried):
+            log_odds = page_log_odds(word_log_odds, in_phrase, untried)
+            self._captured.update(page_log_odds=log_odds, in_phrase=in_phrase, untried=untried)
+            return log_odds
 
-        self.signal.page_statistic = capture_statistic
+        self.signal.page_log_odds = capture_log_odds
 
     def html(self, html, page_id: str, min_words: bool = False) -> dict | None:
         from scoring.extract import extract
@@ -135,10 +136,13 @@ class Measurer:
         raw = float(result.features["raw"])
         # what the page statistic averaged: the words' log-odds and a tortured phrase's untried words
         log_odds = self._captured.pop("page_log_odds", np.zeros(0)).astype(np.float32)
+        in_phrase, untried = self._captured.pop("in_phrase", np.zeros(0, bool)), self._captured.pop("untried", 0)
         return {"id": page_id, "raw": raw, "confidence": float(result.confidence), "n": n,
                 "rewrite_llr": float(result.features.get("rewrite_llr", 0.0)),
                 "tortured": float(result.features.get("tortured_phrases", 0.0)),
                 "log_odds": log_odds, "oov": features[:, 0].astype(bool) if n else np.zeros(0, bool),
+                # the trial matrix and the tortured phrases' part, for other weights (bench.fit_spin_pages)
+                "features": features.astype(np.float32), "in_phrase": in_phrase, "untried": untried,
                 **page_features(features)}
 
 
