@@ -12,7 +12,8 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
    "share-bar", "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
 2. Paragraph clusters, as Readability scores them: a holder gives points to its parent (fully) and its
    grandparent (half), more for longer paragraphs but capped, so many paragraphs beat one long teaser; a bare
-   wrapper around a single paragraph passes it on to its own parent.
+   wrapper around a single paragraph passes it on to its own parent. Loose text scores each of its runs between
+   blank lines (`<br><br>`) as a paragraph, as the block walk cuts it.
 3. The container: the best cluster, widened to its nearest ancestor that holds `GATHER_SHARE` of the words of
    all strong clusters (an article cut into sections by ad slots) if one is at most `GATHER_LEVELS` above it
    (sections of one article are siblings or cousins; an ancestor further up gathers a comment thread or a
@@ -101,6 +102,8 @@ LD_CANDIDATES = 12        # the strong paragraph parents compared with the JSON-
 MAX_LD_CHARS = 2_000_000  # JSON-LD scripts larger than this are not parsed
 
 LOOSE_TEXT_HOLDERS = "div, td, section, article, main, blockquote, font, center, span"
+INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd mark q s samp small span strong sub"
+                        " sup time u var wbr".split())
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
@@ -213,7 +216,7 @@ class _Weights:
 
     def __init__(self, root):
         self.root = root
-        self.paths: list[tuple[list, float]] = []   # (holder and its ancestors up to root, words)
+        self.paths: list[tuple[list, float, float]] = []   # (holder and its ancestors up to root, words, points)
         self.raw: dict[int, float] = {}
         self.weight: dict[int, float] = {}
         self.marked: dict[int, bool] = {}
@@ -236,7 +239,7 @@ class _Weights:
         return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
             self.root.mem_id, 0.0)
 
-    def add(self, holder, words: float) -> None:
+    def add(self, holder, words: float, points: float | None = None) -> None:
         path = []
         node = holder
         root_id = self.root.mem_id
@@ -251,15 +254,15 @@ class _Weights:
             if node is None:
                 return  # not under the root
             path.append(self.root)  # nested deeper than MAX_DEPTH: the ancestors in between are skipped
-        self.paths.append((path, words))
+        self.paths.append((path, words, _points(words) if points is None else points))
         for node in path:
             self.raw[node.mem_id] = self.raw.get(node.mem_id, 0.0) + words
 
     def settle(self) -> None:
         """Weights and paragraph points without the holders inside chrome."""
-        kept = [(path, words) for path, words in self.paths if not any(self.is_chrome(n) for n in path)]
-        holders_in = Counter(path[1].mem_id for path, _ in kept if len(path) > 1)
-        for path, words in kept:
+        kept = [held for held in self.paths if not any(self.is_chrome(n) for n in held[0])]
+        holders_in = Counter(path[1].mem_id for path, _, _ in kept if len(path) > 1)
+        for path, words, points in kept:
             for node in path:
                 key = node.mem_id
                 self.weight[key] = self.weight.get(key, 0.0) + words
@@ -270,7 +273,6 @@ class _Weights:
             up = 2 if len(path) > 2 and holders_in[path[1].mem_id] == 1 and _bare_wrapper(path[1]) else 1
             if len(path) <= up:
                 continue
-            points = 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
             key = path[up].mem_id
             self.direct[key] = self.direct.get(key, 0.0) + points
             self.direct_words[key] = self.direct_words.get(key, 0.0) + words
@@ -343,6 +345,40 @@ def _bare_wrapper(node) -> bool:
         if children > 1:
             return False
     return children == 1
+
+
+def _points(words: float) -> float:
+    """Paragraph points of a text holder: more for a longer paragraph, but capped."""
+    return 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
+
+
+def _loose_points(node, words: float) -> float:
+    """Paragraph points of a block container's loose text: each run between blank lines (`<br><br>`, or an
+    element inside) scores as a paragraph, as the block walk cuts it; as one holder, a post written as
+    `<br>`-separated paragraphs would score no more than one long paragraph."""
+    runs: list[int] = []
+    run = breaks = 0
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            n = len(child.text_content.split())
+            if n:
+                if breaks >= 2 and run:
+                    runs.append(run)
+                    run = 0
+                run += n
+                breaks = 0
+        elif tag == "br":
+            breaks += 1
+        elif tag not in INLINE_TAGS:  # a block element inside ends the run
+            if run:
+                runs.append(run)
+            run = breaks = 0
+    if run:
+        runs.append(run)
+    if len(runs) < 2:
+        return _points(words)
+    return sum(_points(r) for r in runs if r >= MIN_HOLDER_WORDS) or _points(words)
 
 
 def _holder_words(node, own_text_only: bool) -> float:
@@ -492,7 +528,7 @@ def find_article(tree, structured: bool = True) -> ArticleChoice:
     for node in root.css(LOOSE_TEXT_HOLDERS):
         w = _holder_words(node, own_text_only=True)
         if w:
-            weights.add(node, w)
+            weights.add(node, w, _loose_points(node, w))
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))
     if page < MIN_ARTICLE_WORDS:

@@ -107,6 +107,7 @@ def test_a_comment_thread_far_from_the_article_is_not_gathered():
                        f"<div>{comments}</div>"))
     assert doc.text.count("The council said") == 6 and "still think" not in doc.text
 
+
 def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
     short = "The council met on Monday to discuss the new budget for the town."
     body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
@@ -119,6 +120,18 @@ def test_text_written_into_divs_and_br_lines_is_found():
     assert extract(page(f"<div id=story>{divs}</div>")).text.count("The council said") == 4
     lines = "<br><br>".join(ARTICLE for _ in range(4))
     assert extract(page(f"<div>{lines}</div>")).text.count("The council said") == 4
+
+
+def test_br_separated_paragraphs_score_as_paragraphs():
+    # as one text holder, the post would score as one paragraph and lose to the three teasers beside it
+    post = "<br><br>".join(ARTICLE for _ in range(8))
+    teaser = "A long teaser for another story on this site, with enough words in it to read as a paragraph of prose. "
+    side = "".join(f"<p>{teaser}</p>" for _ in range(3)) + "".join(
+        f'<div><a href="/{i}">More</a><p>Short note number {i} about the town and its weekly market.</p></div>'
+        for i in range(6))
+    doc = extract(page(f"<div><div><h1>Bridge opens</h1><div>{post}</div></div><div><div><h4>Elsewhere</h4>{side}"
+                       "</div></div></div>"))
+    assert doc.text.count("The council said") == 8 and "teaser" not in doc.text
 
 
 @pytest.mark.parametrize("html, why", [
