@@ -32,11 +32,11 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
    inline chrome (`<span class="caption">`, a run of `rel="tag"` links); inline chrome inside a sentence stays.
 6. The article's trailer: after the walk, the blocks that end the container after its last paragraph of prose
    and read as page furniture (a call to follow, subscribe, share or comment, a "related"/"more" heading, a
-   tag or category line, an ad label, a list of linked headlines, a label without a sentence) are counted as
-   chrome and dropped, from the end back to the first block that is none of these (`trailer_length`). The
-   benchmark's article text leaves them out, and the injection and boilerplate signals judge what a page puts
-   *between* its paragraphs, where a content farm's insertions go; a list of headlines after the last
-   paragraph is the site's own.
+   tag or category line, an ad label, a list of linked headlines or any list such a heading introduces, a
+   label without a sentence) are counted as chrome and dropped, from the end back to the first block that is
+   none of these (`trailer_length`). The benchmark's article text leaves them out, and the injection and
+   boilerplate signals judge what a page puts *between* its paragraphs, where a content farm's insertions go;
+   a list of headlines after the last paragraph is the site's own.
 7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
@@ -155,13 +155,29 @@ def trailer_length(blocks: list) -> int:
         return 0
     left = sum(len(b.text.split()) for b in blocks)
     count = 0
-    for block in reversed(blocks):
-        words = len(block.text.split())
-        if not _is_trailer(block, words) or left - words < MIN_ARTICLE_WORDS:
+    while count < len(blocks):
+        end = len(blocks) - count
+        last = blocks[end - 1]
+        take = 1 if _is_trailer(last, len(last.text.split())) else _introduced_list(blocks, end)
+        words = sum(len(b.text.split()) for b in blocks[end - take:end])
+        if not take or left - words < MIN_ARTICLE_WORDS:
             break
         left -= words
-        count += 1
+        count += take
     return count
+
+
+def _introduced_list(blocks: list, end: int) -> int:
+    """How many blocks the list ending at `end` and its label make, when the label is furniture ("More great
+    stories", "Related", "Don't miss"): a headline list with too much unlinked text (a dek, an emoji) to read
+    as one by itself. 0 when it is not one: an article's own list, as "Ingredients:" introduces, stays."""
+    start = end
+    while start > 0 and blocks[start - 1].kind == "list_item":
+        start -= 1
+    if start == end or start == 0:
+        return 0
+    label = blocks[start - 1].text
+    return end - start + 1 if len(label.split()) <= 2 * LABEL_MAX_WORDS and _TRAILER_CUE.search(label) else 0
 
 
 def _is_trailer(block, words: int) -> bool:

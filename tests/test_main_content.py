@@ -60,6 +60,13 @@ def test_the_furniture_after_the_last_paragraph_is_chrome():
     assert doc.chrome_blocks == plain.chrome_blocks + 5           # counted, not lost
 
 
+def test_a_list_that_a_furniture_label_introduces_is_trailer():
+    # each item has its dek unlinked (under half linked): the label says what the list is
+    items = "".join(f'<li><a href="/{i}">Story number {i} of the week</a> and what it means for the town</li>'
+                    for i in range(5))
+    doc = extract(article_html(extra=f"<div>More great stories</div><ul>{items}</ul>"))
+    assert doc.text == extract(article_html()).text
+
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
               "<ul><li>two cups of flour</li><li>one egg</li></ul>")
