@@ -31,12 +31,12 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
    bar, an ad slot, an author box) are counted and dropped, and so is a block whose words nearly all sit in
    inline chrome (`<span class="caption">`, a run of `rel="tag"` links); inline chrome inside a sentence stays.
 6. The article's trailer: after the walk, the blocks that end the container after its last paragraph of prose
-   and read as page furniture (a call to follow, subscribe, share or comment, a "related"/"more" heading, a
-   tag or category line, an ad label, a list of linked headlines or any list such a heading introduces, a
-   label without a sentence) are counted as chrome and dropped, from the end back to the first block that is
-   none of these (`trailer_length`). The benchmark's article text leaves them out, and the injection and
-   boilerplate signals judge what a page puts *between* its paragraphs, where a content farm's insertions go;
-   a list of headlines after the last paragraph is the site's own.
+   and read as page furniture (a call to follow, subscribe, share or comment, a heading with nothing after it
+   but furniture, a tag or category line, an ad label, a list of linked headlines or any list a "related" or
+   "more" label introduces, a label without a sentence) are counted as chrome and dropped, from the end back to
+   the first block that is none of these (`trailer_length`). The benchmark's article text leaves them out, and
+   the injection and boilerplate signals judge what a page puts *between* its paragraphs, where a content
+   farm's insertions go; a list of headlines after the last paragraph is the site's own.
 7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
@@ -183,8 +183,8 @@ def _introduced_list(blocks: list, end: int) -> int:
 def _is_trailer(block, words: int) -> bool:
     if block.kind == "title" or words > TRAILER_MAX_WORDS:
         return False
-    if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text):
-        return True
+    if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text) or block.kind == "heading":
+        return True  # (a heading with nothing but furniture after it heads furniture: no article ends in one)
     # a label or a headline; an article's own list items and table rows stay
     return words <= LABEL_MAX_WORDS and block.kind not in ("list_item", "table") \
         and not _SENTENCE_END.search(block.text)

@@ -67,6 +67,10 @@ def test_a_list_that_a_furniture_label_introduces_is_trailer():
     doc = extract(article_html(extra=f"<div>More great stories</div><ul>{items}</ul>"))
     assert doc.text == extract(article_html()).text
 
+def test_a_heading_at_the_end_heads_furniture():
+    doc = extract(article_html(extra="<h3>Tell us what YOU think...</h3><div>Advertisement</div>"))
+    assert doc.text == extract(article_html()).text
+
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
               "<ul><li>two cups of flour</li><li>one egg</li></ul>")
