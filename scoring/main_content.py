@@ -15,11 +15,8 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
    wrapper around a single paragraph passes it on to its own parent. Loose text scores each of its runs between
    blank lines (`<br><br>`) as a paragraph, as the block walk cuts it.
 3. The container: the best cluster, widened to its nearest ancestor that holds `GATHER_SHARE` of the words of
-   all strong clusters (an article cut into sections by ad slots) if one is at most `GATHER_LEVELS` above it
-   (sections of one article are siblings or cousins; an ancestor further up gathers a comment thread or a
-   sidebar's teasers, whose paragraphs each make a strong cluster when their class names say nothing), then
-   on up to `WIDEN_LEVELS` levels over ancestors that add another strong cluster and next to no other prose
-   (a lead paragraph in its own block).
+   all strong clusters (an article cut into sections by ad slots), then on up to `WIDEN_LEVELS` levels over
+   ancestors that add another strong cluster and next to no other prose (a lead paragraph in its own block).
 4. The page's own structured data, where it disagrees: if the element marked `itemprop="articleBody"` is
    neither inside the container nor around it, or the container holds under `LD_AGREES` of the words of the
    schema.org JSON-LD `articleBody` while another strong cluster holds most of them, step 3 starts again from
@@ -83,7 +80,6 @@ WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many w
 MAX_POINTS = 3            # ... up to this many
 CLUSTER_SHARE = 0.2       # paragraph parents with this share of the best one's points are article clusters
 GATHER_SHARE = 0.75       # the container is the nearest ancestor holding this share of their words
-GATHER_LEVELS = 2         # ... no more than this many levels above the best cluster (else the best cluster alone)
 WIDEN_LEVELS = 2          # the container widens up to this many levels over ancestors that add a strong cluster ...
 WIDEN_SLACK = 1.25        # ... and at most this many words of prose per word of it ...
 WIDEN_FREE_WORDS = 10     # ... plus this many
@@ -300,7 +296,7 @@ class _Weights:
     def choose(self, best: int | None = None, rejected=None):
         """The article's element: the best-scoring paragraph parent (or `best`, one the page's own markup points
         to instead of the `rejected` element), widened to its nearest ancestor that holds most of the page's
-        other strong paragraph clusters (an article cut into sections by ads), if that is near enough."""
+        other strong paragraph clusters (an article cut into sections by ads)."""
         if not self.points:
             return None
         if best is None:
@@ -318,8 +314,7 @@ class _Weights:
             for node in self.paths_of[k]:
                 under[node.mem_id] = under.get(node.mem_id, 0.0) + self.direct_words[k]
         path = self.paths_of[best]
-        at = next((i for i, node in enumerate(path[:GATHER_LEVELS + 1])
-                   if under.get(node.mem_id, 0.0) >= GATHER_SHARE * total), 0)
+        at = next((i for i, node in enumerate(path) if under.get(node.mem_id, 0.0) >= GATHER_SHARE * total), 0)
         return path[self._widen(path, at, under)]
 
     def _widen(self, path: list, at: int, under: dict[int, float]) -> int:

@@ -108,17 +108,6 @@ def test_articles_split_into_sections_are_gathered():
     assert doc.chrome_blocks == 1  # the ad slot inside the article
 
 
-
-def test_a_comment_thread_far_from_the_article_is_not_gathered():
-    # no class names: each comment of two paragraphs is a strong cluster, and together they outweigh the article
-    comment = "I read this twice and I still think the council should have asked the people who drive it every day. "
-    comments = "".join(f"<div><div>Reader {i}</div><p>{comment * 3}</p><p>{comment * 3}</p></div>" for i in range(8))
-    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(6))
-    doc = extract(page(f"<div><div><div><div><h1>Bridge opens</h1>{paras}</div></div></div></div>"
-                       f"<div>{comments}</div>"))
-    assert doc.text.count("The council said") == 6 and "still think" not in doc.text
-
-
 def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
     short = "The council met on Monday to discuss the new budget for the town."
     body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
