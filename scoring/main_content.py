@@ -118,6 +118,7 @@ _TRAILER_CUE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
+HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; a longer one is prose set large
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
@@ -179,8 +180,10 @@ def _introduced_list(blocks: list, end: int) -> int:
 def _is_trailer(block, words: int) -> bool:
     if block.kind == "title" or words > TRAILER_MAX_WORDS:
         return False
-    if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text) or block.kind == "heading":
-        return True  # (a heading with nothing but furniture after it heads furniture: no article ends in one)
+    if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text):
+        return True
+    if block.kind == "heading" and words <= HEADING_MAX_WORDS:
+        return True  # with nothing but furniture after it, it heads furniture: no article ends in a heading
     # a label or a headline; an article's own list items and table rows stay
     return words <= LABEL_MAX_WORDS and block.kind not in ("list_item", "table") \
         and not _SENTENCE_END.search(block.text)

@@ -70,6 +70,8 @@ def test_a_list_that_a_furniture_label_introduces_is_trailer():
 def test_a_heading_at_the_end_heads_furniture():
     doc = extract(article_html(extra="<h3>Tell us what YOU think...</h3><div>Advertisement</div>"))
     assert doc.text == extract(article_html()).text
+    prose = "<h3>All these products and many more are in our shop, and the big winter sale has already begun.</h3>"
+    assert "winter sale" in extract(article_html(extra=prose)).text  # a sentence set large is not a heading
 
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
