@@ -87,6 +87,7 @@ MIN_ARTICLE_WORDS = 60    # prose words below which the page has no main content
 MIN_CLUSTER_WORDS = 30    # ... or when its best paragraph cluster holds fewer (teaser cards, product tiles)
 WRAPPER_SHARE = 0.5       # an element marked as chrome that holds this share of the page's prose is a wrapper
 MIN_HOLDER_WORDS = 3      # text holders shorter than this carry no weight ("Share", a date)
+MIN_RUN_WORDS = 10        # a run of loose text this long scores as a paragraph of its own
 MAX_LINK_DENSITY = 0.5    # holders with more of their text in links than this are link lists
 # A holder credits at most this many ancestors, then the root (the 181 real pages: paragraphs 10 deep at the
 # median, 36 at most): crediting all of
@@ -369,7 +370,8 @@ def _points(words: float) -> float:
 def _loose_points(node, words: float) -> float:
     """Paragraph points of a block container's loose text: each run between blank lines (`<br><br>`, or an
     element inside) scores as a paragraph, as the block walk cuts it; as one holder, a post written as
-    `<br>`-separated paragraphs would score no more than one long paragraph."""
+    `<br>`-separated paragraphs would score no more than one long paragraph. Runs of a few words are lines of a
+    form or an address, not paragraphs: they score nothing apart."""
     runs: list[int] = []
     run = breaks = 0
     for child in node.iter(include_text=True):
@@ -390,9 +392,7 @@ def _loose_points(node, words: float) -> float:
             run = breaks = 0
     if run:
         runs.append(run)
-    if len(runs) < 2:
-        return _points(words)
-    return sum(_points(r) for r in runs if r >= MIN_HOLDER_WORDS) or _points(words)
+    return max(_points(words), sum(_points(r) for r in runs if r >= MIN_RUN_WORDS))
 
 
 def _holder_words(node, own_text_only: bool) -> float:
