@@ -117,6 +117,7 @@ _TRAILER_CUE = re.compile(
     r"|don't miss|related|more|see also|read also|share)\b",
     re.I)
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+_FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
 HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; a longer one is prose set large
@@ -145,10 +146,10 @@ def trailer_length(blocks: list) -> int:
     """How many blocks at the end of the article are its trailer (page furniture after the last paragraph).
 
     Walks back from the last block and stops at the first that reads as article text; never takes so much
-    that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph has no trailer: with
-    nothing to be between, what follows it may be what a content farm put into it.
+    that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph (a `<p>`, or a `<div>` of
+    text) has no trailer: with nothing to be between, what follows it may be what a content farm put into it.
     """
-    prose = (b for b in blocks if b.kind == "paragraph" and not _is_trailer(b, len(b.text.split())))
+    prose = (b for b in blocks if b.kind in ("paragraph", "other") and not _is_trailer(b, len(b.text.split())))
     if next(prose, None) is None or next(prose, None) is None:  # (two are enough: the trailer cue is a slow regex)
         return 0
     left = sum(len(b.text.split()) for b in blocks)
@@ -183,7 +184,7 @@ def _is_trailer(block, words: int) -> bool:
         return False
     if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text):
         return True
-    if block.kind == "heading" and words <= HEADING_MAX_WORDS:
+    if block.kind == "heading" and words <= HEADING_MAX_WORDS and not _FULL_STOP.search(block.text):
         return True  # with nothing but furniture after it, it heads furniture: no article ends in a heading
     # a label or a headline; an article's own list items and table rows stay
     return words <= LABEL_MAX_WORDS and block.kind not in ("list_item", "table") \

@@ -72,6 +72,14 @@ def test_a_heading_at_the_end_heads_furniture():
     assert doc.text == extract(article_html()).text
     prose = "<h3>All these products and many more are in our shop, and the big winter sale has already begun.</h3>"
     assert "winter sale" in extract(article_html(extra=prose)).text  # a sentence set large is not a heading
+    quote = "<h4>The bridge was late. It stands now.</h4>"
+    assert "It stands now." in extract(article_html(extra=quote)).text  # a pull quote ends in a full stop
+
+
+def test_an_article_written_in_divs_has_a_trailer_too():
+    divs = "".join(f"<div>{ARTICLE}</div>" for _ in range(4))
+    doc = extract(page(f"<div id=story><h1>Bridge opens</h1>{divs}<div>Related</div><div>Advertisement</div></div>"))
+    assert doc.text.count("The council said") == 4 and "Related" not in doc.text
 
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
