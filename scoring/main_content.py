@@ -7,7 +7,8 @@ list, leaked widget text) stays in, because that is what content farms do and wh
 
 How (selectolax's Lexbor tree, C-level queries; Python only touches the text holders and their ancestors):
 1. Text holders: every `<p>`, and the loose text of block containers (`<div>` text, `<br>`-separated lines).
-   Each weighs its words outside links; text inside a link weighs nothing, and neither does a holder inside an
+   Each weighs its words outside links (`count_words`: in Chinese and Japanese, which write no spaces, one
+   per two characters); text inside a link weighs nothing, and neither does a holder inside an
    element the page marks as chrome (`marks_chrome`: tag, ARIA role, `rel="tag"`, or a class/id token such as
    "share-bar", "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
 2. Paragraph clusters, as Readability scores them: a holder gives points to its parent (fully) and its
@@ -104,6 +105,7 @@ INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd m
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
 # since an article's last sentence may mention a comment, a sponsor or a copyright.
@@ -116,7 +118,7 @@ _TRAILER_CUE = re.compile(
     r"|^\W*(?:\d+ )?(?:comments?|advert(?:isement)?|sponsored|tags?|categor(?:y|ies)|trending|most popular"
     r"|don't miss|related|more|see also|read also|share)\b",
     re.I)
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
@@ -149,16 +151,16 @@ def trailer_length(blocks: list) -> int:
     that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph (a `<p>`, or a `<div>` of
     text) has no trailer: with nothing to be between, what follows it may be what a content farm put into it.
     """
-    prose = (b for b in blocks if b.kind in ("paragraph", "other") and not _is_trailer(b, len(b.text.split())))
+    prose = (b for b in blocks if b.kind in ("paragraph", "other") and not _is_trailer(b, count_words(b.text)))
     if next(prose, None) is None or next(prose, None) is None:  # (two are enough: the trailer cue is a slow regex)
         return 0
-    left = sum(len(b.text.split()) for b in blocks)
+    left = sum(count_words(b.text) for b in blocks)
     count = 0
     while count < len(blocks):
         end = len(blocks) - count
         last = blocks[end - 1]
-        take = 1 if _is_trailer(last, len(last.text.split())) else _introduced_list(blocks, end)
-        words = sum(len(b.text.split()) for b in blocks[end - take:end])
+        take = 1 if _is_trailer(last, count_words(last.text)) else _introduced_list(blocks, end)
+        words = sum(count_words(b.text) for b in blocks[end - take:end])
         if not take or left - words < MIN_ARTICLE_WORDS:
             break
         left -= words
@@ -176,7 +178,7 @@ def _introduced_list(blocks: list, end: int) -> int:
     if start == end or start == 0:
         return 0
     label = blocks[start - 1].text
-    return end - start + 1 if len(label.split()) <= 2 * LABEL_MAX_WORDS and _TRAILER_CUE.search(label) else 0
+    return end - start + 1 if count_words(label) <= 2 * LABEL_MAX_WORDS and _TRAILER_CUE.search(label) else 0
 
 
 def _is_trailer(block, words: int) -> bool:
@@ -363,6 +365,15 @@ def _bare_wrapper(node) -> bool:
     return children == 1
 
 
+def count_words(text: str) -> int:
+    """Words of a text: whitespace-separated, and in Chinese and Japanese, which write no spaces, one per two
+    ideographs or kana (a word's usual length there): else a whole paragraph would count as one word."""
+    words = len(text.split())
+    if not text.isascii():
+        words += len(_CJK.findall(text)) // 2
+    return words
+
+
 def _points(words: float) -> float:
     """Paragraph points of a text holder: more for a longer paragraph, but capped."""
     return 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
@@ -378,7 +389,7 @@ def _loose_points(node, words: float) -> float:
     for child in node.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
-            n = len(child.text_content.split())
+            n = count_words(child.text_content)
             if n:
                 if breaks >= 2 and run:
                     runs.append(run)
@@ -398,10 +409,10 @@ def _loose_points(node, words: float) -> float:
 
 def _holder_words(node, own_text_only: bool) -> float:
     text = node.text(deep=not own_text_only)
-    words = len(text.split())
+    words = count_words(text)
     if words < MIN_HOLDER_WORDS:
         return 0.0
-    linked = sum(len(a.text().split()) for a in node.css("a")) if not own_text_only else 0
+    linked = sum(count_words(a.text()) for a in node.css("a")) if not own_text_only else 0
     if linked > MAX_LINK_DENSITY * words:
         return 0.0
     return float(words - linked)

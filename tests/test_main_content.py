@@ -118,6 +118,12 @@ def test_articles_split_into_sections_are_gathered():
     assert doc.chrome_blocks == 1  # the ad slot inside the article
 
 
+def test_chinese_and_japanese_text_has_words_too():
+    # no spaces: counted by whitespace, each paragraph would be one word and the page would have no article
+    zh = "新大桥今天正式通车，市议会表示工程总造价为四千八百万元，比预算多出约九百万元。工程师预计每天将有两万辆汽车通过。"
+    doc = extract(page("<nav><a href=/>首页</a></nav><div>" + "".join(f"<p>{zh}</p>" for _ in range(4)) + "</div>"))
+    assert not doc.no_main_content and doc.text.count("新大桥") == 4
+
 def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
     short = "The council met on Monday to discuss the new budget for the town."
     body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
