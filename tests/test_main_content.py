@@ -124,6 +124,12 @@ def test_chinese_and_japanese_text_has_words_too():
     doc = extract(page("<nav><a href=/>首页</a></nav><div>" + "".join(f"<p>{zh}</p>" for _ in range(4)) + "</div>"))
     assert not doc.no_main_content and doc.text.count("新大桥") == 4
 
+def test_an_article_in_noscript_is_read():
+    # a script-built page (a blog's dynamic view) keeps the article for readers without scripts in <noscript>
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(4))
+    doc = extract(page(f"<div id=app></div><noscript><h1>Bridge opens</h1>{paras}</noscript>"))
+    assert doc.text.count("The council said") == 4
+
 def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
     short = "The council met on Monday to discuss the new budget for the town."
     body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
