@@ -384,6 +384,8 @@ def _loose_points(node, words: float) -> float:
     element inside) scores as a paragraph, as the block walk cuts it; as one holder, a post written as
     `<br>`-separated paragraphs would score no more than one long paragraph. Runs of a few words are lines of a
     form or an address, not paragraphs: they score nothing apart."""
+    if words < 2 * MIN_RUN_WORDS:
+        return _points(words)  # (too short for two runs that count)
     runs: list[int] = []
     run = breaks = 0
     for child in node.iter(include_text=True):
