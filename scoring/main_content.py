@@ -110,13 +110,14 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
 # since an article's last sentence may mention a comment, a sponsor or a copyright.
 _TRAILER_CUE = re.compile(
-    r"\b(?:follow (?:us|me|him|her|them|\w+(?: \w+){0,4}) on (?:facebook|twitter|instagram|linkedin|youtube|tiktok)"
+    r"\b(?:follow (?:us|me|him|her|them|\w+(?: \w+){0,6}) on (?:facebook|twitter|instagram|linkedin|youtube|tiktok)"
     r"|subscribe (?:to|for|now|today)|(?:our|daily|free|weekly) newsletters?|sign up (?:for|to|now|today)"
     r"|click(?:ing)? here|read more|see more|more from|more great|you may also like|you might also like"
     r"|related (?:stories|articles|posts|content|coverage)|recommended for you|explore further|share this"
-    r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved)\b|©"
+    r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved"
+    r"|(?:entry|post) was posted in|bookmark the permalink|letters? to the editor)\b|©"
     r"|^\W*(?:\d+ )?(?:comments?|advert(?:isement)?|sponsored|tags?|categor(?:y|ies)|trending|most popular"
-    r"|don't miss|related|more|see also|read also|share)\b",
+    r"|don't miss|related|more|see also|read also|share|about the author)\b",
     re.I)
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)

@@ -81,6 +81,13 @@ def test_an_article_written_in_divs_has_a_trailer_too():
     doc = extract(page(f"<div id=story><h1>Bridge opens</h1>{divs}<div>Related</div><div>Advertisement</div></div>"))
     assert doc.text.count("The council said") == 4 and "Related" not in doc.text
 
+def test_common_closing_lines_are_trailer():
+    for line in ("This entry was posted in News. Bookmark the permalink.",
+                 "Follow The Courier Opinion section on Facebook and Twitter.",
+                 "We want to hear what you think about this article. Submit a letter to the editor.",
+                 "About the author"):
+        assert extract(article_html(extra=f"<p>{line}</p>")).text == extract(article_html()).text, line
+
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
               "<ul><li>two cups of flour</li><li>one egg</li></ul>")
