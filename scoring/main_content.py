@@ -31,10 +31,11 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
 6. The article's trailer: after the walk, the blocks that end the container after its last paragraph of prose
    and read as page furniture (a call to follow, subscribe, share or comment, a heading with nothing after it
    but furniture, a tag or category line, an ad label, a list of linked headlines or any list a "related" or
-   "more" label introduces, a label without a sentence) are counted as chrome and dropped, from the end back to
-   the first block that is none of these (`trailer_length`). The benchmark's article text leaves them out, and
-   the injection and boilerplate signals judge what a page puts *between* its paragraphs, where a content
-   farm's insertions go; a list of headlines after the last paragraph is the site's own.
+   "more" label introduces, teaser cards of a linked headline and a short dek, a label without a sentence)
+   are counted as chrome and dropped, from the end back to the first block that is none of these
+   (`trailer_length`). The benchmark's article text leaves them out, and the injection and boilerplate signals
+   judge what a page puts *between* its paragraphs, where a content farm's insertions go; a list of headlines
+   after the last paragraph is the site's own.
 7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
@@ -122,6 +123,8 @@ _TRAILER_CUE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
+DEK_MAX_WORDS = 30        # a teaser card's dek (the line under its linked headline) is at most this long
+MIN_CARDS = 3             # ... and a list of them at the article's end has at least this many cards
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
 HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; a longer one is prose set large
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
@@ -160,13 +163,24 @@ def trailer_length(blocks: list) -> int:
     while count < len(blocks):
         end = len(blocks) - count
         last = blocks[end - 1]
-        take = 1 if _is_trailer(last, count_words(last.text)) else _introduced_list(blocks, end)
+        take = 1 if _is_trailer(last, count_words(last.text)) else (
+            _introduced_list(blocks, end) or _teaser_cards(blocks, end))
         words = sum(count_words(b.text) for b in blocks[end - take:end])
         if not take or left - words < MIN_ARTICLE_WORDS:
             break
         left -= words
         count += take
     return count
+
+
+def _teaser_cards(blocks: list, end: int) -> int:
+    """How many blocks before `end` are a list of teaser cards, each a linked headline and its short dek (three
+    cards at least: one linked line and a short sentence after it may be how an article ends)."""
+    start = end
+    while start >= 2 and blocks[start - 2].link_density >= MAX_LINK_DENSITY and \
+            blocks[start - 1].link_density < MAX_LINK_DENSITY and count_words(blocks[start - 1].text) <= DEK_MAX_WORDS:
+        start -= 2
+    return end - start if end - start >= 2 * MIN_CARDS else 0
 
 
 def _introduced_list(blocks: list, end: int) -> int:

@@ -88,6 +88,14 @@ def test_common_closing_lines_are_trailer():
                  "About the author"):
         assert extract(article_html(extra=f"<p>{line}</p>")).text == extract(article_html()).text, line
 
+def test_teaser_cards_after_the_article_are_trailer():
+    cards = "".join(f'<div><a href="/{i}">Diet number {i}</a></div><div>Lose five kilos in a week, menu inside.</div>'
+                    for i in range(4))
+    doc = extract(article_html(extra=f"<h2>Most popular diets</h2>{cards}"))
+    assert doc.text == extract(article_html()).text
+    ending = '<div><a href="/report">The full report</a></div><div>The council meets again on Monday.</div>'
+    assert "meets again" in extract(article_html(extra=ending)).text  # one linked line is no list of cards
+
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
               "<ul><li>two cups of flour</li><li>one egg</li></ul>")
