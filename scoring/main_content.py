@@ -177,10 +177,13 @@ def _teaser_cards(blocks: list, end: int) -> int:
     """How many blocks before `end` are a list of teaser cards, each a linked headline and its short dek (three
     cards at least: one linked line and a short sentence after it may be how an article ends)."""
     start = end
-    while start >= 2 and blocks[start - 2].link_density >= MAX_LINK_DENSITY and \
-            blocks[start - 1].link_density < MAX_LINK_DENSITY and count_words(blocks[start - 1].text) <= DEK_MAX_WORDS:
+    while start >= 2 and _is_card(blocks[start - 2], blocks[start - 1]):
         start -= 2
     return end - start if end - start >= 2 * MIN_CARDS else 0
+
+
+def _is_card(headline, dek) -> bool:
+    return headline.link_density >= MAX_LINK_DENSITY > dek.link_density and count_words(dek.text) <= DEK_MAX_WORDS
 
 
 def _introduced_list(blocks: list, end: int) -> int:
