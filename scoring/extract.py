@@ -290,7 +290,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                     if frame.chrome and not owners[-1].chrome:
                         builder.inline_chrome += len(text.split())  # <span class="caption"> inside a block
                     builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
-        elif tag and tag[0] != "-" and tag not in SKIPPED:
+        elif tag and tag[0] != "-" and (tag not in SKIPPED or depth == 0):
+            # (the root is read whatever it is: an article in <noscript>, where a script-built page keeps it)
             parent = stack[-1]
             attrs = node.attributes
             at_root = depth == 0

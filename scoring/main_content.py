@@ -7,12 +7,14 @@ list, leaked widget text) stays in, because that is what content farms do and wh
 
 How (selectolax's Lexbor tree, C-level queries; Python only touches the text holders and their ancestors):
 1. Text holders: every `<p>`, and the loose text of block containers (`<div>` text, `<br>`-separated lines).
-   Each weighs its words outside links; text inside a link weighs nothing, and neither does a holder inside an
+   Each weighs its words outside links (`count_words`: in Chinese and Japanese, which write no spaces, one
+   per two characters); text inside a link weighs nothing, and neither does a holder inside an
    element the page marks as chrome (`marks_chrome`: tag, ARIA role, `rel="tag"`, or a class/id token such as
    "share-bar", "related-posts", "ad-slot"), unless that element wraps most of the page's prose.
 2. Paragraph clusters, as Readability scores them: a holder gives points to its parent (fully) and its
    grandparent (half), more for longer paragraphs but capped, so many paragraphs beat one long teaser; a bare
-   wrapper around a single paragraph passes it on to its own parent.
+   wrapper around a single paragraph passes it on to its own parent. Loose text scores each of its runs between
+   blank lines (`<br><br>`) as a paragraph, as the block walk cuts it.
 3. The container: the best cluster, widened to its nearest ancestor that holds `GATHER_SHARE` of the words of
    all strong clusters (an article cut into sections by ad slots), then on up to `WIDEN_LEVELS` levels over
    ancestors that add another strong cluster and next to no other prose (a lead paragraph in its own block).
@@ -27,12 +29,13 @@ How (selectolax's Lexbor tree, C-level queries; Python only touches the text hol
    bar, an ad slot, an author box) are counted and dropped, and so is a block whose words nearly all sit in
    inline chrome (`<span class="caption">`, a run of `rel="tag"` links); inline chrome inside a sentence stays.
 6. The article's trailer: after the walk, the blocks that end the container after its last paragraph of prose
-   and read as page furniture (a call to follow, subscribe, share or comment, a "related"/"more" heading, a
-   tag or category line, an ad label, a list of linked headlines, a label without a sentence) are counted as
-   chrome and dropped, from the end back to the first block that is none of these (`trailer_length`). The
-   benchmark's article text leaves them out, and the injection and boilerplate signals judge what a page puts
-   *between* its paragraphs, where a content farm's insertions go; a list of headlines after the last
-   paragraph is the site's own.
+   and read as page furniture (a call to follow, subscribe, share or comment, a heading with nothing after it
+   but furniture, a tag or category line, an ad label, a list of linked headlines or any list a "related" or
+   "more" label introduces, teaser cards of a linked headline and a short dek, a label without a sentence)
+   are counted as chrome and dropped, from the end back to the first block that is none of these
+   (`trailer_length`). The benchmark's article text leaves them out, and the injection and boilerplate signals
+   judge what a page puts *between* its paragraphs, where a content farm's insertions go; a list of headlines
+   after the last paragraph is the site's own.
 7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
@@ -59,7 +62,8 @@ from dataclasses import dataclass
 
 # What marks an element as chrome: its tag, its ARIA role, or a class/id token with a chrome word in it
 # ("share-bar", "relatedPosts", "ad-slot") unless the token names content ("comment-content" is the text of a
-# comment, "article-body" the article): the token's last word that is not a generic layout word decides.
+# comment, "article-body" the article, "social-embed" a post the article quotes): the token's last word that is
+# not a generic layout word decides.
 # Captions are not article text either (the benchmark's article text leaves them out).
 CHROME_TAGS = frozenset("nav footer aside form header menu figcaption".split())
 CHROME_ROLES = frozenset("navigation banner contentinfo complementary search menu menubar toolbar dialog".split())
@@ -71,7 +75,7 @@ CHROME_WORDS = frozenset(
     " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp"
     " trending popular most more also next prev previous pagination pager".split()
 )
-CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy".split())
+CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy embed".split())
 GENERIC_WORDS = frozenset("area wrapper wrap container box block section inner outer holder list item items module"
                           " col row region zone group".split())
 WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many words ...
@@ -85,6 +89,7 @@ MIN_ARTICLE_WORDS = 60    # prose words below which the page has no main content
 MIN_CLUSTER_WORDS = 30    # ... or when its best paragraph cluster holds fewer (teaser cards, product tiles)
 WRAPPER_SHARE = 0.5       # an element marked as chrome that holds this share of the page's prose is a wrapper
 MIN_HOLDER_WORDS = 3      # text holders shorter than this carry no weight ("Share", a date)
+MIN_RUN_WORDS = 10        # a run of loose text this long scores as a paragraph of its own
 MAX_LINK_DENSITY = 0.5    # holders with more of their text in links than this are link lists
 # A holder credits at most this many ancestors, then the root (the 181 real pages: paragraphs 10 deep at the
 # median, 36 at most): crediting all of
@@ -96,24 +101,32 @@ LD_CANDIDATES = 12        # the strong paragraph parents compared with the JSON-
 MAX_LD_CHARS = 2_000_000  # JSON-LD scripts larger than this are not parsed
 
 LOOSE_TEXT_HOLDERS = "div, td, section, article, main, blockquote, font, center, span"
+INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd mark q s samp small span strong sub"
+                        " sup time u var wbr".split())
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
 # since an article's last sentence may mention a comment, a sponsor or a copyright.
 _TRAILER_CUE = re.compile(
-    r"\b(?:follow (?:us|me|him|her|them|\w+(?: \w+){0,4}) on (?:facebook|twitter|instagram|linkedin|youtube|tiktok)"
+    r"\b(?:follow (?:us|me|him|her|them|\w+(?: \w+){0,6}) on (?:facebook|twitter|instagram|linkedin|youtube|tiktok)"
     r"|subscribe (?:to|for|now|today)|(?:our|daily|free|weekly) newsletters?|sign up (?:for|to|now|today)"
     r"|click(?:ing)? here|read more|see more|more from|more great|you may also like|you might also like"
     r"|related (?:stories|articles|posts|content|coverage)|recommended for you|explore further|share this"
-    r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved)\b|©"
+    r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved"
+    r"|(?:entry|post) was posted in|bookmark the permalink|letters? to the editor)\b|©"
     r"|^\W*(?:\d+ )?(?:comments?|advert(?:isement)?|sponsored|tags?|categor(?:y|ies)|trending|most popular"
-    r"|don't miss|related|more|see also|read also|share)\b",
+    r"|don't miss|related|more|see also|read also|share|about the author)\b",
     re.I)
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
+_FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
+DEK_MAX_WORDS = 30        # a teaser card's dek (the line under its linked headline) is at most this long
+MIN_CARDS = 3             # ... and a list of them at the article's end has at least this many cards
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
+HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; a longer one is prose set large
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
@@ -139,21 +152,51 @@ def trailer_length(blocks: list) -> int:
     """How many blocks at the end of the article are its trailer (page furniture after the last paragraph).
 
     Walks back from the last block and stops at the first that reads as article text; never takes so much
-    that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph has no trailer: with
-    nothing to be between, what follows it may be what a content farm put into it.
+    that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph (a `<p>`, or a `<div>` of
+    text) has no trailer: with nothing to be between, what follows it may be what a content farm put into it.
     """
-    prose = (b for b in blocks if b.kind == "paragraph" and not _is_trailer(b, len(b.text.split())))
+    prose = (b for b in blocks if b.kind in ("paragraph", "other") and not _is_trailer(b, count_words(b.text)))
     if next(prose, None) is None or next(prose, None) is None:  # (two are enough: the trailer cue is a slow regex)
         return 0
-    left = sum(len(b.text.split()) for b in blocks)
+    left = sum(count_words(b.text) for b in blocks)
     count = 0
-    for block in reversed(blocks):
-        words = len(block.text.split())
-        if not _is_trailer(block, words) or left - words < MIN_ARTICLE_WORDS:
+    while count < len(blocks):
+        end = len(blocks) - count
+        last = blocks[end - 1]
+        take = 1 if _is_trailer(last, count_words(last.text)) else (
+            _introduced_list(blocks, end) or _teaser_cards(blocks, end))
+        words = sum(count_words(b.text) for b in blocks[end - take:end])
+        if not take or left - words < MIN_ARTICLE_WORDS:
             break
         left -= words
-        count += 1
+        count += take
     return count
+
+
+def _teaser_cards(blocks: list, end: int) -> int:
+    """How many blocks before `end` are a list of teaser cards, each a linked headline and its short dek (three
+    cards at least: one linked line and a short sentence after it may be how an article ends)."""
+    start = end
+    while start >= 2 and _is_card(blocks[start - 2], blocks[start - 1]):
+        start -= 2
+    return end - start if end - start >= 2 * MIN_CARDS else 0
+
+
+def _is_card(headline, dek) -> bool:
+    return headline.link_density >= MAX_LINK_DENSITY > dek.link_density and count_words(dek.text) <= DEK_MAX_WORDS
+
+
+def _introduced_list(blocks: list, end: int) -> int:
+    """How many blocks the list ending at `end` and its label make, when the label is furniture ("More great
+    stories", "Related", "Don't miss"): a headline list with too much unlinked text (a dek, an emoji) to read
+    as one by itself. 0 when it is not one: an article's own list, as "Ingredients:" introduces, stays."""
+    start = end
+    while start > 0 and blocks[start - 1].kind == "list_item":
+        start -= 1
+    if start == end or start == 0:
+        return 0
+    label = blocks[start - 1].text
+    return end - start + 1 if count_words(label) <= 2 * LABEL_MAX_WORDS and _TRAILER_CUE.search(label) else 0
 
 
 def _is_trailer(block, words: int) -> bool:
@@ -161,6 +204,8 @@ def _is_trailer(block, words: int) -> bool:
         return False
     if block.link_density >= MAX_LINK_DENSITY or _TRAILER_CUE.search(block.text):
         return True
+    if block.kind == "heading" and words <= HEADING_MAX_WORDS and not _FULL_STOP.search(block.text):
+        return True  # with nothing but furniture after it, it heads furniture: no article ends in a heading
     # a label or a headline; an article's own list items and table rows stay
     return words <= LABEL_MAX_WORDS and block.kind not in ("list_item", "table") \
         and not _SENTENCE_END.search(block.text)
@@ -208,7 +253,7 @@ class _Weights:
 
     def __init__(self, root):
         self.root = root
-        self.paths: list[tuple[list, float]] = []   # (holder and its ancestors up to root, words)
+        self.paths: list[tuple[list, float, float]] = []   # (holder and its ancestors up to root, words, points)
         self.raw: dict[int, float] = {}
         self.weight: dict[int, float] = {}
         self.marked: dict[int, bool] = {}
@@ -231,7 +276,7 @@ class _Weights:
         return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
             self.root.mem_id, 0.0)
 
-    def add(self, holder, words: float) -> None:
+    def add(self, holder, words: float, points: float | None = None) -> None:
         path = []
         node = holder
         root_id = self.root.mem_id
@@ -246,15 +291,15 @@ class _Weights:
             if node is None:
                 return  # not under the root
             path.append(self.root)  # nested deeper than MAX_DEPTH: the ancestors in between are skipped
-        self.paths.append((path, words))
+        self.paths.append((path, words, _points(words) if points is None else points))
         for node in path:
             self.raw[node.mem_id] = self.raw.get(node.mem_id, 0.0) + words
 
     def settle(self) -> None:
         """Weights and paragraph points without the holders inside chrome."""
-        kept = [(path, words) for path, words in self.paths if not any(self.is_chrome(n) for n in path)]
-        holders_in = Counter(path[1].mem_id for path, _ in kept if len(path) > 1)
-        for path, words in kept:
+        kept = [held for held in self.paths if not any(self.is_chrome(n) for n in held[0])]
+        holders_in = Counter(path[1].mem_id for path, _, _ in kept if len(path) > 1)
+        for path, words, points in kept:
             for node in path:
                 key = node.mem_id
                 self.weight[key] = self.weight.get(key, 0.0) + words
@@ -265,7 +310,6 @@ class _Weights:
             up = 2 if len(path) > 2 and holders_in[path[1].mem_id] == 1 and _bare_wrapper(path[1]) else 1
             if len(path) <= up:
                 continue
-            points = 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
             key = path[up].mem_id
             self.direct[key] = self.direct.get(key, 0.0) + points
             self.direct_words[key] = self.direct_words.get(key, 0.0) + words
@@ -339,12 +383,56 @@ def _bare_wrapper(node) -> bool:
     return children == 1
 
 
+def count_words(text: str) -> int:
+    """Words of a text: whitespace-separated, and in Chinese and Japanese, which write no spaces, one per two
+    ideographs or kana (a word's usual length there): else a whole paragraph would count as one word."""
+    words = len(text.split())
+    if not text.isascii():
+        words += len(_CJK.findall(text)) // 2
+    return words
+
+
+def _points(words: float) -> float:
+    """Paragraph points of a text holder: more for a longer paragraph, but capped."""
+    return 1.0 + min(words / WORDS_PER_POINT, MAX_POINTS)
+
+
+def _loose_points(node, words: float) -> float:
+    """Paragraph points of a block container's loose text: each run between blank lines (`<br><br>`, or an
+    element inside) scores as a paragraph, as the block walk cuts it; as one holder, a post written as
+    `<br>`-separated paragraphs would score no more than one long paragraph. Runs of a few words are lines of a
+    form or an address, not paragraphs: they score nothing apart."""
+    if words < 2 * MIN_RUN_WORDS:
+        return _points(words)  # (too short for two runs that count)
+    runs: list[int] = []
+    run = breaks = 0
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            n = count_words(child.text_content)
+            if n:
+                if breaks >= 2 and run:
+                    runs.append(run)
+                    run = 0
+                run += n
+                breaks = 0
+        elif tag == "br":
+            breaks += 1
+        elif tag not in INLINE_TAGS:  # a block element inside ends the run
+            if run:
+                runs.append(run)
+            run = breaks = 0
+    if run:
+        runs.append(run)
+    return max(_points(words), sum(_points(r) for r in runs if r >= MIN_RUN_WORDS))
+
+
 def _holder_words(node, own_text_only: bool) -> float:
     text = node.text(deep=not own_text_only)
-    words = len(text.split())
+    words = count_words(text)
     if words < MIN_HOLDER_WORDS:
         return 0.0
-    linked = sum(len(a.text().split()) for a in node.css("a")) if not own_text_only else 0
+    linked = sum(count_words(a.text()) for a in node.css("a")) if not own_text_only else 0
     if linked > MAX_LINK_DENSITY * words:
         return 0.0
     return float(words - linked)
@@ -486,7 +574,7 @@ def find_article(tree, structured: bool = True) -> ArticleChoice:
     for node in root.css(LOOSE_TEXT_HOLDERS):
         w = _holder_words(node, own_text_only=True)
         if w:
-            weights.add(node, w)
+            weights.add(node, w, _loose_points(node, w))
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))
     if page < MIN_ARTICLE_WORDS:

@@ -60,6 +60,42 @@ def test_the_furniture_after_the_last_paragraph_is_chrome():
     assert doc.chrome_blocks == plain.chrome_blocks + 5           # counted, not lost
 
 
+def test_a_list_that_a_furniture_label_introduces_is_trailer():
+    # each item has its dek unlinked (under half linked): the label says what the list is
+    items = "".join(f'<li><a href="/{i}">Story number {i} of the week</a> and what it means for the town</li>'
+                    for i in range(5))
+    doc = extract(article_html(extra=f"<div>More great stories</div><ul>{items}</ul>"))
+    assert doc.text == extract(article_html()).text
+
+def test_a_heading_at_the_end_heads_furniture():
+    doc = extract(article_html(extra="<h3>Tell us what YOU think...</h3><div>Advertisement</div>"))
+    assert doc.text == extract(article_html()).text
+    prose = "<h3>All these products and many more are in our shop, and the big winter sale has already begun.</h3>"
+    assert "winter sale" in extract(article_html(extra=prose)).text  # a sentence set large is not a heading
+    quote = "<h4>The bridge was late. It stands now.</h4>"
+    assert "It stands now." in extract(article_html(extra=quote)).text  # a pull quote ends in a full stop
+
+
+def test_an_article_written_in_divs_has_a_trailer_too():
+    divs = "".join(f"<div>{ARTICLE}</div>" for _ in range(4))
+    doc = extract(page(f"<div id=story><h1>Bridge opens</h1>{divs}<div>Related</div><div>Advertisement</div></div>"))
+    assert doc.text.count("The council said") == 4 and "Related" not in doc.text
+
+def test_common_closing_lines_are_trailer():
+    for line in ("This entry was posted in News. Bookmark the permalink.",
+                 "Follow The Courier Opinion section on Facebook and Twitter.",
+                 "We want to hear what you think about this article. Submit a letter to the editor.",
+                 "About the author"):
+        assert extract(article_html(extra=f"<p>{line}</p>")).text == extract(article_html()).text, line
+
+def test_teaser_cards_after_the_article_are_trailer():
+    cards = "".join(f'<div><a href="/{i}">Diet number {i}</a></div><div>Lose five kilos in a week, menu inside.</div>'
+                    for i in range(4))
+    doc = extract(article_html(extra=f"<h2>Most popular diets</h2>{cards}"))
+    assert doc.text == extract(article_html()).text
+    ending = '<div><a href="/report">The full report</a></div><div>The council meets again on Monday.</div>'
+    assert "meets again" in extract(article_html(extra=ending)).text  # one linked line is no list of cards
+
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
               "<ul><li>two cups of flour</li><li>one egg</li></ul>")
@@ -97,6 +133,18 @@ def test_articles_split_into_sections_are_gathered():
     assert doc.chrome_blocks == 1  # the ad slot inside the article
 
 
+def test_chinese_and_japanese_text_has_words_too():
+    # no spaces: counted by whitespace, each paragraph would be one word and the page would have no article
+    zh = "新大桥今天正式通车，市议会表示工程总造价为四千八百万元，比预算多出约九百万元。工程师预计每天将有两万辆汽车通过。"
+    doc = extract(page("<nav><a href=/>首页</a></nav><div>" + "".join(f"<p>{zh}</p>" for _ in range(4)) + "</div>"))
+    assert not doc.no_main_content and doc.text.count("新大桥") == 4
+
+def test_an_article_in_noscript_is_read():
+    # a script-built page (a blog's dynamic view) keeps the article for readers without scripts in <noscript>
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(4))
+    doc = extract(page(f"<div id=app></div><noscript><h1>Bridge opens</h1>{paras}</noscript>"))
+    assert doc.text.count("The council said") == 4
+
 def test_short_paragraphs_each_in_its_own_wrapper_are_an_article():
     short = "The council met on Monday to discuss the new budget for the town."
     body = "".join(f'<div class="para"><p>{short}</p></div>' for _ in range(10))
@@ -109,6 +157,18 @@ def test_text_written_into_divs_and_br_lines_is_found():
     assert extract(page(f"<div id=story>{divs}</div>")).text.count("The council said") == 4
     lines = "<br><br>".join(ARTICLE for _ in range(4))
     assert extract(page(f"<div>{lines}</div>")).text.count("The council said") == 4
+
+
+def test_br_separated_paragraphs_score_as_paragraphs():
+    # as one text holder, the post would score as one paragraph and lose to the three teasers beside it
+    post = "<br><br>".join(ARTICLE for _ in range(8))
+    teaser = "A long teaser for another story on this site, with enough words in it to read as a paragraph of prose. "
+    side = "".join(f"<p>{teaser}</p>" for _ in range(3)) + "".join(
+        f'<div><a href="/{i}">More</a><p>Short note number {i} about the town and its weekly market.</p></div>'
+        for i in range(6))
+    doc = extract(page(f"<div><div><h1>Bridge opens</h1><div>{post}</div></div><div><div><h4>Elsewhere</h4>{side}"
+                       "</div></div></div>"))
+    assert doc.text.count("The council said") == 8 and "teaser" not in doc.text
 
 
 @pytest.mark.parametrize("html, why", [
@@ -132,6 +192,7 @@ def test_chrome_markers():
     assert marks_chrome("div", {"class": "post-meta"}) and marks_chrome("div", {"role": "navigation"})
     assert marks_chrome("section", {"id": "comments"}) and marks_chrome("div", {"class": "relatedPosts"})
     assert not marks_chrome("div", {"class": "article-body"}) and not marks_chrome("div", {"class": "comment-content"})
+    assert not marks_chrome("div", {"class": "social-media-embed"})  # a tweet the article quotes
     # judged token by token: a wrapper with "has-sidebar" is marked (find_article keeps wrappers of most prose)
     assert marks_chrome("div", {"class": "entry-content has-sidebar"})
     assert not marks_chrome("p", None)
