@@ -62,8 +62,7 @@ from dataclasses import dataclass
 
 # What marks an element as chrome: its tag, its ARIA role, or a class/id token with a chrome word in it
 # ("share-bar", "relatedPosts", "ad-slot") unless the token names content ("comment-content" is the text of a
-# comment, "article-body" the article, "social-embed" a post the article quotes): the token's last word that is
-# not a generic layout word decides.
+# comment, "article-body" the article): the token's last word that is not a generic layout word decides.
 # Captions are not article text either (the benchmark's article text leaves them out).
 CHROME_TAGS = frozenset("nav footer aside form header menu figcaption".split())
 CHROME_ROLES = frozenset("navigation banner contentinfo complementary search menu menubar toolbar dialog".split())
@@ -75,7 +74,7 @@ CHROME_WORDS = frozenset(
     " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp"
     " trending popular most more also next prev previous pagination pager".split()
 )
-CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy embed".split())
+CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy".split())
 GENERIC_WORDS = frozenset("area wrapper wrap container box block section inner outer holder list item items module"
                           " col row region zone group".split())
 WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many words ...

@@ -192,7 +192,6 @@ def test_chrome_markers():
     assert marks_chrome("div", {"class": "post-meta"}) and marks_chrome("div", {"role": "navigation"})
     assert marks_chrome("section", {"id": "comments"}) and marks_chrome("div", {"class": "relatedPosts"})
     assert not marks_chrome("div", {"class": "article-body"}) and not marks_chrome("div", {"class": "comment-content"})
-    assert not marks_chrome("div", {"class": "social-media-embed"})  # a tweet the article quotes
     # judged token by token: a wrapper with "has-sidebar" is marked (find_article keeps wrappers of most prose)
     assert marks_chrome("div", {"class": "entry-content has-sidebar"})
     assert not marks_chrome("p", None)
