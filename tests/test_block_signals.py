@@ -34,6 +34,8 @@ CHROME = {
     "share prompt": ["Share this: Facebook Twitter Email"],
     "newsletter prompt": ["Sign up for our free daily newsletter and get the top stories delivered to your inbox."],
     "weather widget": ["Riverside 18°C Partly cloudy"],
+    "tool bar": ["Print | Email | Save | A- | A+"],
+    "poll": ["Quick poll: Should the library open on Sundays? Yes No Vote"],
     "byline": ["Posted by admin on March 4, 2024 | 12 Comments"],
     "read-more link": ["Read more"],
     "cookie banner": ["We use cookies to improve your experience. By continuing to use this site you accept them."],
@@ -457,3 +459,30 @@ def test_share_prompts_and_prose_that_shares(text, is_prompt):
     from scoring.signals.blocks import TEXT_CUES, CueSet
 
     assert ("share prompt" in [cue.reason for cue in CueSet(TEXT_CUES).matches(text)]) == is_prompt
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Sign up for our evening briefing and get the day's news in five minutes.", "newsletter prompt"),
+    ("Subscribe to receive our breaking news alerts by email.", "newsletter prompt"),
+    ("Have your say: should the bridge have been built? Yes No", "poll"),
+    ("Listen Save Share", "tool bar"),
+])
+def test_more_widgets_are_found_by_their_words(text, reason):
+    from scoring.signals.blocks import TEXT_CUES, CueSet
+
+    assert reason in [cue.reason for cue in CueSet(TEXT_CUES).matches(text)]
+
+
+@pytest.mark.parametrize("text", [
+    # news about sign-ups, votes and polls, and a share bar (a share prompt, not also a tool bar)
+    "Residents can sign up for the flood alerts on the council website.",
+    "Readers can subscribe to receive the paper at home for a year.",
+    "What do you think will happen in the vote?",
+    "A poll published on Monday found that most voters want a new bridge, and the council will vote.",
+    "Share Tweet Email",
+])
+def test_prose_about_sign_ups_and_votes_is_no_widget(text):
+    from scoring.signals.blocks import TEXT_CUES, CueSet
+
+    reasons = {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}
+    assert not reasons & {"newsletter prompt", "poll", "tool bar"}

@@ -108,12 +108,20 @@ TEXT_CUES = (
                             rf"^(?:share|tweet|pin it|{_SOCIAL})(?:\s*[|:/,·•-]?\s*(?:share|tweet|pin it|{_SOCIAL}))*$"), 1.0,
         keys="share follow like click tweet pin facebook twitter email mail print linkedin whatsapp telegram reddit "
              "pinterest messenger tumblr copy"),
+    # an article's tool bar on one line, "Print | Email | Save | A- | A+" (one of share and social links only
+    # is a share prompt)
+    Cue("tool bar", rx(r"^(?=.*\b(?:save|bookmark|listen|(?:text|font) size)\b|.*\ba[-+])"
+                       rf"(?:(?:print|e-?mail|save|share|tweet|bookmark|listen|copy link|a-|a\+|text size|font size|"
+                       rf"{_SOCIAL})\s*[|·•/,]?\s*){{3,}}$"), 1.0),
     # newsletters and sign-ups
     Cue("newsletter prompt", rx(r"\b(?:subscribe|sign up|signup|register) (?:to|for) (?:our|the|my) (?:free )?(?:\w+ )?newsletters?\b",
                                  r"\bdelivered (?:straight |directly )?to your inbox\b", r"\benter your e-?mail(?: address)?\b",
                                  r"\bget (?:the latest|our best|breaking)\b[^.]{0,60}\b(?:inbox|e-?mail|newsletter|updates)\b",
-                                 r"\bnewsletter sign ?up\b", r"^subscribe(?: now)?[.!]?$", r"\bunsubscribe at any time\b"), 1.0,
-        keys="newsletter newsletters inbox mail email subscribe unsubscribe latest best breaking"),
+                                 r"\bnewsletter sign ?up\b", r"^subscribe(?: now)?[.!]?$", r"\bunsubscribe at any time\b",
+                                 # the site's own voice ("our"): "sign up for the flood alerts" is news
+                                 r"\bsign up for our (?:\w+ ){0,3}(?:briefing|digest|bulletin|e-?mails?|alerts)\b",
+                                 r"\bsubscribe to (?:receive|get) (?:our )?(?:\w+ ){0,3}(?:alerts|updates|e-?mails?|digest)\b"),
+        1.0, keys="newsletter newsletters inbox mail email subscribe unsubscribe latest best breaking sign"),
     # cookie banners and legal footer
     Cue("cookie banner", rx(r"\bwe use cookies\b", r"\bthis (?:web)?site uses cookies\b",
                              r"\bcookie (?:policy|settings|preferences|consent|notice)\b", r"\baccept (?:all )?cookies\b",
@@ -131,6 +139,9 @@ TEXT_CUES = (
     Cue("date widget", rx(rf"^(?:(?:updated|published|posted|last updated|modified)\s*:?\s*(?:on\s+)?)?{_DATE}(?:\s*(?:at\s+)?{_TIME})?$",
                            r"^(?:updated|published|posted)?\s*:?\s*\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$",
                            rf"^{_TIME}$"), 0.8),
+    # a reader poll: a question, its answers and the button ("Poll: Should the council act? Yes No Vote")
+    Cue("poll", rx(r"^(?:(?:quick |reader |daily )?poll|have your say|what do you think)\b.{0,150}"
+                   r"\b(?:vote(?: now)?|yes\s+no(?:\s+vote)?)\s*[.!]?$"), 1.0),
     Cue("counter widget", rx(r"^(?:\d[\d,.]*[km]?\s*(?:views?|comments?|shares?|likes?|reads?|followers?|reactions?)\s*[|·•,]?\s*)+$",
                               r"^\d+\s+min(?:ute)?s?\s+read$"), 0.8),
     Cue("read-more link", rx(r"^(?:read more|continue reading|read the (?:full|whole) (?:story|article)|see more|show more|"
