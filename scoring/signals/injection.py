@@ -56,13 +56,20 @@ PROMO_CUES = (
                              r"\bfor the price of (?:one|two)\b", r"\bno (?:obligation|strings attached|hidden (?:fees|costs))\b",
                              r"\bsatisfaction guaranteed\b"), 0.6,
         keys="limited offer offers deal deals price prices only while miss hurry act best lowest buy money card risk "
-             "cancel obligation strings hidden guaranteed"),
+             "cancel obligation strings hidden guaranteed",
+        needs="limited special/exclusive/today/todays/amazing/unbeatable+offer/offers/deal/deals/price/prices "
+              "only+today/week/weekend while+last miss hurry act+now/fast best+price/prices/deal/deals lowest buy+get "
+              "money+guarantee card+needed/required risk+free cancel+any/anytime price+of obligation strings+attached "
+              "hidden+fees/costs satisfaction+guaranteed"),
     Cue("call to action", rx(r"\b(?:buy|shop|order|book|call|click|tap|download|subscribe|sign up|join|register|try|get|grab|"
                               r"claim|visit|discover|apply|upgrade) (?:it |yours |one )?(?:now|today|here|online)\b",
                               r"\bclick (?:here|the link|below|through)\b", r"\bvisit (?:our (?:store|shop|website|site)|us at)\b",
                               r"\bshop (?:the|our) \w+", r"\border (?:yours|your \w+)\b", r"\bcheck out (?:our|the latest)\b",
                               r"\b(?:learn|find out) more at\b", r"\bavailable (?:now )?at\b[^.]{0,40}\.(?:com|net|shop|store)\b"),
-        0.55, keys="now today here online click visit shop order check more available"),
+        0.55, keys="now today here online click visit shop order check more available",
+        needs="now/today/here/online+buy/shop/order/book/call/click/tap/download/subscribe/sign/join/register/try/get/"
+              "grab/claim/visit/discover/apply/upgrade click visit shop order+your/yours check+out learn/find+more+at "
+              "available+at+com/net/shop/store"),
     Cue("web address", rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|org|info|shop|store|biz|online|"
                                                         r"deals|site|xyz|club|app|co\.uk|io|example)\b"), 0.4, specific=False,
         keys="http https www com net org info shop store biz online deals site xyz club app uk io example"),
