@@ -70,22 +70,29 @@ def _lowered_words(text: str) -> tuple[str, frozenset[str]]:
     return lowered, frozenset(_WORD.findall(lowered))
 
 
-def _needs(spec: str) -> tuple[tuple[str, ...], list[tuple[frozenset[str], ...]]]:
-    """A cue's `needs`: (the prefixes of its "^" conditions, its word conditions as sets that must all meet)."""
+Needs = tuple[tuple[str, ...], frozenset[str], list[tuple[frozenset[str], ...]]]
+
+
+def _needs(spec: str) -> Needs:
+    """A cue's `needs`: (the prefixes of its "^" conditions, the words that suffice alone, the other word
+    conditions as sets that must all meet)."""
     prefixes: list[str] = []
+    single: set[str] = set()
     conjunctions = []
     for item in spec.split():
         if item.startswith("^"):
             prefixes.extend(item[1:].split("/"))
+        elif "+" not in item:
+            single.update(item.split("/"))
         else:
             conjunctions.append(tuple(frozenset(part.split("/")) for part in item.split("+")))
-    return tuple(prefixes), conjunctions
+    return tuple(prefixes), frozenset(single), conjunctions
 
 
-def _meets(needs: tuple[tuple[str, ...], list[tuple[frozenset[str], ...]]], lowered: str, words: frozenset[str]
-           ) -> bool:
-    prefixes, conjunctions = needs
-    return lowered.startswith(prefixes) or any(all(not words.isdisjoint(part) for part in c) for c in conjunctions)
+def _meets(needs: Needs, lowered: str, words: frozenset[str]) -> bool:
+    prefixes, single, conjunctions = needs
+    return (lowered.startswith(prefixes) or not words.isdisjoint(single)
+            or any(not any(map(words.isdisjoint, parts)) for parts in conjunctions))
 
 
 class CueSet:
@@ -110,14 +117,15 @@ class CueSet:
         for w in words & self.key_words:
             chosen.update(self.by_word[w])
         for i, marks in self.marked:
-            if i not in chosen and any(m in lowered for m in marks):
+            if i not in chosen and any(map(lowered.__contains__, marks)):
                 chosen.add(i)
         return [self.cues[i] for i in sorted(chosen) if self._may_match(i, lowered, words)
                 and self.cues[i].pattern.search(text)]
 
     def _may_match(self, i: int, lowered: str, words: frozenset[str]) -> bool:
         needs = self.needs.get(i)
-        return needs is None or _meets(needs, lowered, words) or any(m in lowered for m in self.cues[i].marks)
+        return (needs is None or _meets(needs, lowered, words)
+                or any(map(lowered.__contains__, self.cues[i].marks)))
 
 
 # Text cues. Anchored patterns (^...$) describe a whole block; the others a phrase inside one.

@@ -41,7 +41,9 @@ PROMO_CUES = (
     Cue("discount", rx(r"\b\d{1,2}\s?%\s*off\b", r"\bsave (?:up to )?\d{1,2}\s?%", r"\bup to \d{1,2}\s?%\s*(?:off|discount)",
                         r"\bhalf[- ]price\b", r"\bdiscount(?:ed|s)?\b", r"\bcoupons?\b", r"\bpromo(?:tional)? codes?\b",
                         r"\bclearance\b", r"\b(?:flash|mega|summer|winter|black friday) sale\b", r"\bon sale\b"), 0.5,
-        keys="save half discount discounted discounts coupon coupons promo promotional clearance sale", marks=("%",)),
+        keys="save half discount discounted discounts coupon coupons promo promotional clearance sale", marks=("%",),
+        needs="half+price discount discounted discounts coupon coupons promo/promotional+code/codes clearance "
+              "sale+flash/mega/summer/winter/friday/on"),
     Cue("price", rx(r"[$€£¥]\s?\d[\d,.]*(?!\s*(?:million|billion|trillion|bn|m)\b)", r"\bonly \d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b",
                      r"\b\d+[.,]\d\d\s?(?:usd|eur|gbp)\b"), 0.35, specific=False,
         keys="usd eur gbp dollars euros", marks=("$", "€", "£", "¥")),
@@ -77,7 +79,10 @@ PROMO_CUES = (
                               r"(?:designer|luxury) (?:watches|bags|handbags|shoes|sunglasses|jewell?ery)|"
                               r"(?:new|latest) collection|great deals?|top brands?|online store|web ?shop)\b"), 0.35,
         specific=False, keys="shopper shoppers bestseller bestsellers checkout stock brand brands bargain bargains cheap "
-                             "cheapest designer luxury collection deal deals online web webshop"),
+                             "cheapest designer luxury collection deal deals online web webshop",
+        needs="shopper shoppers bestseller bestsellers checkout stock+in brand+new bargain bargains cheap cheapest "
+              "designer/luxury+watches/bags/handbags/shoes/sunglasses/jewellery/jewelry collection+new/latest "
+              "deal/deals+great brand/brands+top store+online shop+web webshop"),
     Cue("sponsored label", rx(r"^(?:sponsored|advertisement|ad|promoted|partner content|paid (?:post|content))\b"), 0.5),
     Cue("sponsored label", rx(r"\bsponsored by\b", r"\bin partnership with\b", r"\baffiliate link\b"), 0.5,
         keys="sponsored partnership affiliate"),
