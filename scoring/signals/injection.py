@@ -41,7 +41,9 @@ PROMO_CUES = (
     Cue("discount", rx(r"\b\d{1,2}\s?%\s*off\b", r"\bsave (?:up to )?\d{1,2}\s?%", r"\bup to \d{1,2}\s?%\s*(?:off|discount)",
                         r"\bhalf[- ]price\b", r"\bdiscount(?:ed|s)?\b", r"\bcoupons?\b", r"\bpromo(?:tional)? codes?\b",
                         r"\bclearance\b", r"\b(?:flash|mega|summer|winter|black friday) sale\b", r"\bon sale\b"), 0.5,
-        keys="save half discount discounted discounts coupon coupons promo promotional clearance sale", marks=("%",)),
+        keys="save half discount discounted discounts coupon coupons promo promotional clearance sale", marks=("%",),
+        needs="half+price discount discounted discounts coupon coupons promo/promotional+code/codes clearance "
+              "sale+flash/mega/summer/winter/friday/on"),
     Cue("price", rx(r"[$€£¥]\s?\d[\d,.]*(?!\s*(?:million|billion|trillion|bn|m)\b)", r"\bonly \d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros)\b",
                      r"\b\d+[.,]\d\d\s?(?:usd|eur|gbp)\b"), 0.35, specific=False,
         keys="usd eur gbp dollars euros", marks=("$", "€", "£", "¥")),
@@ -56,13 +58,20 @@ PROMO_CUES = (
                              r"\bfor the price of (?:one|two)\b", r"\bno (?:obligation|strings attached|hidden (?:fees|costs))\b",
                              r"\bsatisfaction guaranteed\b"), 0.6,
         keys="limited offer offers deal deals price prices only while miss hurry act best lowest buy money card risk "
-             "cancel obligation strings hidden guaranteed"),
+             "cancel obligation strings hidden guaranteed",
+        needs="limited special/exclusive/today/todays/amazing/unbeatable+offer/offers/deal/deals/price/prices "
+              "only+today/week/weekend while+last miss hurry act+now/fast best+price/prices/deal/deals lowest buy+get "
+              "money+guarantee card+needed/required risk+free cancel+any/anytime price+of obligation strings+attached "
+              "hidden+fees/costs satisfaction+guaranteed"),
     Cue("call to action", rx(r"\b(?:buy|shop|order|book|call|click|tap|download|subscribe|sign up|join|register|try|get|grab|"
                               r"claim|visit|discover|apply|upgrade) (?:it |yours |one )?(?:now|today|here|online)\b",
                               r"\bclick (?:here|the link|below|through)\b", r"\bvisit (?:our (?:store|shop|website|site)|us at)\b",
                               r"\bshop (?:the|our) \w+", r"\border (?:yours|your \w+)\b", r"\bcheck out (?:our|the latest)\b",
                               r"\b(?:learn|find out) more at\b", r"\bavailable (?:now )?at\b[^.]{0,40}\.(?:com|net|shop|store)\b"),
-        0.55, keys="now today here online click visit shop order check more available"),
+        0.55, keys="now today here online click visit shop order check more available",
+        needs="now/today/here/online+buy/shop/order/book/call/click/tap/download/subscribe/sign/join/register/try/get/"
+              "grab/claim/visit/discover/apply/upgrade click visit shop order+your/yours check+out learn/find+more+at "
+              "available+at+com/net/shop/store"),
     Cue("web address", rx(r"\b(?:https?://|www\.)\S+", r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|net|org|info|shop|store|biz|online|"
                                                         r"deals|site|xyz|club|app|co\.uk|io|example)\b"), 0.4, specific=False,
         keys="http https www com net org info shop store biz online deals site xyz club app uk io example"),
@@ -70,7 +79,10 @@ PROMO_CUES = (
                               r"(?:designer|luxury) (?:watches|bags|handbags|shoes|sunglasses|jewell?ery)|"
                               r"(?:new|latest) collection|great deals?|top brands?|online store|web ?shop)\b"), 0.35,
         specific=False, keys="shopper shoppers bestseller bestsellers checkout stock brand brands bargain bargains cheap "
-                             "cheapest designer luxury collection deal deals online web webshop"),
+                             "cheapest designer luxury collection deal deals online web webshop",
+        needs="shopper shoppers bestseller bestsellers checkout stock+in brand+new bargain bargains cheap cheapest "
+              "designer/luxury+watches/bags/handbags/shoes/sunglasses/jewellery/jewelry collection+new/latest "
+              "deal/deals+great brand/brands+top store+online shop+web webshop"),
     Cue("sponsored label", rx(r"^(?:sponsored|advertisement|ad|promoted|partner content|paid (?:post|content))\b"), 0.5),
     Cue("sponsored label", rx(r"\bsponsored by\b", r"\bin partnership with\b", r"\baffiliate link\b"), 0.5,
         keys="sponsored partnership affiliate"),
