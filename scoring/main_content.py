@@ -89,6 +89,8 @@ MIN_CLUSTER_WORDS = 30    # ... or when its best paragraph cluster holds fewer (
 WRAPPER_SHARE = 0.5       # an element marked as chrome that holds this share of the page's prose is a wrapper
 MIN_HOLDER_WORDS = 3      # text holders shorter than this carry no weight ("Share", a date)
 MIN_RUN_WORDS = 10        # a run of loose text this long scores as a paragraph of its own
+# (MIN_RUN_WORDS and HEADING_MAX_WORDS were bounded by hand on the dev half and on a second set of pages that is
+# not committed: trafilatura's evaluation pages, adbar/trafilatura tests/evaldata.json, read only as a check)
 MAX_LINK_DENSITY = 0.5    # holders with more of their text in links than this are link lists
 # A holder credits at most this many ancestors, then the root (the 181 real pages: paragraphs 10 deep at the
 # median, 36 at most): crediting all of
