@@ -74,7 +74,7 @@ def extractors() -> list[Extractor]:
 
 def body_text(doc) -> str:
     """The document's text without its title block (what `articleBody` holds)."""
-    return "\n".join(doc.text[b.start:b.end] for b in doc.blocks if b.kind != "title")
+    return "\n".join(b.text for b in doc.blocks if b.kind != "title")
 
 
 @dataclass

@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import pickle
 import sys
 import time
 
 import numpy as np
 
-from .fit_spin_register import CACHE, evaluate, measure
+from .fit_spin_register import evaluate, measurements, print_result
 
 FIT_FAMILIES = ("wordnet", "mythes")   # "moby" stays unseen by this fit too
 CLEAN_SETS = ("text", "html", "built")
@@ -138,20 +137,10 @@ def restricted(sets: dict[str, list[dict]], half: int) -> dict[str, list[dict]]:
     return {k: [r for r in v if fold(r) == half] for k, v in sets.items()}
 
 
-def show(label: str, result: dict, base: dict) -> None:
-    table = result["table"]
-    worst = min(table[k][0] - base["table"][k][0] for k in table)
-    print(f"{label:28s} threshold {result['threshold']:.6f}  mean recall@thr "
-          f"{np.mean([v[3] for v in table.values()]):5.1%}  mean recall@1% {np.mean([v[1] for v in table.values()]):5.1%}"
-          f"  worst dAUC {worst:+.4f}")
-    print("    " + " | ".join(f"{f[:4]}{(lv + 1) * 10}: {a:.3f} {r1:4.0%} {rt:4.0%}"
-                              for (f, lv), (a, r1, _, rt) in table.items()))
-
-
 def main(argv=None) -> int:
     from scoring.signals.spin import FEATURES, PRIOR_ODDS, WEIGHTS
 
-    from .fit_spin import default_bundle, print_weight_changes, write_weights
+    from .fit_spin import OUT, default_bundle, print_weight_changes, write_weights
     from .fit_spin_register import with_share
 
     p = argparse.ArgumentParser(prog="python -m bench.fit_spin_pages", description=__doc__.split("\n")[0])
@@ -161,11 +150,7 @@ def main(argv=None) -> int:
     p.add_argument("--l2", type=float, default=L2, help=f"pull towards the current weights (default {L2})")
     args = p.parse_args(argv)
     started = time.perf_counter()
-    sets = None if args.remeasure or not CACHE.exists() else pickle.loads(CACHE.read_bytes())
-    if sets is None or "features" not in sets["text"][0]:
-        sets = measure()
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        CACHE.write_bytes(pickle.dumps(sets))
+    sets = measurements(args.remeasure)
     from scoring.signals.spin import SpinSignal
 
     sets = with_share(sets, SpinSignal().spun_share)
@@ -175,27 +160,21 @@ def main(argv=None) -> int:
         weights = fit(*training_rows(sets, half), WEIGHTS, args.tau, args.l2, progress=lambda m: None)
         other = restricted(sets, 1 - half)
         before = evaluate(with_weights(other, WEIGHTS), (), ())
-        show(f"half {1 - half}: current weights", before, before)
-        show(f"half {1 - half}: fitted on half {half}", evaluate(with_weights(other, weights), (), ()), before)
+        print_result(f"half {1 - half}: current weights", before, before)
+        print_result(f"half {1 - half}: fitted on half {half}", evaluate(with_weights(other, weights), (), ()), before)
     print("== all development pages")
     weights = fit(*training_rows(sets), WEIGHTS, args.tau, args.l2)
-    show("current weights", base, base)
-    show("fitted", evaluate(with_weights(sets, weights), (), ()), base)
+    print_result("current weights", base, base)
+    print_result("fitted", evaluate(with_weights(sets, weights), (), ()), base)
     print_weight_changes(FEATURES, WEIGHTS, weights, width=22)
     print(f"({time.perf_counter() - started:.0f} s)")
     if args.write:
         clean, spun = training_rows(sets)
-        write_weights(scoring_weights_path(), "fit_spin_pages", FEATURES, weights, PRIOR_ODDS, default_bundle(), 4, {
+        write_weights(OUT, "fit_spin_pages", FEATURES, weights, PRIOR_ODDS, default_bundle(), 4, {
             "objective": f"spun pages above the clean pages' soft maximum (tau {args.tau} clean SDs), L2 {args.l2} towards "
                          "bench.fit_spin's word-level fit", "families": list(FIT_FAMILIES), "clean_pages": len(clean),
             "spun_pages": len(spun), "steps": STEPS})
     return 0
-
-
-def scoring_weights_path():
-    from .fit_spin import OUT
-
-    return OUT
 
 
 if __name__ == "__main__":

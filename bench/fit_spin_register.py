@@ -338,6 +338,18 @@ def choose_share(results: dict[float, dict], current: float) -> tuple[float, dic
     return max(sorted(allowed), key=lambda s: robust[s]), robust
 
 
+def measurements(remeasure: bool = False) -> dict[str, list[dict]]:
+    """`measure()`, cached in CACHE (measured again when asked, or when the cache predates the trial matrices)."""
+    if CACHE.exists() and not remeasure:
+        sets = pickle.loads(CACHE.read_bytes())
+        if sets["text"] and "features" in sets["text"][0]:
+            return sets
+    sets = measure()
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    CACHE.write_bytes(pickle.dumps(sets))
+    return sets
+
+
 def print_result(label: str, result: dict, base: dict | None = None) -> None:
     table = result["table"]
     worst = min(table[k][0] - base["table"][k][0] for k in table) if base else 0.0
@@ -352,12 +364,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.fit_spin_register", description=__doc__.split("\n")[0])
     p.add_argument("--remeasure", action="store_true", help=f"ignore the cache {CACHE.relative_to(ROOT)}")
     args = p.parse_args(argv)
-    if CACHE.exists() and not args.remeasure:
-        sets = pickle.loads(CACHE.read_bytes())
-    else:
-        sets = measure()
-        CACHE.parent.mkdir(parents=True, exist_ok=True)
-        CACHE.write_bytes(pickle.dumps(sets))
+    sets = measurements(args.remeasure)
     from scoring.signals.spin import SpinSignal
 
     sets = with_share(sets, SpinSignal().spun_share)   # the cache may have been measured with another share
