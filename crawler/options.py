@@ -34,6 +34,7 @@ CONFIG_SETTINGS = {
     "QUALITY_MIN_WORDS": "min_words",
     "QUALITY_MAX_BYTES": "max_bytes",
     "QUALITY_MAX_TOKENS": "max_tokens",
+    "QUALITY_MAX_UNKNOWN_SHARE": "max_unknown_share",
 }
 DICT_SETTINGS = {"QUALITY_MODELS", "QUALITY_THRESHOLDS", "QUALITY_ACTIONS"}
 # Scrapy-side settings and their defaults (the scoring defaults live in QualityConfig).

@@ -47,6 +47,9 @@ class QualityConfig:
     models: dict[str, str] = field(default_factory=_default_models)  # language -> KenLM model path
     sentencepiece: dict[str, str] = field(default_factory=dict)      # language -> SentencePiece model (CCNet)
     language_sample_chars: int = DEFAULT_SAMPLE_CHARS  # characters handed to langdetect (cost grows with it)
+    # A page with more of its words unknown to the model is not judged (None: the model card's limit, see
+    # scoring.scorer.UNKNOWN_MARGIN; no limit for an uncalibrated model)
+    max_unknown_share: float | None = None
 
     def threshold(self, signal: str) -> float:
         return self.thresholds.get(signal, DEFAULT_THRESHOLDS.get(signal, DEFAULT_THRESHOLD))
@@ -72,6 +75,11 @@ class QualityConfig:
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key == "min_words" else 1):
                 raise ConfigError(f"{key} is {value!r}; use a positive whole number")
+        share = self.max_unknown_share
+        if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float))
+                                  or not 0.0 < share <= 1.0):
+            raise ConfigError(f"max_unknown_share is {share!r}; use a share of the words above 0 and at most 1 "
+                              f"(1 judges every page whatever its words)")
         if not self.models:
             raise ConfigError(f"no language model configured; set models = {{en = \"{DEFAULT_MODEL}\"}}")
         for lang in {**self.models, **self.sentencepiece}:
@@ -115,6 +123,11 @@ class QualityConfig:
                 for name, item in value.items():
                     merged[str(name)] = _coerce(key, name, item)
                 setattr(config, key, merged)
+            elif key == "max_unknown_share":
+                try:
+                    config.max_unknown_share = value if isinstance(value, bool) else float(value)
+                except (TypeError, ValueError):
+                    raise ConfigError(f"max_unknown_share is {value!r}; use a number above 0 and at most 1") from None
             elif key == "language_sample_chars" or key.startswith(("min_", "max_")):
                 try:
                     setattr(config, key, int(value))

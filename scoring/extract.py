@@ -39,12 +39,14 @@ BLOCK_KIND = {
 CONTAINERS = frozenset(
     "html body div section article main aside header footer nav form ul ol dl menu table thead tbody tfoot"
     " figure address details summary fieldset legend center pre hr hgroup dialog search frameset noframes"
-    " select optgroup textarea".split()
+    " select optgroup".split()
 )
-# Never rendered as text.
+# Never rendered as text. A <textarea> holds a form field's value, which pages also use to park raw markup
+# (a consent widget's HTML in a hidden textarea read as the article's longest line, and as English); trafilatura
+# drops it as well. Elements with the `hidden` attribute are not rendered either (`_walk` skips them).
 SKIPPED = frozenset(
     "script style noscript template svg math iframe object embed canvas audio video meta link base"
-    " param source track map area".split()
+    " param source track map area textarea".split()
 )
 # Semantic tags that say as much as a class name; added to the hints of everything inside them.
 TAG_HINTS = frozenset("nav footer header aside form article main menu".split())
@@ -262,6 +264,26 @@ class _Frame:
             mem_id, tag, kind, depth, hints, in_link, chrome)
 
 
+class _Anchors:
+    """The targets of in-page links (`href="#history"`) inside the walked element, looked up on the first such
+    link. A link to a part of the same text (a table of contents, a footnote mark) does not lead away from it:
+    its text is not counted as link text, so a contents list reads as the article's own list, not as a menu.
+    A fragment that names nothing there (`#`, `#share-facebook`: a script's button) is still a link."""
+
+    __slots__ = ("root", "names")
+
+    def __init__(self, root):
+        self.root, self.names = root, None
+
+    def within(self, href: str | None) -> bool:
+        if not href or len(href) < 2 or href[0] != "#":
+            return False
+        if self.names is None:
+            self.names = {a.get(key) for a in (n.attributes for n in self.root.css("[id], a[name]"))
+                          for key in ("id", "name")}
+        return href[1:] in self.names
+
+
 def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
     """Iterative depth-first walk (no recursion: 10k-deep nesting is a real input).
 
@@ -269,6 +291,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
     hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
     """
     top = _Frame(None, "", None, -1, (), False)
+    anchors = _Anchors(root)
     stack: list[_Frame] = [top]
     owners: list[_Frame] = []  # open block elements/containers; text goes to the innermost
     flush = builder.flush
@@ -290,10 +313,10 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                     if frame.chrome and not owners[-1].chrome:
                         builder.inline_chrome += len(text.split())  # <span class="caption"> inside a block
                     builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
-        elif tag and tag[0] != "-" and (tag not in SKIPPED or depth == 0):
+        elif (tag and tag[0] != "-" and (tag not in SKIPPED or depth == 0)
+              and ("hidden" not in (attrs := node.attributes) or depth == 0)):
             # (the root is read whatever it is: an article in <noscript>, where a script-built page keeps it)
             parent = stack[-1]
-            attrs = node.attributes
             at_root = depth == 0
             # main content (`chrome_of` given): the container's own class describes the article, not its blocks
             own = _hint_words(attrs) if tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
@@ -301,10 +324,11 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             if tag in TAG_HINTS:
                 own = (tag, *own)
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
+            link = tag == "a" and not anchors.within(attrs.get("href"))
             framed = kind is not None or own or tag == "a"
             if framed:
                 frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
-                               parent.in_link or tag == "a", chrome)
+                               parent.in_link or link, chrome)
                 if kind is not None:
                     if owners:
                         o = owners[-1]

@@ -10,10 +10,15 @@ import functools
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from .config import BUILD_HINT, DEFAULT_MODEL  # noqa: F401  (DEFAULT_MODEL: scoring.lm's public name too)
+
+
+if TYPE_CHECKING:
+    from .document import Sentence
 
 
 class ModelError(RuntimeError):
@@ -89,6 +94,20 @@ class LanguageModel:
 
     def is_oov(self, word: str) -> bool:
         return word not in self._model
+
+    def unknown_share(self, sentences: Iterable[Sentence]) -> float | None:
+        """Share of the sentences' words (tokens of letters only) that the model has never seen; None for a
+        SentencePiece model, whose pieces spell out any word, and for text without words."""
+        if self._sp is not None:
+            return None
+        model = self._model
+        words = unknown = 0
+        for s in sentences:
+            for token in s.tokens:
+                if token.isalpha():
+                    words += 1
+                    unknown += token not in model
+        return unknown / words if words else None
 
     def perplexity(self, sentences: list[list[str]]) -> float:
         """Perplexity over sentences (each scored with <s> and </s>), per token including </s>."""

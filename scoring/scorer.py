@@ -46,6 +46,14 @@ assert tuple(SIGNALS) == SIGNAL_NAMES, "scoring.config.SIGNAL_NAMES must list th
 CHARS_PER_TOKEN_BOUND = 12
 
 
+# A page whose words are unknown to the model more than this many times as often as on any of the model's clean
+# calibration pages is not judged: the model cannot read it. It is in another language that langdetect took for
+# this one (a German page whose longest lines are an English banner or quote), or it is not prose. The default
+# model's calibration pages (the reference text and the real pages' development half) reach 0.14 (median 0.01),
+# so its limit is 0.28; German and Polish pages that langdetect read as English reach 0.27 to 0.88.
+UNKNOWN_MARGIN = 2.0
+
+
 @dataclass
 class ModelBundle:
     """What one language needs: its LM, the calibration and synonym table from its card."""
@@ -66,6 +74,13 @@ class ModelBundle:
             log.warning("model %s has no calibration in its card: scores are not comparable with thresholds; "
                         "run calibrate_model (part of `make model`)", path)
         return cls(language, lm, Calibration.from_dict(card.get("calibration")), synonyms, card)
+
+    @property
+    def unknown_limit(self) -> float | None:
+        """The share of unknown words beyond which a page is not judged: UNKNOWN_MARGIN times the largest among
+        the clean calibration pages (its card), None for an uncalibrated model."""
+        seen = self.card.get("reference", {}).get("unknown_share", {}).get("max")
+        return None if seen is None else min(1.0, UNKNOWN_MARGIN * seen)
 
 
 def _load_synonyms(path: Path) -> dict[str, list[str]]:
@@ -166,6 +181,13 @@ class Scorer:
             report.status = TOO_SHORT if doc.words < cfg.min_words else UNSUPPORTED
             return
         report.model = bundle.lm.name
+        limit = bundle.unknown_limit if cfg.max_unknown_share is None else cfg.max_unknown_share
+        unknown = bundle.lm.unknown_share(doc.sentences) if limit is not None else None
+        if unknown is not None and unknown > limit:
+            report.status = TOO_SHORT if doc.words < cfg.min_words else UNSUPPORTED
+            report.notes.append(f"not judged: {unknown:.0%} of its words are unknown to the {lang!r} model (limit "
+                                f"{limit:.0%}, max_unknown_share): another language, or not prose")
+            return
         results = score_signals(doc, bundle, self.signals)
         report.signals = results
         report.flags = [name for name, r in results.items() if r.score >= cfg.threshold(name)]
@@ -291,6 +313,7 @@ class ReferencePage:
     kind: str                                   # "text" (a pseudo-page of reference text) or "html" (a web page)
     words: int
     measured: dict[str, tuple[float, float]]    # signal -> (raw measurement, confidence)
+    unknown_share: float | None = None          # share of its words unknown to the model (LanguageModel)
 
 
 @dataclass
@@ -348,7 +371,8 @@ def measure_reference(model_path: str | os.PathLike, reference_path: str | os.Pa
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
                 measured[name] = (float(value), float(result.confidence))
-        measurements.pages.append(ReferencePage(page_id, kind, doc.words, measured))
+        measurements.pages.append(ReferencePage(page_id, kind, doc.words, measured,
+                                                bundle.lm.unknown_share(doc.sentences)))
 
     docs = list(pseudo_documents(reference_path))
     for i, text in enumerate(docs):
@@ -390,6 +414,10 @@ def calibrate_model(model_path: str | os.PathLike, reference_path: str | os.Path
                     for name, v in raw.items() if v},
         "seconds": round(time.perf_counter() - started, 1),
     }
+    unknown = [page.unknown_share for page in measurements.pages if page.unknown_share is not None]
+    if unknown:  # read by ModelBundle.unknown_limit
+        card["reference"]["unknown_share"] = {"median": float(np.median(unknown)),
+                                              "p99": float(np.quantile(unknown, 0.99)), "max": max(unknown)}
     write_card(model_path, card)
     if progress:
         progress(f"calibration: {counts['text'][0]} text pages, {counts['html'][0]} web pages, "

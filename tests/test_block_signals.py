@@ -228,6 +228,52 @@ def test_a_bulleted_list_without_links_is_the_articles_own(scorer):
         assert any("navigation list" in r for r in reasons) is flagged, reasons
 
 
+def test_an_own_list_with_a_few_shop_links_and_a_table_of_contents_are_not_menus(scorer):
+    """An ingredient list linking two of its lines to a shop, a heading run into it, and a contents list whose
+    links lead to the article's own sections read as the article's lists. A menu, and a share bar whose links
+    name no part of the page (`#`, `#share-facebook`), are still navigation."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    items = ["two cups of flour", "one egg", "a pinch of salt", "warm milk", "soft butter"]
+    shop = "".join(f'<li><a href="/shop/{i.split()[-1]}">{i}</a></li>' if n in (1, 3) else f"<li>{i}</li>"
+                   for n, i in enumerate(items))
+    sections = ["History", "Effects", "Known uses", "Etymology"]
+    contents = "".join(f'<li><a href="#s{n}">{t}</a></li>' for n, t in enumerate(sections))
+    targets = "".join(f'<h2 id="s{n}">{t}</h2>{paragraphs}' for n, t in enumerate(sections))
+    shares = "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in (("#", "Facebook"), ("#share-twitter", "Twitter"),
+                                                                      ("#", "Email"), ("#", "Print")))
+    cases = ((f"<p>Serves four</p><p>Ingredients</p><ul>{shop}</ul>{paragraphs}", False),
+             (f"<ul>{contents}</ul>{targets}", False),
+             (f"{paragraphs}<ul>{shares}</ul>{paragraphs}", True))
+    for body, flagged in cases:
+        page = f"<html><body><article><h1>Bridge</h1>{paragraphs}{body}</article></body></html>"
+        reasons = [e.reason for e in scorer.score_html(page).signals["boilerplate"].evidence]
+        assert any("navigation list" in r for r in reasons) is flagged, (body[:80], reasons)
+
+
+def test_a_page_the_model_cannot_read_is_not_judged(default_model):
+    """Text that langdetect calls English (here by its function words) whose words the default model has mostly
+    never seen is another language or no prose: kept, unsupported, with the share in a note. English is judged,
+    and a limit set in the config replaces the card's."""
+    made_up = "\n".join(f"The zorvak{w} of the {w}ulbrix and the fremovat{w} with their kel{w}dra that is there."
+                        for w in "abcdefghijklmnopqrstuvwxyz")
+    scorer = Scorer()
+    r = scorer.score_text(made_up)
+    assert (r.language, r.status, r.action, r.signals) == ("en", "unsupported_language", "keep", {})
+    limit = scorer.models["en"].unknown_limit
+    assert 0.1 < limit < 0.5  # twice the calibration pages' largest share
+    assert any(f"of its words are unknown to the 'en' model (limit {limit:.0%}" in n for n in r.notes), r.notes
+    english = Scorer().score_text("\n".join(ARTICLE))
+    assert english.status == "scored" and english.signals
+    lenient = Scorer(QualityConfig(max_unknown_share=1.0)).score_text(made_up)
+    assert lenient.status == "scored" and lenient.signals
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.5, "half", True])
+def test_max_unknown_share_must_be_a_share(share):
+    with pytest.raises(ConfigError, match="max_unknown_share"):
+        QualityConfig.from_mapping({"max_unknown_share": share}).validate(check_files=False)
+
+
 def pasted_widgets() -> str:
     """bridge_boilerplate.html with its widgets' markup stripped: widget text pasted into the article's flow, as
     content farms do."""

@@ -91,6 +91,23 @@ def test_hints_link_density_and_depth():
     assert by_text["Nested item"].depth > by_text["First item"].depth > 0
 
 
+def test_form_values_and_hidden_elements_are_not_text():
+    doc = extract('<div><p>Shown text.</p><textarea hidden><form class="consent">Raw markup</form></textarea>'
+                  '<textarea>Your comment</textarea><p hidden>Hidden paragraph.</p><div hidden><p>Inside.</p></div>'
+                  '<p>Shown again.</p></div>')
+    assert texts(doc) == ["Shown text.", "Shown again."]
+
+
+def test_links_to_the_pages_own_parts_are_not_link_text():
+    """A contents list or footnote mark leads to the same text; `#` or a fragment naming nothing is a script's
+    button, and a path leaves the page: those are links."""
+    doc = extract('<ul><li><a href="#history">History</a></li><li><a href="#old">Old</a></li>'
+                  '<li><a href="#">Share</a></li><li><a href="#print-me">Print</a></li><li><a href="/w">World</a></li></ul>'
+                  '<h2 id="history">History</h2><a name="old"></a><p>Text.</p>')
+    assert {b.text: b.link_density for b in doc.blocks if b.kind == "list_item"} == {
+        "History": 0.0, "Old": 0.0, "Share": 1.0, "Print": 1.0, "World": 1.0}
+
+
 def test_inline_element_hints_reach_their_block():
     doc = extract('<p>Read it. <a class="share-link" href="#">Share</a></p>')
     assert "share" in doc.blocks[0].hints

@@ -236,7 +236,14 @@ def test_calibration_is_fitted_and_used(tiny_model, licence_corpus, tmp_path):
     assert all(len(q) == 101 for q in card["calibration"]["quantiles"].values())
     assert card["reference"]["pages"] >= 10 and set(card["reference"]["signals"]) == set(SIGNALS)
     assert "calibration:" in messages[-1]
-    calibrated = Scorer(QualityConfig(models={"en": str(model)}))
+    seen = card["reference"]["unknown_share"]
+    assert 0 <= seen["median"] <= seen["p99"] <= seen["max"] < 0.5
+    # a model of licence texts cannot read a news story: by default it is not judged ...
+    strict = Scorer(QualityConfig(models={"en": str(model)})).score_text(ARTICLE)
+    assert strict.status == "unsupported_language" and not strict.signals
+    assert f"limit {min(1.0, 2 * seen['max']):.0%}" in strict.notes[-1]
+    # ... unless the limit is lifted, as here to test the calibration
+    calibrated = Scorer(QualityConfig(models={"en": str(model)}, max_unknown_share=1.0))
     assert calibrated.models["en"].calibration == calibration
     clean, bad = calibrated.score_text(ARTICLE), calibrated.score_text(corrupted())
     assert bad.signals["injection"].score > 0.99 > clean.signals["injection"].score

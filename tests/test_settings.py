@@ -76,7 +76,8 @@ def test_documented_defaults_are_the_real_defaults():
     engine = QualityConfig()
     real = {**DEFAULTS, "QUALITY_SIGNALS": list(engine.signals), "QUALITY_THRESHOLDS": engine.thresholds,
             "QUALITY_ACTIONS": engine.actions, "QUALITY_MIN_WORDS": engine.min_words,
-            "QUALITY_MAX_BYTES": engine.max_bytes, "QUALITY_MAX_TOKENS": engine.max_tokens}
+            "QUALITY_MAX_BYTES": engine.max_bytes, "QUALITY_MAX_TOKENS": engine.max_tokens,
+            "QUALITY_MAX_UNKNOWN_SHARE": engine.max_unknown_share}
     assert set(documented) == set(real) | {"QUALITY_MODELS"}
     for name, value in real.items():
         assert documented[name] == value, name
@@ -113,8 +114,10 @@ def test_policy_file_then_settings_then_command_line(tmp_path, default_model):
 
     settings.set("QUALITY_THRESHOLDS", {"split": 0.7}, "project")  # merges per key over the policy
     settings.set("QUALITY_MIN_WORDS", 30, "project")
+    settings.set("QUALITY_MAX_UNKNOWN_SHARE", "0.4", "project")
     config = QualityOptions.from_settings(settings).config
     assert (config.thresholds["spin"], config.thresholds["split"], config.min_words) == (0.5, 0.7, 30)
+    assert config.max_unknown_share == 0.4
 
     settings.set("QUALITY_THRESHOLDS", '{"spin": 0.8}', "cmdline")  # -s replaces the project's value
     settings.set("QUALITY_SIGNALS", "spin,split,injection", "cmdline")
@@ -148,6 +151,8 @@ def test_command_line_overrides_the_policy(tmp_path, default_model):
     ({"QUALITY_THRESHOLDS": "{not json"}, "QUALITY_THRESHOLDS must be a dict (JSON on the command line"),
     ({"QUALITY_ACTIONS": {"spin": "delete"}}, "unknown action 'delete' for 'spin'; use one of: keep, tag, drop"),
     ({"QUALITY_MIN_WORDS": "many"}, "min_words is 'many'; use a positive whole number"),
+    ({"QUALITY_MAX_UNKNOWN_SHARE": "most"}, "max_unknown_share is 'most'; use a number above 0 and at most 1"),
+    ({"QUALITY_MAX_UNKNOWN_SHARE": "1.5"}, "max_unknown_share is 1.5; use a share of the words above 0"),
     ({"QUALITY_MODELS": {"en": "/nonexistent/en.bin"}},
      "language model for 'en' not found: /nonexistent/en.bin; build the default model with `make model`"),
     ({"QUALITY_POLICY": "/nonexistent/policy.toml"}, "QUALITY_POLICY file not found: /nonexistent/policy.toml"),

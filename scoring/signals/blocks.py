@@ -318,17 +318,32 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
 
 def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrome]) -> None:
     """Runs of short items without sentence punctuation: menus, tag lists, footer link lists."""
+    own = _own_list_items(blocks)
     i = 0
     while i < len(blocks):
         j = i
-        while j < len(blocks) and _is_nav_item(blocks[j], words[j]):
+        while j < len(blocks) and j not in own and _is_nav_item(blocks[j], words[j]):
             j += 1
         linked = sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j)) / max(j - i, 1)
-        own_list = not linked and all(blocks[k].kind == "list_item" for k in range(i, j))
-        if j - i >= NAV_RUN and not own_list:  # a bulleted list without links is the article's own
+        if j - i >= NAV_RUN:
             for k in range(i, j):
                 out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
         i = max(j, i + 1)
+
+
+def _own_list_items(blocks: list[Block]) -> set[int]:
+    """The items of the article's own lists: consecutive list items of which fewer than half are links (an
+    ingredient list with a shop link on two of its lines, a bulleted summary). A menu or a tag list is links."""
+    own: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and blocks[j].kind == "list_item":
+            j += 1
+        if j > i and sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j)) < (j - i) / 2:
+            own.update(range(i, j))
+        i = max(j, i + 1)
+    return own
 
 
 def _duplicates(blocks: list[Block], tokens: list[list[str]], out: list[BlockChrome]) -> None:
