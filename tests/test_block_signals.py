@@ -532,3 +532,18 @@ def test_prose_about_sign_ups_and_votes_is_no_widget(text):
 
     reasons = {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}
     assert not reasons & {"newsletter prompt", "poll", "tool bar"}
+
+
+@pytest.mark.parametrize("text, is_widget", [
+    ("Riverside 18°C Partly cloudy", True), ("London 12°C", True), ("Today 21° / 14°", True),
+    ("Tomorrow: Sunny, max 21°C", True), ("Weather: 18°C", True),
+    # a temperature in a sentence (a recipe step, the news) is no weather widget
+    ("Roast the chicken in a 200°C preheated oven for 45-50 minutes or until it is golden.", False),
+    ("The temperature hit 40°C on Tuesday, the hottest day since records began.", False),
+    ("Bake at 180°C.", False),
+    ("Rotate the dial 90° clockwise, then press the button to lock it in place", False),
+])
+def test_a_temperature_is_a_weather_widget_only_in_a_short_line(text, is_widget):
+    from scoring.signals.blocks import TEXT_CUES, CueSet
+
+    assert ("weather widget" in {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}) is is_widget

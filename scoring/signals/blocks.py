@@ -185,7 +185,8 @@ TEXT_CUES = (
         needs="privacy+policy terms+of/and contact/about/advertise+us map/sitemap accessibility+statement "
               "cookie+settings"),
     # widgets
-    Cue("weather widget", rx(r"-?\d+\s?°\s?[cf]?\b", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
+    # (a bare temperature only in a short line: "Riverside 18°C", not "Roast it in a 200°C oven for an hour.")
+    Cue("weather widget", rx(r"^\W*(?:[^\s°]+\s+){0,5}-?\d+\s?°(?:\s?[cf]\b)?[^.!?]{0,40}$", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
                               r"\b(?:feels like|wind)\s*:?\s*-?\d+\s*(?:°|km/h|mph)"), 0.8, specific=False,
         keys="cloudy sunny rain humidity feels wind", marks=("°",)),
     Cue("date widget", rx(rf"^(?:(?:updated|published|posted|last updated|modified)\s*:?\s*(?:on\s+)?)?{_DATE}(?:\s*(?:at\s+)?{_TIME})?$",
