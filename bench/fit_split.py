@@ -80,13 +80,13 @@ def block_log_odds(doc, bundle) -> list[tuple[int, list[float]]]:
     """(units, per-boundary log-odds of being broken) of every block with a boundary in one document: how many
     caps the block may take (`SplitSignal.block_caps` with a cap of 1) and its boundaries' evidence."""
     from scoring.scorer import prepare
-    from scoring.signals.split import WEIGHTS, SplitSignal, boundaries
+    from scoring.signals.split import SplitSignal, boundaries, boundary_log_odds
 
     doc, ctx = prepare(doc, bundle)
     found, features = boundaries(doc, ctx)
     if not found:
         return []
-    log_odds = features @ WEIGHTS
+    log_odds = boundary_log_odds(found, features)
     units = SplitSignal(max_block_llr=1.0).block_caps(doc)
     per_block: dict[int, list[float]] = {}
     for bd, z in zip(found, log_odds.tolist()):

@@ -154,3 +154,20 @@ def test_bibliography_entries_are_not_judged_as_broken_prose(bundle):
         .replace("Theil, R.", "Theil wrote")
     _, prose = score(CLEAN + "\n" + as_prose, bundle)
     assert prose.features["boundaries"] > clean.features["boundaries"]
+
+
+def test_a_full_stop_after_a_number_or_an_interjection_is_never_evidence_of_breaking(bundle):
+    """A list numbered inline and conversational sentences ("Yes." "Wow, dude.") read better joined to the LM,
+    but no re-segmentation puts those full stops there: they may show a page is clean, never that it is broken.
+    The same fragments broken after a word are still found."""
+    listed = ("01. Robert Plant 02. Rob Halford 03. Steven Tyler 04. Chris Cornell 05. Bon Scott 06. Freddie Mercury "
+              "07. Bruce Dickinson 08. Ozzy Osbourne")
+    spoken = ("He tells me I should never attack anyone. Yes. This is an excellent idea, and I agree with him. "
+              "Wow, dude. There are nicer ways to say it, but I keep walking. Oh. They could use someone braver.")
+    for text in (listed, spoken):
+        doc, result = score(CLEAN + "\n" + text, bundle)
+        block = len(doc.blocks) - 1
+        assert not [e for e in result.evidence if e.start >= doc.blocks[block].start], result.evidence
+    broken = "He tells me I should never attack. Anyone and this is an excellent. Idea and I agree with him."
+    doc, result = score(CLEAN + "\n" + broken, bundle)
+    assert {e.text for e in result.evidence if e.start >= doc.blocks[-1].start} >= {"attack. Anyone"}

@@ -59,6 +59,13 @@ WEIGHTS, PRIOR_ODDS = load_weights(Path(__file__).resolve().parent.parent / "dat
                                    "python -m bench.fit_split --write")
 
 
+# Words that make a sentence by themselves ("Yes." "Oh." "Wow, dude."): conversational writing is full of them.
+INTERJECTIONS = frozenset("""
+yes yeah yep no nope oh ah aha wow ow ouch oops hey hi hello okay ok well sure right hmm huh alas indeed exactly
+absolutely thanks sorry please cheers damn whoa yikes ugh
+""".split())
+
+
 @dataclass
 class Boundary:
     before: Sentence
@@ -66,10 +73,30 @@ class Boundary:
     gain: float           # log10 P(A B joined) - log10 P(A </s> <s> B), over the boundary's window
     cues: list[str]
     log_odds: float = 0.0  # that the boundary is broken
+    deliberate: bool = False  # a full stop no re-segmentation puts there (`_deliberate`)
 
     @property
     def probability(self) -> float:
         return logistic(self.log_odds)
+
+
+def _deliberate(before: list[str], after: list[str]) -> bool:
+    """A full stop that re-segmentation does not stuff between words: after a number (a list's numbering,
+    "01. Robert Plant 02. Rob Halford", or a figure closing a sentence), or around an interjection ("Yes.",
+    "Wow, dude.")."""
+    return before[-1].isdigit() or _interjection(before) or _interjection(after)
+
+
+def _interjection(tokens: list[str]) -> bool:
+    return len(tokens) <= 2 and tokens[0] in INTERJECTIONS
+
+
+def boundary_log_odds(found: list[Boundary], features: np.ndarray) -> np.ndarray:
+    """Each boundary's log-odds of being broken (the logistic model over `features`); a deliberate full stop is
+    at most neutral evidence (the fitted prior odds): it may show the page is clean, never that it is broken."""
+    log_odds = features @ WEIGHTS
+    deliberate = np.fromiter((bd.deliberate for bd in found), dtype=bool, count=len(found))
+    return np.where(deliberate, np.minimum(log_odds, math.log(PRIOR_ODDS)), log_odds)
 
 
 def _has_verb(tokens: list[str]) -> bool:
@@ -137,7 +164,7 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
             cues.append("fragment after has no verb")
         if len(ta) <= 3 or len(tb) <= 3:
             cues.append("very short fragment")
-        out.append(Boundary(a, b, gain, cues))
+        out.append(Boundary(a, b, gain, cues, deliberate=_deliberate(ta, tb)))
     return out, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
@@ -212,7 +239,7 @@ class SplitSignal:
         n = len(found)
         if not n:
             return SignalResult(self.name, 0.0, [], {"raw": 0.0, "boundaries": 0.0, "broken": 0.0}, 0.0)
-        log_odds = features @ WEIGHTS
+        log_odds = boundary_log_odds(found, features)
         for bd, z in zip(found, log_odds):
             bd.log_odds = float(z)
         raw, capped = self.page_statistic(log_odds, [bd.before.block for bd in found], self.block_caps(doc))
