@@ -146,6 +146,13 @@ def test_bibliography_entries_are_not_judged_as_broken_prose(bundle):
         "Cohen, Marcel. 1947. Essai comparatif sur le vocabulaire et la phonétique du chamito-sémitique. Paris: Champion.",
         "Ehret, Christopher. 1995. Reconstructing Proto-Afroasiatic. Berkeley: University of California Press.",
         "Theil, R. 2006. Is Omotic Afro-Asiatic? Proceedings from the retirement symposium, Michigan State University.",
+        # Vancouver style, and a Wikipedia citation with its identifiers
+        "Dalbeth N, Stamp L. Allopurinol dosing in renal impairment. In Seminars in dialysis. Wiley Online Library; 2007.",
+        "Chung W-H, et al. Oxypurinol-specific T cells in severe cutaneous reactions. J Investig Dermatol. 2015.",
+        "van Vollenhoven R et al. Liver function abnormalities in patients treated with a new drug. Lupus. 2015.",
+        "Medlock J and Galvani AP. Optimizing influenza vaccine distribution. Science. 2009;325:1705-8.",
+        'Maaten, L. van der; Hinton, G. "Visualizing Data Using t-SNE". Journal of Machine Learning Research. 9: '
+        "2579–2605. doi:10.1109/tvcg.2016.2570755. PMID 28113434.",
     ])
     _, bibliography = score(CLEAN + "\n" + entries, bundle)
     _, clean = score(CLEAN, bundle)
@@ -171,3 +178,14 @@ def test_a_full_stop_after_a_number_or_an_interjection_is_never_evidence_of_brea
     broken = "He tells me I should never attack. Anyone and this is an excellent. Idea and I agree with him."
     doc, result = score(CLEAN + "\n" + broken, bundle)
     assert {e.text for e in result.evidence if e.start >= doc.blocks[-1].start} >= {"attack. Anyone"}
+
+
+@pytest.mark.parametrize("text", [
+    "Correction, Nov. 15, 2019: This article misidentified the first publisher of the novel. It was Pocket.",
+    "Franklin D. Roosevelt was elected in 1932. He served four terms.",
+    "Smith J, a local resident, said the bridge opened in 2019. Traffic has doubled since.",
+])
+def test_prose_with_names_and_years_is_no_reference_entry(text):
+    from scoring.signals.split import _is_reference_entry
+
+    assert not _is_reference_entry(text)

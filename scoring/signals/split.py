@@ -118,8 +118,9 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     for a, b in zip(sentences, sentences[1:]):
         # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
         # the boilerplate signal judges it; its full stops are no broken re-segmentation.
-        # So is a bibliography entry ("Cohen, Marcel. 1947. Essai comparatif ..."): its full stops separate
-        # fields, not sentences (the top clean page of the calibration reference, left out, was one).
+        # So is a bibliography entry ("Cohen, Marcel. 1947. Essai comparatif ...", "Science. 2009;325:1705-8.
+        # doi:10.1126/..."): its full stops separate fields, not sentences (the top clean page of the calibration
+        # reference, left out, was one; so were a medical journal's and a Wikipedia article's reference lists).
         if a.block != b.block or chrome[a.block].score >= CHROME_SCORE or a.block in citations:
             continue
         ta, tb = a.tokens, b.tokens
@@ -168,12 +169,22 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     return out, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
-# "Surname, Given[ M.] ... 1947." or "(1995)": the author-year form of a reference-list entry.
-_REFERENCE_ENTRY = re.compile(r"[A-Z][\w'’-]+, (?:[A-Z][\w'’-]*\.?\s)+.{0,200}?\b(?:1[5-9]|20)\d\d[a-z]?[.)]")
+# "Surname, Given[ M.] ... 1947." or "(1995)": the author-year form of a reference-list entry; and Vancouver's
+# authors ("Dalbeth N, Stamp L. ...", "Cacoub P, et al. ...") before a year.
+_VANCOUVER_AUTHOR = r"(?:(?:van|von|de|der|da|di|du|le|la) )?[A-Z][\w'’‐-]+ [A-Z](?:-?[A-Z]){0,2}"
+_REFERENCE_ENTRY = re.compile(rf"(?:[A-Z][\w'’-]+, (?:[A-Z][\w'’-]*\.?\s)+"
+                              rf"|(?:{_VANCOUVER_AUTHOR}, )+(?:{_VANCOUVER_AUTHOR}\. |et al\. )"
+                              rf"|{_VANCOUVER_AUTHOR} et al\. )"
+                              r".{0,300}?\b(?:1[5-9]|20)\d\d[a-z]?[.);]")
+# What only a citation carries: a DOI, PubMed or arXiv id, ISBN/ISSN, or a journal's "2009;325:1705-8"
+# (Vancouver style: "Medlock J, Galvani AP. Optimizing influenza vaccine distribution. Science. 2009;325:1705-8.").
+_REFERENCE_MARK = re.compile(r"\bdoi:?\s?10\.\d{4,}/|\bdoi\.org/10\.\d{4,}/|\bPMID:?\s?\d{6,}|\barXiv:\s?\d{4}\.\d{4,5}"
+                             r"|\bISBN(?:-1[03])?:?\s?[\d-]{10,}|\bISSN:?\s?\d{4}-\d{3}[\dX]\b"
+                             r"|\b(?:1[89]|20)\d\d;\s?\d+(?:\(\d+\))?:\s?[A-Z]?\d+")
 
 
 def _is_reference_entry(text: str) -> bool:
-    return bool(_REFERENCE_ENTRY.match(text))
+    return bool(_REFERENCE_ENTRY.match(text) or _REFERENCE_MARK.search(text))
 
 
 def _case_usage(doc: Document, sentences: list[Sentence], words: set[str] | None = None
