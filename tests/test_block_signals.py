@@ -228,10 +228,11 @@ def test_a_bulleted_list_without_links_is_the_articles_own(scorer):
         assert any("navigation list" in r for r in reasons) is flagged, reasons
 
 
-def test_an_own_list_with_a_few_shop_links_and_a_table_of_contents_are_not_menus(scorer):
-    """An ingredient list linking two of its lines to a shop, a heading run into it, and a contents list whose
-    links lead to the article's own sections read as the article's lists. A menu, and a share bar whose links
-    name no part of the page (`#`, `#share-facebook`), are still navigation."""
+def test_the_articles_own_lists_contents_and_data_are_not_menus(scorer):
+    """An ingredient list linking two of its lines to a shop, a heading run into it, a contents list whose links
+    lead to the article's own sections, quantities and a table of figures read as the article's own. A share bar
+    whose links name no part of the page (`#`, `#share-facebook`) and a comment form's labels are still
+    navigation."""
     paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
     items = ["two cups of flour", "one egg", "a pinch of salt", "warm milk", "soft butter"]
     shop = "".join(f'<li><a href="/shop/{i.split()[-1]}">{i}</a></li>' if n in (1, 3) else f"<li>{i}</li>"
@@ -241,9 +242,17 @@ def test_an_own_list_with_a_few_shop_links_and_a_table_of_contents_are_not_menus
     targets = "".join(f'<h2 id="s{n}">{t}</h2>{paragraphs}' for n, t in enumerate(sections))
     shares = "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in (("#", "Facebook"), ("#share-twitter", "Twitter"),
                                                                       ("#", "Email"), ("#", "Print")))
+    quantities = "".join(f'<div class="qty">{q}</div><div class="item">{i}</div>'
+                         for q, i in (("1/4", "cup butter"), ("1", "cup brown sugar"), ("2", "large eggs")))
+    nutrition = "<table>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in
+                                    (("Calories", "158"), ("Fat", "11 g"), ("Sugar", "9 g"), ("Protein", "4 g"))) + "</table>"
+    form = "".join(f"<div>{label}</div>" for label in ("Leave a Reply", "Comment", "Name *", "Email *", "Post Comment"))
     cases = ((f"<p>Serves four</p><p>Ingredients</p><ul>{shop}</ul>{paragraphs}", False),
              (f"<ul>{contents}</ul>{targets}", False),
-             (f"{paragraphs}<ul>{shares}</ul>{paragraphs}", True))
+             (f"{paragraphs}{quantities}{paragraphs}", False),   # data: quantities, a table
+             (f"{paragraphs}{nutrition}{paragraphs}", False),
+             (f"{paragraphs}<ul>{shares}</ul>{paragraphs}", True),
+             (f"{paragraphs}{form}{paragraphs}", True))           # a comment form pasted as plain lines
     for body, flagged in cases:
         page = f"<html><body><article><h1>Bridge</h1>{paragraphs}{body}</article></body></html>"
         reasons = [e.reason for e in scorer.score_html(page).signals["boilerplate"].evidence]

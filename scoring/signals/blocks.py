@@ -241,6 +241,7 @@ LINKED_ITEM_DENSITY = 0.5  # an item of a navigation run with this much of its t
 NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
 NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
 _END_PUNCT = re.compile(r"[.!?]['\")\]]*$")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -293,8 +294,11 @@ def _hint_cues(block: Block, chrome: BlockChrome) -> None:
 
 
 def _is_nav_item(block: Block, words: int) -> bool:
-    return (0 < words <= NAV_ITEM_WORDS and block.kind not in ("title", "heading")
-            and not _END_PUNCT.search(block.text))
+    """A short unpunctuated item: a menu entry when it is a link; unlinked, a label ("Print", "Name *") but not
+    data: a table row or an item with a figure ("1/4", "cup butter"'s quantity, "Fat 11 g")."""
+    if not (0 < words <= NAV_ITEM_WORDS and block.kind not in ("title", "heading") and not _END_PUNCT.search(block.text)):
+        return False
+    return block.link_density >= LINKED_ITEM_DENSITY or (block.kind != "table" and not _DIGIT.search(block.text))
 
 
 def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[BlockChrome]:
