@@ -203,3 +203,22 @@ def test_no_flag_without_evidence(default_model):
                 assert all(report.text[e.start:e.end] == e.text for e in evidence)
     assert flagged >= 8  # the strongest corruptions are flagged: the check above had something to check
 
+
+
+def test_verdicts_of_a_directory_of_pages(default_model, tmp_path, capsys):
+    """bench.verdicts counts, per half of the file names, the pages read as English and what the default
+    configuration did with them: here a clean demo article, its injected copy and a German page."""
+    from pathlib import Path
+
+    from bench import verdicts
+
+    site = Path(__file__).resolve().parent.parent / "crawler" / "demo_site" / "articles"
+    for name in ("flood-watch.html", "flood-watch-injected.html", "de-stadtfest.html"):
+        (tmp_path / name).write_bytes((site / name).read_bytes())
+    assert verdicts.main([str(tmp_path), "--list"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith(("| A |", "| B |"))]
+    assert len(rows) == 2 and sum(int(r[1]) for r in rows) == 3
+    assert sum(int(r[3]) for r in rows) == 2                     # the German page is not read as English
+    assert "tag  flood-watch-injected.html: injection" in out     # the injected copy is tagged, with its flag
+    assert "flood-watch.html:" not in out
