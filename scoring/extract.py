@@ -235,7 +235,7 @@ class _Builder:
         if not text:
             return
         linked = sum(len("".join(p.split())) for p, link in parts if link)
-        total = len("".join(text.split())) or 1
+        total = (len(text) - text.count(" ")) or 1  # its non-space characters (single spaces are its only whitespace)
         if self.blocks:
             self.pos += 1  # the "\n" between blocks
         if self.max_chars is not None and self.pos + len(text) > self.max_chars:
