@@ -254,7 +254,10 @@ class _Weights:
 
     def __init__(self, root):
         self.root = root
-        self.paths: list[tuple[list, float, float]] = []   # (holder and its ancestors up to root, words, points)
+        # (holder and its ancestors up to root, their mem_ids, words, points)
+        self.paths: list[tuple[list, list[int], float, float]] = []
+        self.nodes: dict[int, object] = {}        # every element on a path, by mem_id
+        self._up: dict[int, tuple[list, list[int]]] = {}  # a holder's parent -> `_path_up` of it
         self.raw: dict[int, float] = {}
         self.weight: dict[int, float] = {}
         self.marked: dict[int, bool] = {}
@@ -278,46 +281,75 @@ class _Weights:
             self.root.mem_id, 0.0)
 
     def add(self, holder, words: float, points: float | None = None) -> None:
-        path = []
-        node = holder
         root_id = self.root.mem_id
-        while node is not None and len(path) < MAX_DEPTH:
+        key = holder.mem_id
+        if holder.tag == "a":
+            return  # text inside a link is a teaser or a menu, not prose
+        if key == root_id:
+            path, ids = [holder], [key]
+        else:
+            # holders share parents (a paragraph cluster): their ancestors are walked once per parent
+            parent = holder.parent
+            if parent is None:
+                return  # not under the root
+            up = self._up.get(parent.mem_id)
+            if up is None:
+                up = self._up[parent.mem_id] = self._path_up(parent, MAX_DEPTH - 1)
+            if not up[0]:
+                return
+            path, ids = [holder, *up[0]], [key, *up[1]]
+        self.nodes[key] = holder
+        self.paths.append((path, ids, words, _points(words) if points is None else points))
+        raw = self.raw
+        for key in ids:
+            raw[key] = raw.get(key, 0.0) + words
+
+    def _path_up(self, node, limit: int) -> tuple[list, list[int]]:
+        """(`node` and its ancestors up to the root, their mem_ids), at most `limit` of them before the root
+        (the ones in between are skipped); empty lists when one is a link or the root is not among them."""
+        path, ids = [], []
+        root_id = self.root.mem_id
+        while node is not None and len(path) < limit:
             if node.tag == "a":
-                return  # text inside a link is a teaser or a menu, not prose
+                return [], []  # text inside a link is a teaser or a menu, not prose
+            key = node.mem_id
             path.append(node)
-            if node.mem_id == root_id:
+            ids.append(key)
+            self.nodes[key] = node
+            if key == root_id:
                 break
             node = node.parent
-        if path[-1].mem_id != root_id:
+        if not ids or ids[-1] != root_id:
             if node is None:
-                return  # not under the root
+                return [], []  # not under the root
             path.append(self.root)  # nested deeper than MAX_DEPTH: the ancestors in between are skipped
-        self.paths.append((path, words, _points(words) if points is None else points))
-        for node in path:
-            self.raw[node.mem_id] = self.raw.get(node.mem_id, 0.0) + words
+            ids.append(root_id)
+            self.nodes[root_id] = self.root
+        return path, ids
 
     def settle(self) -> None:
         """Weights and paragraph points without the holders inside chrome."""
-        kept = [held for held in self.paths if not any(self.is_chrome(n) for n in held[0])]
-        holders_in = Counter(path[1].mem_id for path, _, _ in kept if len(path) > 1)
-        for path, words, points in kept:
-            for node in path:
-                key = node.mem_id
+        # each element is judged once (paths share most of their ancestors)
+        chrome = {key for key, node in self.nodes.items() if self.is_chrome(node)}
+        kept = [held for held in self.paths if chrome.isdisjoint(held[1])]
+        holders_in = Counter(ids[1] for _, ids, _, _ in kept if len(ids) > 1)
+        for path, ids, words, points in kept:
+            for key in ids:
                 self.weight[key] = self.weight.get(key, 0.0) + words
             # Readability's idea: a paragraph counts fully for its parent and half for its grandparent, and
             # many paragraphs count more than one long one, so the element that directly holds the article's
             # paragraphs beats one that only wraps a grid of teaser cards. A parent that only wraps this one
             # paragraph (<div class="para"><p>...</p></div>, one per paragraph) passes it on to its own parent.
-            up = 2 if len(path) > 2 and holders_in[path[1].mem_id] == 1 and _bare_wrapper(path[1]) else 1
+            up = 2 if len(path) > 2 and holders_in[ids[1]] == 1 and _bare_wrapper(path[1]) else 1
             if len(path) <= up:
                 continue
-            key = path[up].mem_id
+            key = ids[up]
             self.direct[key] = self.direct.get(key, 0.0) + points
             self.direct_words[key] = self.direct_words.get(key, 0.0) + words
             self.points[key] = self.points.get(key, 0.0) + points
             self.paths_of[key] = path[up:]
             if len(path) > up + 1:
-                self.points[path[up + 1].mem_id] = self.points.get(path[up + 1].mem_id, 0.0) + 0.5 * points
+                self.points[ids[up + 1]] = self.points.get(ids[up + 1], 0.0) + 0.5 * points
 
     def choose(self, best: int | None = None, rejected=None):
         """The article's element: the best-scoring paragraph parent (or `best`, one the page's own markup points

@@ -156,10 +156,13 @@ TEXT_CUES = (
               "^share/tweet/pin/facebook/twitter/x/linkedin/whatsapp/telegram/reddit/pinterest/email/e-mail/print/copy/"
               "messenger/tumblr"),
     # an article's tool bar on one line, "Print | Email | Save | A- | A+" (one of share and social links only
-    # is a share prompt)
+    # is a share prompt). Its look-ahead reads the whole block (~10 us a paragraph, the costliest cue of a page of
+    # prose): `needs` lets through only the blocks that start with one of its items, as every match does.
     Cue("tool bar", rx(r"^(?=.*\b(?:save|bookmark|listen|(?:text|font) size)\b|.*\ba[-+])"
                        rf"(?:(?:print|e-?mail|save|share|tweet|bookmark|listen|copy link|a-|a\+|text size|font size|"
-                       rf"{_SOCIAL})\s*[|·•/,]?\s*){{3,}}$"), 1.0),
+                       rf"{_SOCIAL})\s*[|·•/,]?\s*){{3,}}$"), 1.0,
+        needs="^print/email/e-mail/save/share/tweet/bookmark/listen/copy/a-/a+/text/font/facebook/twitter/x/linkedin/"
+              "whatsapp/telegram/reddit/pinterest/messenger/tumblr"),
     # newsletters and sign-ups
     Cue("newsletter prompt", rx(r"\b(?:subscribe|sign up|signup|register) (?:to|for) (?:our|the|my) (?:free )?(?:\w+ )?newsletters?\b",
                                  r"\bdelivered (?:straight |directly )?to your inbox\b", r"\benter your e-?mail(?: address)?\b",
