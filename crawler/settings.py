@@ -55,7 +55,7 @@
 #     A page with more than this share of its words unknown to the language model is not judged
 #     (status unsupported_language, kept, with a note): another language that langdetect took for English,
 #     or text that is not prose. None: twice the largest share among the model's clean calibration pages,
-#     from its card (0.28 for the default model); no limit for an uncalibrated model.
+#     from its card (0.31 for the default model); no limit for an uncalibrated model.
 # QUALITY_ITEM_FIELD = "quality"
 #     Item field that receives the verdict of tagged (and unscored) pages. dict items get the key;
 #     scrapy.Item classes without the field get it declared on first use (logged once); dataclass and

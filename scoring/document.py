@@ -36,6 +36,7 @@ class Sentence:
     # Filled by the scorer once per sentence, shared by all signals:
     logprobs: np.ndarray | None = None   # log10 P(token | context), with <s> context; len(tokens) + 1 (last is </s>)
     orders: np.ndarray | None = None     # n-gram order matched for each of those
+    unknown: int | None = None           # how many of its tokens the model has never seen (None: not counted)
 
 
 @dataclass

@@ -49,8 +49,9 @@ CHARS_PER_TOKEN_BOUND = 12
 # A page whose words are unknown to the model more than this many times as often as on any of the model's clean
 # calibration pages is not judged: the model cannot read it. It is in another language that langdetect took for
 # this one (a German page whose longest lines are an English banner or quote), or it is not prose. The default
-# model's calibration pages (the reference text and the real pages' development half) reach 0.14 (median 0.01),
-# so its limit is 0.28; German and Polish pages that langdetect read as English reach 0.27 to 0.88.
+# model's calibration pages (the reference text and the real pages' development half) reach 0.15 (median 0.02),
+# so its limit is 0.31; German and Polish pages that langdetect read as English reach 0.27 to 0.87 (those above
+# the limit are not judged), an English article quoting Japanese 0.32, a medical review 0.16.
 UNKNOWN_MARGIN = 2.0
 
 
@@ -181,8 +182,9 @@ class Scorer:
             report.status = TOO_SHORT if doc.words < cfg.min_words else UNSUPPORTED
             return
         report.model = bundle.lm.name
+        score_sentences(doc, bundle.lm)
         limit = bundle.unknown_limit if cfg.max_unknown_share is None else cfg.max_unknown_share
-        unknown = bundle.lm.unknown_share(doc.sentences) if limit is not None else None
+        unknown = unknown_share(doc) if limit is not None else None
         if unknown is not None and unknown > limit:
             report.status = TOO_SHORT if doc.words < cfg.min_words else UNSUPPORTED
             report.notes.append(f"not judged: {unknown:.0%} of its words are unknown to the {lang!r} model (limit "
@@ -198,8 +200,10 @@ class Scorer:
 
 def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Calibration | None = None
                   ) -> dict[str, SignalResult]:
-    """LM scores for every sentence (once, shared by all signals), then each signal."""
-    score_sentences(doc, bundle.lm)
+    """LM scores for every sentence (once, shared by all signals; kept if the scorer took them already), then
+    each signal."""
+    if any(s.logprobs is None for s in doc.sentences):
+        score_sentences(doc, bundle.lm)
     ctx = page_context(bundle, calibration)
     results = {}
     for signal in signals:
@@ -232,9 +236,22 @@ def segment_within(doc: Document, max_tokens: int) -> str | None:
 
 
 def score_sentences(doc: Document, lm: LanguageModel) -> None:
-    """Every sentence's per-token LM log-probabilities and n-gram orders (shared by all signals)."""
+    """Every sentence's per-token LM log-probabilities and n-gram orders (shared by all signals), and how many of
+    its tokens the model has never seen."""
     for s in doc.sentences:
-        s.logprobs, s.orders = lm.token_scores(s.tokens)
+        s.logprobs, s.orders, s.unknown = lm.scored_tokens(s.tokens)
+
+
+def unknown_share(doc: Document) -> float | None:
+    """Share of the page's tokens that its model has never seen (None: no tokens, or a SentencePiece model),
+    from the LM pass (`score_sentences`)."""
+    tokens = unknown = 0
+    for s in doc.sentences:
+        if s.unknown is None:
+            return None
+        tokens += len(s.tokens)
+        unknown += s.unknown
+    return unknown / tokens if tokens else None
 
 
 def page_context(bundle: ModelBundle, calibration: Calibration | None = None) -> ScoringContext:
@@ -313,7 +330,7 @@ class ReferencePage:
     kind: str                                   # "text" (a pseudo-page of reference text) or "html" (a web page)
     words: int
     measured: dict[str, tuple[float, float]]    # signal -> (raw measurement, confidence)
-    unknown_share: float | None = None          # share of its words unknown to the model (LanguageModel)
+    unknown_share: float | None = None          # share of its tokens unknown to the model (`unknown_share`)
 
 
 @dataclass
@@ -367,12 +384,12 @@ def measure_reference(model_path: str | os.PathLike, reference_path: str | os.Pa
         if doc.words < cfg.min_words:
             return
         measured = {}
+        score_sentences(doc, bundle.lm)
         for name, result in score_signals(doc, bundle, signals, uncalibrated).items():
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
                 measured[name] = (float(value), float(result.confidence))
-        measurements.pages.append(ReferencePage(page_id, kind, doc.words, measured,
-                                                bundle.lm.unknown_share(doc.sentences)))
+        measurements.pages.append(ReferencePage(page_id, kind, doc.words, measured, unknown_share(doc)))
 
     docs = list(pseudo_documents(reference_path))
     for i, text in enumerate(docs):

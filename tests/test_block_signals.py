@@ -263,7 +263,7 @@ def test_a_page_the_model_cannot_read_is_not_judged(default_model):
     """Text that langdetect calls English (here by its function words) whose words the default model has mostly
     never seen is another language or no prose: kept, unsupported, with the share in a note. English is judged,
     and a limit set in the config replaces the card's."""
-    made_up = "\n".join(f"The zorvak{w} of the {w}ulbrix and the fremovat{w} with their kel{w}dra that is there."
+    made_up = "\n".join(f"The zorvak{w} of the {w}ulbrix and fremov{w} with kel{w}dra that plivor{w} there."
                         for w in "abcdefghijklmnopqrstuvwxyz")
     scorer = Scorer()
     r = scorer.score_text(made_up)

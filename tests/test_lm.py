@@ -65,6 +65,9 @@ def test_unknown_words_are_oov_and_score_as_unk(tiny_model):
     # All unknown words get the same <unk> probability.
     other, _ = lm.token_scores(["the", "zzqqvvx", "program"])
     assert other[1] == pytest.approx(logp[1])
+    # the same pass counts them (the scorer's share of unknown words)
+    assert lm.scored_tokens(["the", "xylophonequark", "program", "zzqqvvx"])[2] == 2
+    assert lm.scored_tokens(["the", "license", "program"])[2] == 0
 
 
 def test_arpa_and_binary_give_the_same_scores(tiny_model):
