@@ -19,8 +19,8 @@ Per stage, on the real pages (`stage_breakdown`, its own subprocess too): the 18
 more rows, as the HTML bytes. Each pass takes every page in turn (the order rotated from pass to pass)
 through `trafilatura.extract`, our full `Scorer.score_html` and the same call again with a clock around
 each stage the scorer runs: the functions `scoring.scorer` calls (extract, segment,
-detect_language, score_sentences, score_signals, each signal's `score`) are wrapped in place, so the breakdown
-follows the scorer's own code, whatever it becomes; the LM's shared pass is score_sentences plus score_signals
+detect_language, score_sentences, run_signals, each signal's `score`) are wrapped in place, so the breakdown
+follows the scorer's own code, whatever it becomes; the LM's shared pass is score_sentences plus run_signals
 minus the signals, and
 "report building and the rest" is the call's total minus every timed stage. Each page keeps its fastest
 time per column over the passes (noise only adds time; the stages from the instrumented call's fastest
@@ -156,7 +156,7 @@ def run_stage(stage: str, input_path: Path, repeat: int, heap: bool = True) -> d
 # -- per-stage breakdown on the real pages (inside a subprocess) ----------------------------------------------
 # (name in scoring.scorer, label): the module-level functions the scorer calls, timed where it calls them
 TIMED_FUNCTIONS = (("extract", "extraction"), ("segment", "segmentation"), ("detect_language", "language"),
-                   ("score_sentences", None), ("score_signals", None))
+                   ("score_sentences", None), ("run_signals", None))
 LM_SHARED = "LM token scores (shared pass)"
 REST = "report building and the rest of score_html"
 AUDIT = "audit record (page_record + JSON; crawl side)"
@@ -201,11 +201,11 @@ class StageClock:
     def split(self, total: float) -> dict[str, float]:
         """The last call's seconds per stage (exclusive), given its total; resets the clocks."""
         times, self.times = self.times, {}
-        lm_pass = times.pop("score_sentences", 0.0)  # the scorer's own call, before the unknown-word guard
-        shared = times.pop("score_signals", None)
+        lm_pass = times.pop("score_sentences", None)  # the scorer's call, before the unknown-word guard
+        signals = times.pop("run_signals", None)
         signal_time = sum(v for k, v in times.items() if k.startswith("signal: "))
-        if shared is not None:  # (score_signals scores the sentences itself only when nobody did)
-            times[LM_SHARED] = lm_pass + max(0.0, shared - signal_time)
+        if lm_pass is not None:  # (and run_signals' own work besides the signals: the page context)
+            times[LM_SHARED] = lm_pass + max(0.0, (signals or 0.0) - signal_time)
         times[REST] = max(0.0, total - sum(times.values()))
         return times
 

@@ -99,7 +99,6 @@ class LanguageModel:
     def is_oov(self, word: str) -> bool:
         return word not in self._model
 
-
     def perplexity(self, sentences: list[list[str]]) -> float:
         """Perplexity over sentences (each scored with <s> and </s>), per token including </s>."""
         total, count = 0.0, 0

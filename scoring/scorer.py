@@ -190,7 +190,7 @@ class Scorer:
             report.notes.append(f"not judged: {unknown:.0%} of its words are unknown to the {lang!r} model (limit "
                                 f"{limit:.0%}, max_unknown_share): another language, or not prose")
             return
-        results = score_signals(doc, bundle, self.signals)
+        results = run_signals(doc, bundle, self.signals)
         report.signals = results
         report.flags = [name for name, r in results.items() if r.score >= cfg.threshold(name)]
         report.action = max((cfg.action(name) for name in report.flags), key=ACTION_SEVERITY.__getitem__,
@@ -198,12 +198,9 @@ class Scorer:
         report.status = TOO_SHORT if doc.words < cfg.min_words else SCORED
 
 
-def score_signals(doc: Document, bundle: ModelBundle, signals, calibration: Calibration | None = None
-                  ) -> dict[str, SignalResult]:
-    """LM scores for every sentence (once, shared by all signals; kept if the scorer took them already), then
-    each signal."""
-    if any(s.logprobs is None for s in doc.sentences):
-        score_sentences(doc, bundle.lm)
+def run_signals(doc: Document, bundle: ModelBundle, signals, calibration: Calibration | None = None
+                ) -> dict[str, SignalResult]:
+    """Each signal on a page whose sentences `score_sentences` has scored with the bundle's model."""
     ctx = page_context(bundle, calibration)
     results = {}
     for signal in signals:
@@ -385,7 +382,7 @@ def measure_reference(model_path: str | os.PathLike, reference_path: str | os.Pa
             return
         measured = {}
         score_sentences(doc, bundle.lm)
-        for name, result in score_signals(doc, bundle, signals, uncalibrated).items():
+        for name, result in run_signals(doc, bundle, signals, uncalibrated).items():
             value = result.features.get("raw")
             if value is not None and math.isfinite(value):
                 measured[name] = (float(value), float(result.confidence))
