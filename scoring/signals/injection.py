@@ -126,32 +126,15 @@ class BlockInjection:
 
 # -- topic -------------------------------------------------------------------------------------------------------
 def content_words(tokens: list[str]) -> list[str]:
-    """Content words for topic comparison: no function words, no numbers; plural -s folded.
-
-    Token by token through a cache (`_content_word` of every token seen): the lookups run at C speed, where the
-    checks cost ~0.2 us a token in Python, and a page's tokens are mostly ones seen before."""
-    cache = _CONTENT_WORDS
-    try:
-        return list(filter(None, map(cache.__getitem__, tokens)))
-    except KeyError:  # a token not seen yet
-        if len(cache) + len(tokens) > MAX_CACHED_CONTENT_WORDS:  # a long crawl meets words without end: stay bounded
-            cache.clear()
-        words = [_content_word(t) for t in tokens]
-        cache.update(zip(tokens, words))
-        return list(filter(None, words))
-
-
-def _content_word(token: str) -> str:
-    """The token as a content word (plural -s folded), or "" for a function word, a number or a short token."""
-    if len(token) < 3 or token in STOPWORDS or not token[0].isalpha():
-        return ""
-    if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
-
-
-MAX_CACHED_CONTENT_WORDS = 200_000
-_CONTENT_WORDS: dict[str, str] = {}  # token -> `_content_word` (see `content_words`)
+    """Content words for topic comparison: no function words, no numbers; plural -s folded."""
+    out = []
+    for t in tokens:
+        if len(t) < 3 or t in STOPWORDS or not t[0].isalpha():
+            continue
+        if len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
+            t = t[:-1]
+        out.append(t)
+    return out
 
 
 class _Surprisal:
