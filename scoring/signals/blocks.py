@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..document import Block, Document
@@ -327,31 +328,38 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
 def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrome]) -> None:
     """Runs of short items without sentence punctuation: menus, tag lists, footer link lists."""
     own = _own_list_items(blocks)
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and j not in own and _is_nav_item(blocks[j], words[j]):
-            j += 1
-        linked = sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j)) / max(j - i, 1)
+    for i, j in _runs(len(blocks), lambda k: k not in own and _is_nav_item(blocks[k], words[k])):
         if j - i >= NAV_RUN:
+            linked = _linked_items(blocks, i, j) / (j - i)
             for k in range(i, j):
                 out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
-        i = max(j, i + 1)
 
 
 def _own_list_items(blocks: list[Block]) -> set[int]:
     """The items of the article's own lists: consecutive list items of which fewer than half are links (an
     ingredient list with a shop link on two of its lines, a bulleted summary). A menu or a tag list is links."""
     own: set[int] = set()
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and blocks[j].kind == "list_item":
-            j += 1
-        if j > i and sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j)) < (j - i) / 2:
+    for i, j in _runs(len(blocks), lambda k: blocks[k].kind == "list_item"):
+        if _linked_items(blocks, i, j) < (j - i) / 2:
             own.update(range(i, j))
-        i = max(j, i + 1)
     return own
+
+
+def _runs(n: int, member: Callable[[int], bool]) -> Iterator[tuple[int, int]]:
+    """The maximal runs [i, j) of consecutive indices below n that are all `member`s."""
+    i = 0
+    while i < n:
+        j = i
+        while j < n and member(j):
+            j += 1
+        if j > i:
+            yield i, j
+        i = max(j, i + 1)
+
+
+def _linked_items(blocks: list[Block], i: int, j: int) -> int:
+    """How many of blocks[i:j] are links (LINKED_ITEM_DENSITY of their text or more)."""
+    return sum(blocks[k].link_density >= LINKED_ITEM_DENSITY for k in range(i, j))
 
 
 def _duplicates(blocks: list[Block], tokens: list[list[str]], out: list[BlockChrome]) -> None:
