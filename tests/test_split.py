@@ -153,6 +153,10 @@ def test_bibliography_entries_are_not_judged_as_broken_prose(bundle):
         "Medlock J and Galvani AP. Optimizing influenza vaccine distribution. Science. 2009;325:1705-8.",
         'Maaten, L. van der; Hinton, G. "Visualizing Data Using t-SNE". Journal of Machine Learning Research. 9: '
         "2579–2605. doi:10.1109/tvcg.2016.2570755. PMID 28113434.",
+        # Wikipedia's citation templates, dated by access (mozilla/readability's test pages: wikipedia, wikipedia-4)
+        '^ "Mac vendors ponder Netscape gambit.". Macworld. 1 May 1998. Retrieved 2012-08-19.',
+        '^ "Gecko Layout Engine". download-firefox.org. Archived from the original on 2010-11-28. Retrieved 2012-05-10.',
+        '^ "Hedone / The Infinite Man". Radio Times. Retrieved 24 Feb 2018.',
     ])
     _, bibliography = score(CLEAN + "\n" + entries, bundle)
     _, clean = score(CLEAN, bundle)
@@ -184,6 +188,7 @@ def test_a_full_stop_after_a_number_or_an_interjection_is_never_evidence_of_brea
     "Correction, Nov. 15, 2019: This article misidentified the first publisher of the novel. It was Pocket.",
     "Franklin D. Roosevelt was elected in 1932. He served four terms.",
     "Smith J, a local resident, said the bridge opened in 2019. Traffic has doubled since.",
+    "Divers retrieved the car on 12 May 2016. It had been in the river for a week. Archived footage was shown.",
 ])
 def test_prose_with_names_and_years_is_no_reference_entry(text):
     from scoring.signals.split import _is_reference_entry

@@ -176,11 +176,17 @@ _REFERENCE_ENTRY = re.compile(rf"(?:[A-Z][\w'’-]+, (?:[A-Z][\w'’-]*\.?\s)+"
                               rf"|(?:{_VANCOUVER_AUTHOR}, )+(?:{_VANCOUVER_AUTHOR}\. |et al\. )"
                               rf"|{_VANCOUVER_AUTHOR} et al\. )"
                               r".{0,300}?\b(?:1[5-9]|20)\d\d[a-z]?[.);]")
-# What only a citation carries: a DOI, PubMed or arXiv id, ISBN/ISSN, or a journal's "2009;325:1705-8"
-# (Vancouver style: "Medlock J, Galvani AP. Optimizing influenza vaccine distribution. Science. 2009;325:1705-8.").
+# What only a citation carries: a DOI, PubMed or arXiv id, ISBN/ISSN, a journal's "2009;325:1705-8"
+# (Vancouver style: "Medlock J, Galvani AP. Optimizing influenza vaccine distribution. Science. 2009;325:1705-8."),
+# or a date of access.
+# Wikipedia's citation templates (CS1) and web citations date their access: "Retrieved 27 January 2020",
+# "Retrieved 2012-05-10", "Accessed May 15, 2017", "Archived from the original on ...".
+_MONTH_NAME = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_CITED_DATE = rf"(?:\d{{4}}-\d\d-\d\d|\d{{1,2}} {_MONTH_NAME},? \d{{4}}|{_MONTH_NAME} \d{{1,2}}, \d{{4}})"
 _REFERENCE_MARK = re.compile(r"\bdoi:?\s?10\.\d{4,}/|\bdoi\.org/10\.\d{4,}/|\bPMID:?\s?\d{6,}|\barXiv:\s?\d{4}\.\d{4,5}"
                              r"|\bISBN(?:-1[03])?:?\s?[\d-]{10,}|\bISSN:?\s?\d{4}-\d{3}[\dX]\b"
-                             r"|\b(?:1[89]|20)\d\d;\s?\d+(?:\(\d+\))?:\s?[A-Z]?\d+")
+                             r"|\b(?:1[89]|20)\d\d;\s?\d+(?:\(\d+\))?:\s?[A-Z]?\d+"
+                             rf"|\b(?:Retrieved|Accessed)(?: on)? {_CITED_DATE}|\bArchived from the original\b")
 
 
 def _is_reference_entry(text: str) -> bool:
