@@ -556,3 +556,15 @@ def test_a_temperature_is_a_weather_widget_only_in_a_short_line(text, is_widget)
     from scoring.signals.blocks import TEXT_CUES, CueSet
 
     assert ("weather widget" in {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}) is is_widget
+
+
+@pytest.mark.parametrize("line, is_byline", [
+    ("By Ellen Marsh, city desk", True),
+    ("BY TOMAS REYES", True),
+    ("By changesets", False),          # a table's header on lwn.net (mozilla/readability's test page lwn-1)
+    ("By changed lines", False),
+])
+def test_a_byline_names_someone(line, is_byline):
+    from scoring.signals.blocks import _TEXT_CUE_SET
+
+    assert ("byline" in {c.reason for c in _TEXT_CUE_SET.matches(line)}) == is_byline

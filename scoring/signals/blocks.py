@@ -206,8 +206,9 @@ TEXT_CUES = (
                               r"\b(?:read more|continue reading)\s*(?:»|›|>|→|\.\.\.)?$", r"\[\s*(?:\.\.\.|…)\s*\]$"), 0.9,
         keys="read continue see show load view more", marks=("[",),
         needs="^read/continue/see/show/load/view/more read+more continue+reading"),
+    # "By Ellen Marsh": a name, capitalised even though the cues ignore case ("By changesets" heads a table)
     Cue("byline", rx(r"^(?:posted|published|written|filed) (?:by|on|in|under)\b.{0,80}$",
-                      r"^(?:tags?|categories|category|topics?)\s*:", r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*[|,·•]\s*.{0,60})?$"),
+                      r"^(?:tags?|categories|category|topics?)\s*:", r"^by\s+(?-i:[A-Z])[\w.'-]+(?:\s+(?-i:[A-Z])[\w.'-]+){0,3}(?:\s*[|,·•]\s*.{0,60})?$"),
         0.7),
     Cue("byline", rx(r"\bfiled under\b"), 0.7, keys="filed"),
     Cue("site chrome", rx(r"^(?:home|menu|search|log ?in|sign ?in|sign ?up|register|skip to (?:main )?content|back to top|"
