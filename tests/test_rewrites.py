@@ -129,6 +129,13 @@ def test_rewordings_raise_the_spin_score_of_their_page(ctx):
     assert all(e.weight > 0.5 for e in reworded.evidence if e.kind == "rewrite")
 
 
+def test_a_repeated_sentence_counts_once():
+    """A paragraph the page shows twice (a teaser, a layout that repeats it) is one writer's phrasing, not two."""
+    once = rewrites.find_rewrites(doc_of(REWORDED))
+    twice = rewrites.find_rewrites(doc_of(REWORDED + "\n" + REWORDED.splitlines()[1] + "\n" + REWORDED.splitlines()[1]))
+    assert len(once) >= len(EXPECTED) - 2
+    assert [h.cue.text for h in twice] == [h.cue.text for h in once]
+
 def test_page_statistic_counts_many_rare_cues_not_one():
     doc = doc_of(REWORDED)
     hits, n = rewrites.find_rewrites(doc), content_words(doc)

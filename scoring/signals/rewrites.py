@@ -176,13 +176,20 @@ def _match(cue: Cue, tokens: list[str], i: int, stopwords: frozenset[str]) -> st
 
 
 def find_rewrites(doc: Document, cues: dict[str, list[Cue]] | None = None) -> list[RewriteHit]:
-    """The page's cue hits, sentence by sentence, left to right, the longest cue first, never overlapping."""
+    """The page's cue hits, sentence by sentence, left to right, the longest cue first, never overlapping. A
+    sentence the page repeats word for word (a teaser above the article, a paragraph shown twice) counts once:
+    its phrasings are one writer's choice, not more of them."""
     from .spin import STOPWORDS
 
     by_pair = _BY_PAIR if cues is None else pair_index(cues)
     found = []
+    seen: set[tuple[str, ...]] = set()
     for sent in doc.sentences:
         tokens = sent.tokens
+        key = tuple(tokens)
+        if key in seen:
+            continue
+        seen.add(key)
         last, resume = len(tokens) - 1, 0
         for i in [i for i, token in enumerate(tokens) if token in by_pair]:  # the tokens that start a cue
             if i < resume:  # inside the previous hit
