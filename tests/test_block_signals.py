@@ -217,6 +217,16 @@ def test_navigation_list(scorer):
     assert all("navigation list" in e.reason for e in found.values())
 
 
+def test_a_list_the_article_introduces_is_not_a_menu(scorer):
+    """Short lines after a sentence of the article ending in a colon are its list (a blog on medium.com in
+    mozilla/readability's test pages); after a label ("Related stories:") they are still a navigation list."""
+    sites = ["Daring Fireball", "The Loop", "SixColors", "iMore", "MacStories"]
+    for lead, flagged in (("Again, the sites that are friends of the project are these:", False),
+                          ("Related stories:", True), ("More", True)):
+        r = scorer.score_text(with_lines({3: [lead] + sites}))
+        reasons = [e.reason for e in r.signals["boilerplate"].evidence]
+        assert any("navigation list" in reason for reason in reasons) is flagged, (lead, reasons)
+
 def test_a_bulleted_list_without_links_is_the_articles_own(scorer):
     paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
     items = ["two cups of flour", "one egg", "a pinch of salt", "warm milk"]

@@ -235,6 +235,7 @@ MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "b
 
 NAV_RUN = 3             # this many short items in a row make a navigation list
 NAV_ITEM_WORDS = 4
+INTRODUCTION_WORDS = 6  # a block ending in ":" this long introduces the list after it ("Related stories:" does not)
 DUPLICATE_MAX_WORDS = 25  # longer repeated blocks are the injection signal's "repeated block"
 # Weights of the structural cues. They are shared by the boilerplate and injection signals (one chrome score
 # per block and page), so they are settings of neither. Set by hand when the signals were written; no script
@@ -327,13 +328,21 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
 
 
 def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrome]) -> None:
-    """Runs of short items without sentence punctuation: menus, tag lists, footer link lists."""
+    """Runs of short items without sentence punctuation: menus, tag lists, footer link lists; not a list the
+    article's own sentence introduces ("Again, the sites that are Friends of Marco:" over five site names)."""
     own = _own_list_items(blocks)
     for i, j in _runs(len(blocks), lambda k: k not in own and _is_nav_item(blocks[k], words[k])):
-        if j - i >= NAV_RUN:
+        if j - i >= NAV_RUN and not _introduced(blocks, words, out, i):
             linked = _linked_items(blocks, i, j) / (j - i)
             for k in range(i, j):
                 out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
+
+
+def _introduced(blocks: list[Block], words: list[int], out: list[BlockChrome], i: int) -> bool:
+    """Whether the block before blocks[i] is a sentence of the article that ends in a colon: a lead-in
+    (INTRODUCTION_WORDS or more, no chrome cue), not a label ("Related stories:", "Tags:")."""
+    return (i > 0 and words[i - 1] >= INTRODUCTION_WORDS and out[i - 1].score < CHROME_SCORE
+            and blocks[i - 1].text.rstrip().endswith(":"))
 
 
 def _own_list_items(blocks: list[Block]) -> set[int]:
