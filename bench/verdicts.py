@@ -3,9 +3,10 @@
 Any set of legitimate pages serves as a check of false alarms beyond the real pages the project is tuned on
 (bench/realpages). The set used in session 15 was trafilatura's evaluation pages (adbar/trafilatura,
 `tests/eval/*.html` and `tests/cache/*.html`, 990 pages of news, blogs, recipes, docs, forums and wikis in
-several languages; not vendored): a directory of `.html` files is all this script needs. Pages are split into
-halves by the first hex digit of sha1(file name) (0-7: A, else B), so that a cause can be looked up on one half
-and the other read as a check.
+several languages; not vendored); session 16 added mozilla/readability's test pages (`test/test-pages/*/source.html`
+saved as NAME.html, 130 pages, 75 read as English: news, blogs, Wikipedia, docs, and a few synthetic layout
+tests). A directory of `.html` files is all this script needs. Pages are split into halves by the first hex digit
+of sha1(file name) (0-7: A, else B), so that a cause can be looked up on one half and the other read as a check.
 
 Prints, per half, for the pages read as English: how many the model could not read (not judged), how many were
 dropped or tagged (shares of all pages read as English) and by which signal, and the statuses of all pages (`--list` also names the flagged pages with their flags and scores).

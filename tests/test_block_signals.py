@@ -578,3 +578,12 @@ def test_a_byline_names_someone(line, is_byline):
     from scoring.signals.blocks import _TEXT_CUE_SET
 
     assert ("byline" in {c.reason for c in _TEXT_CUE_SET.matches(line)}) == is_byline
+
+
+
+@pytest.mark.parametrize("line, is_label", [("Advertisement", True), ("ADVERTISING", True),  # cnn.com's ad slot label
+                                            ("Advertising revenue fell by a fifth last year.", False)])
+def test_an_ad_slot_label_is_site_chrome(line, is_label):
+    from scoring.signals.blocks import _TEXT_CUE_SET
+
+    assert ("site chrome" in {c.reason for c in _TEXT_CUE_SET.matches(line)}) == is_label

@@ -213,7 +213,7 @@ TEXT_CUES = (
     Cue("byline", rx(r"\bfiled under\b"), 0.7, keys="filed"),
     Cue("site chrome", rx(r"^(?:home|menu|search|log ?in|sign ?in|sign ?up|register|skip to (?:main )?content|back to top|"
                            r"(?:next|previous|prev) (?:article|post|story|page)|related (?:posts|articles|stories|content)|"
-                           r"you (?:may|might) also like|(?:most (?:read|popular|viewed))|trending(?: now)?|advertisement|"
+                           r"you (?:may|might) also like|(?:most (?:read|popular|viewed))|trending(?: now)?|advertisement|advertising|"
                            r"sponsored(?: content)?|recommended(?: for you)?|more from .{1,30}|latest news|top stories)\s*[:»›>]?$"), 0.8),
 )
 
