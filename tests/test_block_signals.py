@@ -176,6 +176,20 @@ def test_injected_html_blocks_and_dom_cues(scorer):
     assert raw(clean, "injection") == 0.0
 
 
+
+def test_links_the_article_introduces_are_its_own_list(scorer):
+    """Linked lines under a sentence of the article ending in a colon are the article's list (pythonspeed.com in
+    trafilatura's evaluation pages); the same lines under an ordinary paragraph are judged as pasted headlines."""
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    links = ('<p><a href="/checklist">If you want to do it yourself: a detailed checklist with examples</a></p>'
+             '<p><a href="/template">If you want a working setup soon: a template with the practices built in</a></p>')
+    for lead, judged in (("There are two ways to apply these lessons to your own bridge project:", False),
+                         ("There are two ways to apply these lessons to your own bridge project.", True)):
+        body = "".join(paragraphs[:3]) + f"<p>{lead}</p>" + links + "".join(paragraphs[3:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown = [e.text for e in r.signals["injection"].evidence]
+        assert any(t.startswith("If you want") for t in shown) is judged, (lead, shown)
+
 # -- boilerplate ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("reason", sorted(CHROME))
 def test_chrome_lines_are_found_by_their_words(scorer, reason):

@@ -338,6 +338,13 @@ def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrom
                 out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
 
 
+def introduced_items(blocks: list[Block], words: list[int], chrome: list[BlockChrome],
+                     member: Callable[[int], bool]) -> set[int]:
+    """The blocks of the runs of `member`s that a sentence of the article introduces (`_introduced`): the
+    article's own list ("here are two ways to apply best practices:" over two linked lines)."""
+    return {k for i, j in _runs(len(blocks), member) if _introduced(blocks, words, chrome, i) for k in range(i, j)}
+
+
 def _introduced(blocks: list[Block], words: list[int], out: list[BlockChrome], i: int) -> bool:
     """Whether the block before blocks[i] is a sentence of the article that ends in a colon: a lead-in
     (INTRODUCTION_WORDS or more, no chrome cue), not a label ("Related stories:", "Tags:")."""

@@ -32,7 +32,7 @@ import numpy as np
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, rx
+from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, introduced_items, rx
 from .spin import STOPWORDS
 from .stats import noisy_or, strongest
 
@@ -342,6 +342,9 @@ class InjectionSignal:
         prose = [i for i, (b, n) in enumerate(zip(blocks, words)) if self._is_prose(b, n)]
         first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(blocks), -1)
         headline = [self._is_headline(b, n) for b, n in zip(blocks, words)]
+        # headlines or links under a sentence of the article ending in a colon are its own list
+        listed = introduced_items(blocks, words, chrome, lambda k: headline[k] or self._is_link_dense(blocks[k],
+                                                                                                      words[k]))
         seen: dict[str, int] = {}
 
         for i, (b, n, inj) in enumerate(zip(blocks, words, out)):
@@ -361,7 +364,7 @@ class InjectionSignal:
             # an on-topic item of a bulleted list without links is the article's own list, not pasted headlines
             own_item = (b.kind == "list_item" and b.link_density < self.link_dense_share
                         and off_topic[i] < self.topic_cue_from)
-            if headline[i] and between and not own_item:
+            if headline[i] and between and not own_item and i not in listed:
                 # a headline among the article's paragraphs, off-topic or link-dense
                 strength = (self.headline_weight + self.headline_off_topic_weight * off_topic[i]
                             + (self.title_case_weight if _title_case(b.text) else 0.0)
@@ -371,8 +374,7 @@ class InjectionSignal:
                             "one of a list of headlines inside the article")
                 else:
                     inj.add(strength, "headline", "headline-like line between paragraphs")
-            if (b.link_density >= self.link_dense_share and n >= self.link_dense_min_words and between
-                    and not chrome[i].score >= CHROME_SCORE):
+            if self._is_link_dense(b, n) and between and not chrome[i].score >= CHROME_SCORE and i not in listed:
                 inj.add(self.link_dense_weight + self.link_dense_weight * b.link_density, "link-dense",
                         f"link-dense block ({b.link_density:.0%} of its text is links)")
             if n >= self.repeated_min_words and b.kind not in ("title", "heading", "caption"):
@@ -388,6 +390,9 @@ class InjectionSignal:
             if chrome[i].score >= CHROME_SCORE and not inj.cues & _STRONG_PROMO:
                 inj.score *= 1.0 - chrome[i].score
         return out
+
+    def _is_link_dense(self, block: Block, words: int) -> bool:
+        return block.link_density >= self.link_dense_share and words >= self.link_dense_min_words
 
     def _is_headline(self, block: Block, words: int) -> bool:
         lo, hi = self.headline_words
