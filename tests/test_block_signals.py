@@ -223,6 +223,15 @@ def test_duplicated_caption_corroborates_but_does_not_flag_alone(scorer):
     assert f"duplicate of the block at {first}" in found[(second, second + len(menu))].reason
 
 
+def test_a_photo_credit_in_a_copyright_element_is_not_chrome_alone(scorer):
+    """A credit under each photo sits in a "copyright" element (theperspective.com in trafilatura's check set);
+    alone it is no chrome. A copyright notice in one is: its own words say so."""
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    for credit, chrome in (("reddit by u/sethmidwest", False), ("© 2024 The Riverside Courier. All rights reserved.", True)):
+        body = "".join(paragraphs[:3]) + f'<span class="copyright">{credit}</span>' + "".join(paragraphs[3:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        assert any(e.text == credit for e in r.signals["boilerplate"].evidence) is chrome, credit
+
 def test_navigation_list(scorer):
     menu = ["Home", "News", "Sport", "Business", "Contact"]
     r = scorer.score_text(with_lines({0: menu}))

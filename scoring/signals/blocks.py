@@ -223,10 +223,13 @@ _TEXT_CUE_SET = CueSet(TEXT_CUES)
 HINT_WEIGHTS = {
     **dict.fromkeys(("comment", "comments", "respond", "reply", "replies", "disqus", "share", "sharing", "sharedaddy",
                      "social", "newsletter", "subscribe", "subscription", "signup", "cookie", "cookies", "consent",
-                     "gdpr", "breadcrumb", "breadcrumbs", "copyright", "pagination", "pager"), 0.6),
+                     "gdpr", "breadcrumb", "breadcrumbs", "pagination", "pager"), 0.6),
     **dict.fromkeys(("sidebar", "widget", "widgets", "nav", "navbar", "navigation", "menu", "footer", "toolbar",
                      "masthead", "skip", "login", "byline", "dateline", "timestamp", "weather", "ticker"), 0.5),
-    **dict.fromkeys(("meta", "tags", "author", "aside", "form", "header", "banner", "contentinfo", "complementary"), 0.3),
+    # (a photo's credit line sits in a "copyright" element too: "reddit by u/sethmidwest"; a site's copyright
+    # notice says so itself: the "copyright line" cue)
+    **dict.fromkeys(("meta", "tags", "author", "aside", "form", "header", "banner", "contentinfo", "complementary",
+                     "copyright"), 0.3),
 }
 # Landmarks a page uses to mark its own chrome.
 # A byline or dateline the page marks as such is the article's own metadata, present on nearly every news page.
