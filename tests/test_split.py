@@ -200,3 +200,18 @@ def test_prose_with_names_and_years_is_no_reference_entry(text):
     from scoring.signals.split import _is_reference_entry
 
     assert not _is_reference_entry(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Smith, J. The Bridge Book. London. ISBN 978-0-14-103614-4.",
+    "Journal of Bridges. Quarterly. ISSN 1234-567X.",
+    "Vaswani et al. Attention is all you need. arXiv:1706.03762.",
+    "Gecko engine. download-firefox.org. Accessed 17 July 2008.",
+    "Lancet. 2009;325:1705-8. Epub ahead of print.",
+    "Bridges review. doi:10.1000/xyz123. Open access.",
+])
+def test_every_kind_of_reference_mark_is_found(text):
+    """`_is_reference_entry` checks the marks' key strings before the pattern: each kind of mark still counts."""
+    from scoring.signals.split import _is_reference_entry
+
+    assert _is_reference_entry(text)

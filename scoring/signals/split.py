@@ -121,7 +121,7 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     lower, capital = _case_usage(doc, sentences, {b.tokens[0] for a, b in zip(sentences, sentences[1:])
                                                   if a.block == b.block})
     chrome = block_chrome(doc, ctx)
-    citations = {b.index for b in doc.blocks if _is_reference_entry(b.text)}
+    citations: dict[int, bool] = {}  # block -> _is_reference_entry, for the blocks with a boundary only
     verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
     for a, b in zip(sentences, sentences[1:]):
         # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
@@ -129,7 +129,12 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
         # So is a bibliography entry ("Cohen, Marcel. 1947. Essai comparatif ...", "Science. 2009;325:1705-8.
         # doi:10.1126/..."): its full stops separate fields, not sentences (the top clean page of the calibration
         # reference, left out, was one; so were a medical journal's and a Wikipedia article's reference lists).
-        if a.block != b.block or chrome[a.block].score >= CHROME_SCORE or a.block in citations:
+        if a.block != b.block or chrome[a.block].score >= CHROME_SCORE:
+            continue
+        citation = citations.get(a.block)
+        if citation is None:
+            citation = citations[a.block] = _is_reference_entry(doc.blocks[a.block].text)
+        if citation:
             continue
         ta, tb = a.tokens, b.tokens
         left, right = ta[-k:], tb[:k]
@@ -198,8 +203,13 @@ _REFERENCE_MARK = re.compile(r"\bdoi:?\s?10\.\d{4,}/|\bdoi\.org/10\.\d{4,}/|\bPM
                              rf"|\b(?:Retrieved|Accessed)(?: on)? {_CITED_DATE}|\bArchived from the original\b")
 
 
+# Every `_REFERENCE_MARK` contains one of these: checked first, as a block of prose contains none (3x faster).
+_REFERENCE_MARK_KEYS = (";", "doi", "PMID", "arXiv", "ISBN", "ISSN", "Retrieved", "Accessed", "Archived")
+
+
 def _is_reference_entry(text: str) -> bool:
-    return bool(_REFERENCE_ENTRY.match(text) or _REFERENCE_MARK.search(text))
+    return bool(_REFERENCE_ENTRY.match(text)
+                or (any(map(text.__contains__, _REFERENCE_MARK_KEYS)) and _REFERENCE_MARK.search(text)))
 
 
 def _case_usage(doc: Document, sentences: list[Sentence], words: set[str] | None = None
