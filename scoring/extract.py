@@ -296,6 +296,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
 
     Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
     hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
+    `chrome_of(node, tag, attributes)`, in main-content mode, says whether an element is marked page chrome.
     """
     top = _Frame(None, "", None, -1, (), False)
     anchors = _Anchors(root)
@@ -307,7 +308,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
         frame = stack.pop()
         if frame.kind is not None:
             owners.pop()
-            flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
+            if builder.parts:  # (with no text since the last flush, a flush changes nothing: skip the call)
+                flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
 
     node, depth = root, 0
     while node is not None and not builder.full:
@@ -326,8 +328,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             parent = stack[-1]
             at_root = depth == 0
             # main content (`chrome_of` given): the container's own class describes the article, not its blocks
-            own = _hint_words(attrs) if tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
-            chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node))
+            own = _hint_words(attrs) if attrs and tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
+            chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node, tag, attrs))
             if tag in TAG_HINTS:
                 own = (tag, *own)
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
@@ -337,7 +339,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                 frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
                                parent.in_link or link, chrome)
                 if kind is not None:
-                    if owners:
+                    if owners and builder.parts:
                         o = owners[-1]
                         flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
                     owners.append(frame)
@@ -415,7 +417,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if choice.title and not choice.title_inside:
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
-    _walk(choice.container, builder, choice.is_chrome)
+    _walk(choice.container, builder, choice.chrome_test())
     if not builder.full:  # a cut page's last block is not the article's end
         builder.drop_trailer(trailer_length(builder.blocks))
     doc = _document(source, builder, choice.label)

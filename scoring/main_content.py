@@ -144,6 +144,12 @@ class ArticleChoice:
         """Is this element inside the container page chrome (a share bar, an ad slot, an author box)?"""
         return self.weights is not None and self.weights.is_chrome(node)
 
+    def chrome_test(self):
+        """`is_chrome` as the block walk asks it: `test(node, tag, attributes)`."""
+        if self.weights is None:
+            return lambda node, tag, attrs: False
+        return self.weights.chrome_test()
+
     @property
     def found(self) -> bool:
         return self.container is not None
@@ -290,6 +296,18 @@ class _Weights:
         """Marked as chrome and not the wrapper of most of the page's prose."""
         return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
             self.root.mem_id, 0.0)
+
+    def chrome_test(self):
+        """`is_chrome` for a walk that meets each element once and has read its tag and attributes already: no
+        cache to fill, and no further call for an element without attributes (most of an article's)."""
+        raw = self.raw
+        floor = WRAPPER_SHARE * raw.get(self.root.mem_id, 0.0)
+
+        def test(node, tag: str, attrs: dict) -> bool:
+            if not attrs and tag not in CHROME_TAGS:
+                return False
+            return tag not in ("html", "body") and marks_chrome(tag, attrs) and raw.get(node.mem_id, 0.0) < floor
+        return test
 
     def add(self, holder, words: float, points: float | None = None) -> None:
         root_id = self.root.mem_id
