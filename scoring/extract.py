@@ -22,7 +22,7 @@ from typing import Callable
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article, trailer_length
+from .main_content import find_article, page_elements, trailer_length
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -412,7 +412,9 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder = _Builder(max_chars)
         _walk(tree.root, builder)
         return _document(source, builder, "page")
-    choice = find_article(tree, structured="articleBody" in text)
+    # one walk finds the elements of the article search and those never rendered (`_visible_words`)
+    elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
+    choice = find_article(tree, structured="articleBody" in text, elements=elements)
     if not choice.found:
         return Document(source=source, text="", content=choice.label, no_main_content=True)
     builder = _Builder(max_chars, drop_chrome=True)
@@ -423,25 +425,26 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if not builder.full:  # a cut page's last block is not the article's end
         builder.drop_trailer(trailer_length(builder.blocks))
     doc = _document(source, builder, choice.label)
-    doc.chrome_words = max(_visible_words(tree) - len(doc.text.split()), 0)
+    doc.chrome_words = max(_visible_words(tree, elements.extra) - len(doc.text.split()), 0)
     return doc
 
 
 # The SKIPPED elements that can hold text. The others are void (an HTML parser never gives them children, and
 # inside <svg>/<math> they go with those): removing them changes no text.
-_TEXT_SKIPPED = sorted(SKIPPED - frozenset("meta link base param source track area embed".split()))
+_TEXT_SKIPPED = tuple(sorted(SKIPPED - frozenset("meta link base param source track area embed".split())))
 _TEXT_SKIPPED_SELECTOR = ", ".join(_TEXT_SKIPPED)
 
 
-def _visible_words(tree) -> int:
-    """Words of the page's visible text (the whole page; the article's share is subtracted for chrome)."""
+def _visible_words(tree, skipped: list | None = None) -> int:
+    """Words of the page's visible text (the whole page; the article's share is subtracted for chrome).
+    `skipped`: the _TEXT_SKIPPED elements under the text's root, if the caller has them (`page_elements`)."""
     root = tree.body or tree.root
     if root is None:
         return 0
-    # One selector walk over the text's root, where `strip_tags` walks the whole tree once per tag. Each element
-    # is detached with its subtree (one inside another that went already is detached from a detached subtree);
-    # after the walk: the tree is no longer read.
-    for node in root.css(_TEXT_SKIPPED_SELECTOR):
+    # The caller's list, or one selector walk over the text's root, where `strip_tags` walks the whole tree once
+    # per tag. Each element is detached with its subtree (one inside another that went already is detached from a
+    # detached subtree); after the walk: the tree is no longer read.
+    for node in root.css(_TEXT_SKIPPED_SELECTOR) if skipped is None else skipped:
         node.decompose(recursive=False)
     return len(root.text(separator=" ").split())
 
