@@ -19,11 +19,10 @@ import functools
 import re
 from typing import Callable
 
-import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article, trailer_length
+from .main_content import find_article, page_elements, trailer_length
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -140,29 +139,32 @@ def _decode(data: bytes | str, encoding: str | None = None) -> tuple[str, bytes]
 
 def _may_have_monster_tag(utf8: bytes) -> bool:
     """Can `_MONSTER_TAG` match the UTF-8 page: is some '<' followed by more than MAX_TAG_CHARS bytes without '<'
-    or '>' (characters: bytes are an upper bound) and then by a '>'? The regex costs ~3 ms on a 100 KB page,
-    this check ~0.1 ms, and the long runs of real pages are script text, between a '>' and a '<'."""
-    if _marks_everywhere(utf8):
-        return False
-    raw = np.frombuffer(utf8, dtype=np.uint8)
-    marks = np.flatnonzero((raw == 60) | (raw == 62))
-    long = np.flatnonzero(np.diff(marks) > MAX_TAG_CHARS)
-    return bool(np.any((raw[marks[long]] == 60) & (raw[marks[long + 1]] == 62)))
+    or '>' (characters: bytes are an upper bound) and then by a '>'? The regex costs ~3 ms on a 100 KB page.
+
+    Such a run holds a whole window of MAX_TAG_CHARS // 2 bytes, wherever the windows start, as long as they follow
+    each other: so windows are read in turn with a few C-level finds (~2 us each), and only around one without a
+    '<' or '>' (real pages: a long script or inline data, between a '>' and a '<') are the marks before and after
+    it looked up. Reading every mark of such a page (numpy) cost ~0.4 ms.
+    """
+    find, rfind = utf8.find, utf8.rfind
+    start = 0
+    while start + _WINDOW <= len(utf8):
+        end = start + _WINDOW
+        if find(b"<", start, end) >= 0 or find(b">", start, end) >= 0:
+            start = end
+            continue
+        # a window without marks: the run around it is between the last mark before it and the first after it
+        before = max(rfind(b"<", 0, start), rfind(b">", 0, start))
+        after = min((i for i in (find(b"<", end), find(b">", end)) if i >= 0), default=-1)
+        if after < 0:
+            return False  # no mark after it, nor after any later window
+        if before >= 0 and after - before > MAX_TAG_CHARS and utf8[before] == 60 and utf8[after] == 62:
+            return True  # '<' ... '>'
+        start = after
+    return False
 
 
 _WINDOW = MAX_TAG_CHARS // 2
-
-
-def _marks_everywhere(utf8: bytes) -> bool:
-    """Does every aligned window of MAX_TAG_CHARS // 2 bytes hold a '<' or '>'? Then no run of MAX_TAG_CHARS
-    bytes without one exists (it would contain a whole window), so no monster tag either: a few C-level finds,
-    where the exact test costs ~0.2 ms on a 100 KB page."""
-    find = utf8.find
-    for start in range(0, len(utf8) - _WINDOW + 1, _WINDOW):
-        end = start + _WINDOW
-        if find(b"<", start, end) < 0 and find(b">", start, end) < 0:
-            return False
-    return True
 
 
 # -- walking the DOM ------------------------------------------------------------------------------------------
@@ -296,6 +298,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
 
     Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
     hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
+    `chrome_of(node, tag, attributes)`, in main-content mode, says whether an element is marked page chrome.
     """
     top = _Frame(None, "", None, -1, (), False)
     anchors = _Anchors(root)
@@ -307,7 +310,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
         frame = stack.pop()
         if frame.kind is not None:
             owners.pop()
-            flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
+            if builder.parts:  # (with no text since the last flush, a flush changes nothing: skip the call)
+                flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
 
     node, depth = root, 0
     while node is not None and not builder.full:
@@ -326,8 +330,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             parent = stack[-1]
             at_root = depth == 0
             # main content (`chrome_of` given): the container's own class describes the article, not its blocks
-            own = _hint_words(attrs) if tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
-            chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node))
+            own = _hint_words(attrs) if attrs and tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
+            chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node, tag, attrs))
             if tag in TAG_HINTS:
                 own = (tag, *own)
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
@@ -337,7 +341,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                 frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
                                parent.in_link or link, chrome)
                 if kind is not None:
-                    if owners:
+                    if owners and builder.parts:
                         o = owners[-1]
                         flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
                     owners.append(frame)
@@ -408,36 +412,39 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder = _Builder(max_chars)
         _walk(tree.root, builder)
         return _document(source, builder, "page")
-    choice = find_article(tree, structured="articleBody" in text)
+    # one walk finds the elements of the article search and those never rendered (`_visible_words`)
+    elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
+    choice = find_article(tree, structured="articleBody" in text, elements=elements)
     if not choice.found:
         return Document(source=source, text="", content=choice.label, no_main_content=True)
     builder = _Builder(max_chars, drop_chrome=True)
     if choice.title and not choice.title_inside:
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
-    _walk(choice.container, builder, choice.is_chrome)
+    _walk(choice.container, builder, choice.chrome_test())
     if not builder.full:  # a cut page's last block is not the article's end
         builder.drop_trailer(trailer_length(builder.blocks))
     doc = _document(source, builder, choice.label)
-    doc.chrome_words = max(_visible_words(tree) - len(doc.text.split()), 0)
+    doc.chrome_words = max(_visible_words(tree, elements.extra) - len(doc.text.split()), 0)
     return doc
 
 
 # The SKIPPED elements that can hold text. The others are void (an HTML parser never gives them children, and
 # inside <svg>/<math> they go with those): removing them changes no text.
-_TEXT_SKIPPED = sorted(SKIPPED - frozenset("meta link base param source track area embed".split()))
+_TEXT_SKIPPED = tuple(sorted(SKIPPED - frozenset("meta link base param source track area embed".split())))
 _TEXT_SKIPPED_SELECTOR = ", ".join(_TEXT_SKIPPED)
 
 
-def _visible_words(tree) -> int:
-    """Words of the page's visible text (the whole page; the article's share is subtracted for chrome)."""
+def _visible_words(tree, skipped: list | None = None) -> int:
+    """Words of the page's visible text (the whole page; the article's share is subtracted for chrome).
+    `skipped`: the _TEXT_SKIPPED elements under the text's root, if the caller has them (`page_elements`)."""
     root = tree.body or tree.root
     if root is None:
         return 0
-    # One selector walk over the text's root, where `strip_tags` walks the whole tree once per tag. Each element
-    # is detached with its subtree (one inside another that went already is detached from a detached subtree);
-    # after the walk: the tree is no longer read.
-    for node in root.css(_TEXT_SKIPPED_SELECTOR):
+    # The caller's list, or one selector walk over the text's root, where `strip_tags` walks the whole tree once
+    # per tag. Each element is detached with its subtree (one inside another that went already is detached from a
+    # detached subtree); after the walk: the tree is no longer read.
+    for node in root.css(_TEXT_SKIPPED_SELECTOR) if skipped is None else skipped:
         node.decompose(recursive=False)
     return len(root.text(separator=" ").split())
 
