@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -318,3 +319,26 @@ def test_captions_and_tag_links_in_plain_blocks_are_chrome_but_not_inside_a_sent
     assert "The bridge at dusk" not in doc.text and "council news" not in doc.text
     assert "Officials praised the bridge project at the opening." in doc.text
     assert doc.chrome_blocks >= 2
+
+
+@pytest.mark.parametrize("html", [
+    (Path(__file__).parent / "data" / "engine" / "bridge_injected.html").read_text(encoding="utf-8"),
+    "<html><body><div><p>One <span>two</span></p><svg><p>in svg</p><title>t</title></svg><math><div>m</div></math>"
+    "<template><p>never</p></template><td>cell</td><h1>Head</h1><noscript><p>x</p></noscript></div></body></html>",
+    "<frameset><frame src=a.html><noframes><p>no frames</p></noframes></frameset>",
+    "<p>loose <center>old <font>markup</font></center></p><article><section><main><blockquote>q</blockquote>"
+    "</main></section></article><style>p{}</style><script>var p;</script>",
+])
+def test_one_walk_lists_what_the_css_queries_list(html):
+    """`page_elements` replaces four CSS queries with one walk by tag id: the same elements, in the same order."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scoring.extract import _TEXT_SKIPPED, _TEXT_SKIPPED_SELECTOR
+    from scoring.main_content import LOOSE_TEXT_HOLDERS, page_elements
+
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    found = page_elements(root, _TEXT_SKIPPED)
+    queried = [root.css("p"), root.css(", ".join(LOOSE_TEXT_HOLDERS)), root.css("h1"), root.css(_TEXT_SKIPPED_SELECTOR)]
+    for listed, by_query in zip(found, queried):
+        assert [n.mem_id for n in listed] == [n.mem_id for n in by_query]
