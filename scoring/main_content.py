@@ -273,8 +273,11 @@ class _Weights:
     "hidden-print"), not chrome: chrome is judged after all holders are in.
     """
 
-    def __init__(self, root):
+    def __init__(self, root, declared: frozenset[int] = frozenset()):
         self.root = root
+        # the element the page marks as its article body (itemprop="articleBody") and its ancestors: never chrome,
+        # whatever their class says (WordPress puts "author-<name>" on every post's <article>)
+        self.declared = declared
         # (holder and its ancestors up to root, their mem_ids, words, points)
         self.paths: list[tuple[list, list[int], float, float]] = []
         self.nodes: dict[int, object] = {}        # every element on a path, by mem_id
@@ -297,20 +300,21 @@ class _Weights:
         return hit
 
     def is_chrome(self, node) -> bool:
-        """Marked as chrome and not the wrapper of most of the page's prose."""
+        """Marked as chrome and not the wrapper of most of the page's prose, nor the declared article body."""
         return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
-            self.root.mem_id, 0.0)
+            self.root.mem_id, 0.0) and node.mem_id not in self.declared
 
     def chrome_test(self):
         """`is_chrome` for a walk that meets each element once and has read its tag and attributes already: no
         cache to fill, and no further call for an element without attributes (most of an article's)."""
-        raw = self.raw
+        raw, declared = self.raw, self.declared
         floor = WRAPPER_SHARE * raw.get(self.root.mem_id, 0.0)
 
         def test(node, tag: str, attrs: dict) -> bool:
             if not attrs and tag not in CHROME_TAGS:
                 return False
-            return tag not in ("html", "body") and marks_chrome(tag, attrs) and raw.get(node.mem_id, 0.0) < floor
+            return (tag not in ("html", "body") and marks_chrome(tag, attrs) and raw.get(node.mem_id, 0.0) < floor
+                    and node.mem_id not in declared)
         return test
 
     def add(self, holder, words: float, points: float | None = None) -> None:
@@ -634,15 +638,14 @@ def _coverage(node, body: Counter) -> float:
     return sum((words & body).values()) / sum(body.values())
 
 
-def _guided_best(tree, weights: _Weights, container) -> int | None:
+def _guided_best(tree, weights: _Weights, container, marked) -> int | None:
     """A paragraph parent to start from instead, when the page's structured data says the article is elsewhere.
 
     Only where the two disagree: the element marked `itemprop="articleBody"` is neither inside the container nor
     around it, or the container holds little of the JSON-LD `articleBody` text while another strong paragraph
-    parent holds most of it. The structured data only points: the text read is still the page's own (a content
+    parent holds most of it (`marked`: the `_marked_body`, if any). The structured data only points: the text read is still the page's own (a content
     farm's insertions into the displayed article are not in its JSON-LD).
     """
-    marked = _marked_body(tree)
     if marked is not None and not _related(marked, container):
         inside = weights.parents_under(marked)
         if inside:
@@ -668,7 +671,8 @@ def find_article(tree, structured: bool = True, elements: PageElements | None = 
     root = tree.body or tree.root
     if root is None:
         return ArticleChoice(None, None, False, "empty page")
-    weights = _Weights(root)
+    marked = _marked_body(tree) if structured else None
+    weights = _Weights(root, frozenset(n.mem_id for n in [marked, *_ancestors(marked)]) if marked else frozenset())
     elements = elements or page_elements(root)
     for p in elements.paragraphs:
         w = _holder_words(p, own_text_only=False)
@@ -685,7 +689,7 @@ def find_article(tree, structured: bool = True, elements: PageElements | None = 
     if page < MIN_ARTICLE_WORDS:
         return ArticleChoice(None, None, False, f"no article: {page} words of prose on the page")
     node = weights.choose()
-    guided = _guided_best(tree, weights, node) if structured and node is not None else None
+    guided = _guided_best(tree, weights, node, marked) if structured and node is not None else None
     if guided is not None and guided != weights.best:
         node = weights.choose(guided, rejected=node)
     if node is None or weights.direct_words[weights.best] < MIN_CLUSTER_WORDS:

@@ -342,3 +342,16 @@ def test_one_walk_lists_what_the_css_queries_list(html):
     queried = [root.css("p"), root.css(", ".join(LOOSE_TEXT_HOLDERS)), root.css("h1"), root.css(_TEXT_SKIPPED_SELECTOR)]
     for listed, by_query in zip(found, queried):
         assert [n.mem_id for n in listed] == [n.mem_id for n in by_query]
+
+
+def test_the_declared_article_body_is_never_chrome():
+    """WordPress classes every post's <article> with "author-<name>": read as an author box, the whole article was
+    chrome, and with a long comment thread the page had "no article" (mozilla/readability's test page wordpress).
+    The element the page marks itemprop="articleBody", and what holds it, are the article."""
+    comments = "".join(f'<li class="comment"><p>{ARTICLE} I agree with the council on this.</p></li>' for _ in range(12))
+    html = page('<main><article class="post entry author-sarah tag-bridges"><h1>Bridge opens</h1>'
+                '<div class="entry-content" itemprop="articleBody">' + "".join(f"<p>{ARTICLE}</p>" for _ in range(6)) +
+                f'</div></article><ol class="comment-list">{comments}</ol></main>')
+    doc = extract(html)
+    assert not doc.no_main_content and doc.text.count("The council said") == 6
+    assert "I agree with the council" not in doc.text  # the comments stay chrome
