@@ -97,11 +97,9 @@ class LanguageModel:
         return [order for _, order, _ in self._model.full_scores(line, bos=bos, eos=eos)]
 
     def is_oov(self, word: str) -> bool:
-        return word not in self._model
-
-    def knows(self, word: str) -> bool:
-        """Whether the model has seen the word: always for a SentencePiece model, whose pieces spell out any word."""
-        return self._sp is not None or word in self._model
+        """Whether the model has never seen the word: never for a SentencePiece model, whose pieces spell out any
+        word (its vocabulary holds pieces, not words)."""
+        return self._sp is None and word not in self._model
 
     def perplexity(self, sentences: list[list[str]]) -> float:
         """Perplexity over sentences (each scored with <s> and </s>), per token including </s>."""

@@ -156,6 +156,7 @@ def test_sentencepiece_model_scores_words(tmp_path, licence_corpus):
     assert len(logp) == len(tokens) + 1       # per word, not per piece
     assert logp.sum() == pytest.approx(lm.score(tokens))
     assert lm.score(tokens) > lm.score(shuffled(tokens, 3)) + 2
+    assert not lm.is_oov("xylophonequark")   # its pieces spell out any word
 
 
 def test_model_is_loaded_once_per_process(tiny_model):

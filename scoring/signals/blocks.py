@@ -348,10 +348,10 @@ def introduced_items(blocks: list[Block], words: list[int], chrome: list[BlockCh
     return {k for i, j in _runs(len(blocks), member) if _introduced(blocks, words, chrome, i) for k in range(i, j)}
 
 
-def _introduced(blocks: list[Block], words: list[int], out: list[BlockChrome], i: int) -> bool:
+def _introduced(blocks: list[Block], words: list[int], chrome: list[BlockChrome], i: int) -> bool:
     """Whether the block before blocks[i] is a sentence of the article that ends in a colon: a lead-in
     (INTRODUCTION_WORDS or more, no chrome cue), not a label ("Related stories:", "Tags:")."""
-    return (i > 0 and words[i - 1] >= INTRODUCTION_WORDS and out[i - 1].score < CHROME_SCORE
+    return (i > 0 and words[i - 1] >= INTRODUCTION_WORDS and chrome[i - 1].score < CHROME_SCORE
             and blocks[i - 1].text.rstrip().endswith(":"))
 
 

@@ -343,8 +343,8 @@ class InjectionSignal:
         first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(blocks), -1)
         headline = [self._is_headline(b, n) for b, n in zip(blocks, words)]
         # headlines or links under a sentence of the article ending in a colon are its own list
-        listed = introduced_items(blocks, words, chrome, lambda k: headline[k] or self._is_link_dense(blocks[k],
-                                                                                                      words[k]))
+        listable = [h or self._is_link_dense(b, n) for h, b, n in zip(headline, blocks, words)]
+        listed = introduced_items(blocks, words, chrome, listable.__getitem__)
         seen: dict[str, int] = {}
 
         for i, (b, n, inj) in enumerate(zip(blocks, words, out)):

@@ -113,7 +113,7 @@ def _has_verb(tokens: list[str]) -> bool:
 
 def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.ndarray]:
     """Every sentence boundary inside a block, with its features (`FEATURES`)."""
-    score, knows = ctx.lm.line_scorer(), ctx.lm.knows
+    score, is_oov = ctx.lm.line_scorer(), ctx.lm.is_oov
     k = max(ctx.lm.order - 1, 1)
     out, rows = [], []
     sentences = [s for s in doc.sentences if s.tokens]
@@ -179,7 +179,7 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
         if len(ta) <= 3 or len(tb) <= 3:
             cues.append("very short fragment")
         out.append(Boundary(a, b, gain, cues, deliberate=_deliberate(ta, tb),
-                            unknown_word=not (knows(ta[-1]) and knows(tb[0]))))
+                            unknown_word=is_oov(ta[-1]) or is_oov(tb[0])))
     return out, np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
 
 
