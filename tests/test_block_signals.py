@@ -392,6 +392,10 @@ def test_the_english_fast_path_agrees_with_langdetect():
     assert clearly_english(language_sample(english)) and detect_language(english) == ("en", 1.0)
     assert not clearly_english(language_sample(german * 4)) and detect_language(german * 4)[0] == "de"
     assert not clearly_english(" ".join(ARTICLE[1].split()[:30]))  # too short to be sure: langdetect decides
+    # one line: a German paragraph quoting English (beyssonmanagement.com in trafilatura's check set)
+    # (langdetect reads that page's sample as German, 0.71; here it decides whichever way it reads this one)
+    quoting = german + '"' + " ".join(ARTICLE[1:3]) + '"'
+    assert not clearly_english(language_sample(quoting)) and detect_language(quoting)[0] == langdetect(quoting)
     for english_lines in range(0, 5):  # mixed pages: whatever the fast path decides, langdetect agrees
         mixed = "\n".join(ARTICLE[1:1 + english_lines] + [german * 2] * (4 - english_lines))
         if clearly_english(language_sample(mixed)):
