@@ -144,12 +144,9 @@ class ArticleChoice:
     label: str                  # e.g. "div#story.article-body", for the report
     weights: "_Weights | None" = None
 
-    def is_chrome(self, node) -> bool:
-        """Is this element inside the container page chrome (a share bar, an ad slot, an author box)?"""
-        return self.weights is not None and self.weights.is_chrome(node)
-
     def chrome_test(self):
-        """`is_chrome` as the block walk asks it: `test(node, tag, attributes)`."""
+        """`test(node, tag, attributes)`: is this element inside the container page chrome (a share bar, an ad
+        slot, an author box)? As the block walk asks it."""
         if self.weights is None:
             return lambda node, tag, attrs: False
         return self.weights.chrome_test()
@@ -300,21 +297,23 @@ class _Weights:
         return hit
 
     def is_chrome(self, node) -> bool:
-        """Marked as chrome and not the wrapper of most of the page's prose, nor the declared article body."""
-        return self.marks_chrome(node) and self.raw.get(node.mem_id, 0.0) < WRAPPER_SHARE * self.raw.get(
-            self.root.mem_id, 0.0) and node.mem_id not in self.declared
+        """Marked as chrome and not an element that holds the article (`holds_article`)."""
+        return self.marks_chrome(node) and not self.holds_article(node.mem_id)
+
+    def holds_article(self, key: int) -> bool:
+        """The element (by mem_id) wraps most of the page's prose, or is the declared article body or around it:
+        not chrome, whatever its class says."""
+        return self.raw.get(key, 0.0) >= WRAPPER_SHARE * self.raw.get(self.root.mem_id, 0.0) or key in self.declared
 
     def chrome_test(self):
         """`is_chrome` for a walk that meets each element once and has read its tag and attributes already: no
         cache to fill, and no further call for an element without attributes (most of an article's)."""
-        raw, declared = self.raw, self.declared
-        floor = WRAPPER_SHARE * raw.get(self.root.mem_id, 0.0)
+        holds_article = self.holds_article
 
         def test(node, tag: str, attrs: dict) -> bool:
             if not attrs and tag not in CHROME_TAGS:
                 return False
-            return (tag not in ("html", "body") and marks_chrome(tag, attrs) and raw.get(node.mem_id, 0.0) < floor
-                    and node.mem_id not in declared)
+            return tag not in ("html", "body") and marks_chrome(tag, attrs) and not holds_article(node.mem_id)
         return test
 
     def add(self, holder, words: float, points: float | None = None) -> None:
@@ -643,8 +642,8 @@ def _guided_best(tree, weights: _Weights, container, marked) -> int | None:
 
     Only where the two disagree: the element marked `itemprop="articleBody"` is neither inside the container nor
     around it, or the container holds little of the JSON-LD `articleBody` text while another strong paragraph
-    parent holds most of it (`marked`: the `_marked_body`, if any). The structured data only points: the text read is still the page's own (a content
-    farm's insertions into the displayed article are not in its JSON-LD).
+    parent holds most of it (`marked`: the `_marked_body`, if any). The structured data only points: the text
+    read is still the page's own (a content farm's insertions into the displayed article are not in its JSON-LD).
     """
     if marked is not None and not _related(marked, container):
         inside = weights.parents_under(marked)
