@@ -59,6 +59,7 @@ import functools
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -111,6 +112,7 @@ INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd m
 
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
+_ANCHOR_WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
@@ -219,8 +221,9 @@ def _is_trailer(block, words: int) -> bool:
         and not _SENTENCE_END.search(block.text)
 
 
-def marks_chrome(tag: str, attrs: dict | None) -> bool:
-    """Does the element's own tag, role, class or id mark it as page chrome?"""
+def marks_chrome(tag: str, attrs: dict | None, text: Callable[[], str] | None = None) -> bool:
+    """Does the element's own tag, role, class or id mark it as page chrome? `text` gives the element's text, to
+    tell an anchor from a name (`_is_anchor`)."""
     if tag in CHROME_TAGS:
         return True
     if not attrs:
@@ -235,7 +238,13 @@ def marks_chrome(tag: str, attrs: dict | None) -> bool:
     if names and _chrome_names(names):
         return True
     names = attrs.get("id")
-    return bool(names) and _chrome_names(names)
+    return bool(names) and _chrome_names(names) and not (text is not None and _is_anchor(names, text()))
+
+
+def _is_anchor(id_value: str, text: str) -> bool:
+    """An id that spells the element's own text: the link target MediaWiki and Markdown renderers make of a
+    heading ("See_also" on "See also", "related-reading" on "Related reading"), not a name for chrome."""
+    return _ANCHOR_WORD.findall(id_value.lower()) == _ANCHOR_WORD.findall(text.lower())
 
 
 @functools.lru_cache(maxsize=16384)
@@ -293,7 +302,7 @@ class _Weights:
         hit = self.marked.get(key)
         if hit is None:
             tag = node.tag or ""
-            hit = self.marked[key] = tag not in ("html", "body") and marks_chrome(tag, node.attributes)
+            hit = self.marked[key] = tag not in ("html", "body") and marks_chrome(tag, node.attributes, node.text)
         return hit
 
     def is_chrome(self, node) -> bool:
@@ -313,7 +322,7 @@ class _Weights:
         def test(node, tag: str, attrs: dict) -> bool:
             if not attrs and tag not in CHROME_TAGS:
                 return False
-            return tag not in ("html", "body") and marks_chrome(tag, attrs) and not holds_article(node.mem_id)
+            return tag not in ("html", "body") and marks_chrome(tag, attrs, node.text) and not holds_article(node.mem_id)
         return test
 
     def add(self, holder, words: float, points: float | None = None) -> None:

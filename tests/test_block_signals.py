@@ -292,6 +292,38 @@ def test_the_articles_own_lists_contents_and_data_are_not_menus(scorer):
         assert any("navigation list" in r for r in reasons) is flagged, (body[:80], reasons)
 
 
+def test_a_wiki_articles_infobox_and_back_matter_are_not_flagged(scorer):
+    """A Wikipedia article's summary table (class "infobox": "Founder | <linked name>"), its closing "See also"
+    list of linked titles (the heading's span has the anchor id "See_also"), its references and external links
+    are the article's own (four Wikipedia pages of mozilla/readability's test pages were tagged on them). The same
+    linked rows outside an infobox, and the same list between the article's paragraphs under "More stories", are
+    still judged."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    rows = "".join(f'<tr><th>{k}</th><td><a href="/wiki/{v}">{v}</a></td></tr>' for k, v in
+                   (("Founder", "Netscape"), ("Products", "Mozilla Suite"), ("Divisions", "Mozilla Corporation"),
+                    ("Website", "mozilla.org")))
+    titles = ["List of time travel works of fiction", "Time travel in popular fiction",
+              "Haynsworth inertia additivity formula", "Timeline of web browsers"]
+    links = "<ul>" + "".join(f'<li><a href="/wiki/{t}">{t}</a></li>' for t in titles) + "</ul>"
+    edit = '<span class="mw-editsection">[<a href="/edit">edit</a>]</span>'
+    references = "".join(f'<li><a href="#cite">^</a> Frankel, Theodore ({2000 + n}). <a href="/book{n}">The Geometry '
+                         f'of Physics</a>. Cambridge University Press. ISBN 978-0-521-53927-{n}.</li>' for n in range(4))
+    back_matter = (f'<h2><span class="mw-headline" id="See_also">See also</span>{edit}</h2>{links}'
+                   f'<h2><span class="mw-headline" id="References">References</span>{edit}</h2><ol>{references}</ol>'
+                   f'<h2><span class="mw-headline" id="External_links">External links</span>{edit}</h2>{links}')
+
+    def flags(body: str) -> list[str]:
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        return [e.reason for name in ("boilerplate", "injection") for e in r.signals[name].evidence]
+
+    assert flags(f'<table class="infobox">{rows}</table>{paragraphs}{back_matter}') == []
+    assert any("navigation list" in f for f in flags(f"<table>{rows}</table>{paragraphs}"))
+    assert scorer.score_html(f"<html><body><article><h1>Bridge</h1>{paragraphs}{back_matter}</article></body></html>"
+                             ).text.count("See also") == 1  # the heading is text, not chrome named "also"
+    between = paragraphs.replace("</p>", f"</p><h3>More stories</h3>{links}", 1)
+    assert flags(between + back_matter)
+
+
 def test_a_page_the_model_cannot_read_is_not_judged(default_model):
     """Text that langdetect calls English (here by its function words) whose words the default model has mostly
     never seen is another language or no prose: kept, unsupported, with the share in a note. English is judged,

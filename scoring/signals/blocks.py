@@ -237,6 +237,7 @@ MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "b
                             "menu", "sidebar", "byline", "dateline"))
 
 NAV_RUN = 3             # this many short items in a row make a navigation list
+DATA_HINT = "infobox"   # the class MediaWiki and its kin give an article's summary table (data, not a menu)
 NAV_ITEM_WORDS = 4
 INTRODUCTION_WORDS = 6  # a block ending in ":" this long introduces the list after it ("Related stories:" does not)
 DUPLICATE_MAX_WORDS = 25  # longer repeated blocks are the injection signal's "repeated block"
@@ -250,6 +251,10 @@ LINKED_ITEM_DENSITY = 0.5  # an item of a navigation run with this much of its t
 NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
 NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
 _END_PUNCT = re.compile(r"[.!?]['\")\]]*$")
+# The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]").
+_BACK_MATTER = re.compile(r"(?:see also|notes|references|notes and references|references and notes|footnotes"
+                          r"|citations|sources|bibliography|further reading|external links)(?:\s*\[edit(?: source)?\])?",
+                          re.I)
 _DIGIT = re.compile(r"\d")
 
 
@@ -304,8 +309,11 @@ def _hint_cues(block: Block, chrome: BlockChrome) -> None:
 
 def _is_nav_item(block: Block, words: int) -> bool:
     """A short unpunctuated item: a menu entry when it is a link; unlinked, a label ("Print", "Name *") but not
-    data: a table row or an item with a figure ("1/4", "cup butter"'s quantity, "Fat 11 g")."""
+    data: a table row, an item with a figure ("1/4", "cup butter"'s quantity, "Fat 11 g") or a line of an
+    infobox (a wiki article's summary table: "Founder | <linked name>")."""
     if not (0 < words <= NAV_ITEM_WORDS and block.kind not in ("title", "heading") and not _END_PUNCT.search(block.text)):
+        return False
+    if DATA_HINT in block.hints:
         return False
     return block.link_density >= LINKED_ITEM_DENSITY or (block.kind != "table" and not _DIGIT.search(block.text))
 
@@ -314,20 +322,35 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
     """Chrome score and reasons for every block (cached per page in the context: injection reads it too)."""
     if ctx is not None and ctx.page.block_chrome is not None:
         return ctx.page.block_chrome
-    blocks = doc.blocks
-    tokens = block_tokens(doc, ctx)
+    out = [BlockChrome() for _ in doc.blocks]
+    end = back_matter_start(doc.blocks)  # the back matter is not judged
+    blocks, tokens, judged = doc.blocks[:end], block_tokens(doc, ctx)[:end], out[:end]
     words = [len(t) for t in tokens]
-    out = [BlockChrome() for _ in blocks]
-    for b, n, chrome in zip(blocks, words, out):
+    for b, n, chrome in zip(blocks, words, judged):
         _text_cues(b, n, chrome)
         _hint_cues(b, chrome)
         if b.link_density >= LINK_ONLY_DENSITY and n <= NAV_ITEM_WORDS and b.kind in ("list_item", "other", "table"):
             chrome.add(LINK_ONLY_WEIGHT, "link-only item")
-    _navigation_runs(blocks, words, out)
-    _duplicates(blocks, tokens, out)
+    _navigation_runs(blocks, words, judged)
+    _duplicates(blocks, tokens, judged)
     if ctx is not None:
         ctx.page.block_chrome = out
     return out
+
+
+def back_matter_start(blocks: list[Block]) -> int:
+    """Index of the first block of the article's back matter: the sections from the first of a closing run of
+    "See also", "References", "External links"... headings to the end (len(blocks) when the last section is
+    another). Its lists of links and citations are the article's apparatus, which the block signals would read as
+    menus and pasted headlines (four Wikipedia pages of mozilla/readability's test pages were tagged on theirs);
+    the main-content stage keeps the text, as readability and trafilatura do."""
+    start = len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):
+        if blocks[i].kind == "heading":
+            if not _BACK_MATTER.fullmatch(blocks[i].text.strip()):
+                break
+            start = i
+    return start
 
 
 def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrome]) -> None:
