@@ -250,6 +250,21 @@ def test_a_list_the_article_introduces_is_not_a_menu(scorer):
         reasons = [e.reason for e in r.signals["boilerplate"].evidence]
         assert any("navigation list" in reason for reason in reasons) is flagged, (lead, reasons)
 
+def test_a_list_announced_by_the_following_is_the_articles_own(scorer):
+    """A documentation page's "A body is an instance of any of the following types." over a list of linked type
+    names (mozilla/readability's test pages): the article's list, also where the run of short items starts
+    inside it (after "Uint8Array", an item with a figure). After an ordinary sentence it is judged."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    items = ['<a href="/ab">ArrayBuffer</a>', "ArrayBufferView (Uint8Array)", '<a href="/blob">Blob</a>',
+             '<a href="/fd">FormData</a>', '<a href="/usp">URLSearchParams</a>']
+    bullets = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    for lead, flagged in (("A body is an instance of any of the following types.", False),
+                          ("Each of these must be declared before the request is sent.", True)):
+        page = f"<html><body><article><h1>Bridge</h1>{paragraphs}<p>{lead}</p>{bullets}{paragraphs}</article></body></html>"
+        reasons = [e.reason for e in scorer.score_html(page).signals["boilerplate"].evidence]
+        assert any("navigation list" in r for r in reasons) is flagged, (lead, reasons)
+
+
 def test_a_bulleted_list_without_links_is_the_articles_own(scorer):
     paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
     items = ["two cups of flour", "one egg", "a pinch of salt", "warm milk"]

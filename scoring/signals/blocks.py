@@ -240,6 +240,7 @@ NAV_RUN = 3             # this many short items in a row make a navigation list
 DATA_HINT = "infobox"   # the class MediaWiki and its kin give an article's summary table (data, not a menu)
 NAV_ITEM_WORDS = 4
 INTRODUCTION_WORDS = 6  # a block ending in ":" this long introduces the list after it ("Related stories:" does not)
+_LEAD_IN = re.compile(r"(?::|\b(?:the following|as follows)\b[^.!?:]*[.:])\s*$", re.I)
 DUPLICATE_MAX_WORDS = 25  # longer repeated blocks are the injection signal's "repeated block"
 # Weights of the structural cues. They are shared by the boilerplate and injection signals (one chrome score
 # per block and page), so they are settings of neither. Set by hand when the signals were written; no script
@@ -373,9 +374,14 @@ def introduced_items(blocks: list[Block], words: list[int], chrome: list[BlockCh
 
 def _introduced(blocks: list[Block], words: list[int], chrome: list[BlockChrome], i: int) -> bool:
     """Whether the block before blocks[i] is a sentence of the article that ends in a colon: a lead-in
-    (INTRODUCTION_WORDS or more, no chrome cue), not a label ("Related stories:", "Tags:")."""
+    (INTRODUCTION_WORDS or more, no chrome cue), not a label ("Related stories:", "Tags:"); or one whose last
+    sentence announces what follows ("A body is an instance of any of the following types.", a documentation page
+    in mozilla/readability's test pages)."""
+    if blocks[i].kind == "list_item":  # a run may start inside the list: its lead-in is before the list's first item
+        while i > 0 and blocks[i - 1].kind == "list_item":
+            i -= 1
     return (i > 0 and words[i - 1] >= INTRODUCTION_WORDS and chrome[i - 1].score < CHROME_SCORE
-            and blocks[i - 1].text.rstrip().endswith(":"))
+            and bool(_LEAD_IN.search(blocks[i - 1].text)))
 
 
 def _own_list_items(blocks: list[Block]) -> set[int]:
