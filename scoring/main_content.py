@@ -123,9 +123,10 @@ _TRAILER_CUE = re.compile(
     r"|click(?:ing)? here|read more|see more|more from|more great|you may also like|you might also like"
     r"|related (?:stories|articles|posts|content|coverage)|recommended for you|explore further|share this"
     r"|sharing is caring|leave a (?:reply|comment)|post a comment|filed under|all rights reserved"
-    r"|(?:entry|post) was posted in|bookmark the permalink|letters? to the editor)\b|©"
+    r"|(?:entry|post) was posted in|bookmark the permalink|letters? to the editor|subject to copyright"
+    r"|no part (?:of (?:this|it) )?may be reproduced)\b|©"
     r"|^\W*(?:\d+ )?(?:comments?|advert(?:isement)?|sponsored|tags?|categor(?:y|ies)|trending|most popular"
-    r"|don't miss|related|more|see also|read also|share|about the author)\b",
+    r"|don't miss|related|more|see also|read also|share|about the author)\b|^\W*citation:",
     re.I)
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)

@@ -86,7 +86,12 @@ def test_common_closing_lines_are_trailer():
     for line in ("This entry was posted in News. Bookmark the permalink.",
                  "Follow The Courier Opinion section on Facebook and Twitter.",
                  "We want to hear what you think about this article. Submit a letter to the editor.",
-                 "About the author"):
+                 "About the author",
+                 # a science news site's closing notice and how to cite the story (phys.org, development half)
+                 "This document is subject to copyright. Apart from any fair dealing for the purpose of private "
+                 "study or research, no part may be reproduced without the written permission.",
+                 "Citation: Bridge opens (2019, November 18) retrieved 20 November 2019 from "
+                 "https://courier.example/news/bridge.html"):
         assert extract(article_html(extra=f"<p>{line}</p>")).text == extract(article_html()).text, line
 
 def test_teaser_cards_after_the_article_are_trailer():
