@@ -101,6 +101,7 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("related", "recommended", "recommendations", "teaser", "teasers", "trending", "popular",
                      "partner", "partners", "more-stories"), 0.3),
 }
+_HINT_WORDS = frozenset(HINT_WEIGHTS)
 _END_PUNCT = re.compile(r"[.!?;:…]['\")\]]*$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
@@ -193,6 +194,17 @@ def _title_case(text: str) -> bool:
     """Most words capitalised, as in "Celebrity Chef Reveals Secret To Perfect Pasta"."""
     words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
     return len(words) >= TITLE_CASE_MIN_WORDS and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _strongest_hint(hints: tuple[str, ...]) -> tuple[str, float]:
+    """The block's DOM hint with the greatest HINT_WEIGHTS weight (the first of equals), ("", 0.0) for none."""
+    best, word = 0.0, ""
+    if not _HINT_WORDS.isdisjoint(hints):  # (most blocks have none: one C-level test)
+        for h in hints:
+            w = HINT_WEIGHTS.get(h, 0.0)
+            if w > best:
+                best, word = w, h
+    return word, best
 
 
 @dataclass(kw_only=True, eq=False)
@@ -399,7 +411,7 @@ class InjectionSignal:
                     inj.add(self.repeated_weight, "repeated", f"repeats the block at {blocks[seen[key]].start}")
                 else:
                     seen[key] = i
-            hint, w = max(((h, HINT_WEIGHTS.get(h, 0.0)) for h in b.hints), key=lambda hw: hw[1], default=("", 0.0))
+            hint, w = _strongest_hint(b.hints)
             if w:
                 inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
             # Leave page chrome to the boilerplate signal unless the block also sells something.
