@@ -110,29 +110,9 @@ def _ascii_sentences(block: Block, spans: list[tuple[int, int]], norm: str) -> l
     return out
 
 
-def _ascii_page_sentences(block: Block, norm: str) -> list[Sentence]:
-    """`_ascii_sentences` with `norm` the `ascii_normal` of the whole page's text, where the block sits at its own
-    offsets: the tokens are matched there, so their spans are offsets in the page already (no per-token
-    shift)."""
-    text, base, index, finditer = block.text, block.start, block.index, TOKEN_RE.finditer
-    out = []
-    for s, e in split_sentences(text):
-        found = list(finditer(norm, base + s, base + e))
-        out.append(Sentence(block=index, start=base + s, end=base + e, text=text[s:e],
-                            tokens=list(map(_group, found)), spans=list(map(_span, found))))
-    return out
-
-
 def segment(doc: Document) -> Document:
     """Fill `doc.sentences` from `doc.blocks`."""
-    # Most pages are ASCII once their symbols are mapped: normalised once for the whole text, not block by block
-    # (each block's tokens are matched in its slice, which no token crosses: blocks are apart by a newline).
-    same = symbols_mapped(doc.text)
-    norm = ascii_normal(same) if same.isascii() else None
-    text = doc.text
-    doc.sentences = [s for block in doc.blocks for s in (
-        _ascii_page_sentences(block, norm) if norm is not None and text[block.start:block.end] == block.text
-        else sentences_of(block))]
+    doc.sentences = [s for block in doc.blocks for s in sentences_of(block)]
     return doc
 
 

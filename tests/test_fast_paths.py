@@ -11,7 +11,7 @@ import pytest
 
 from scoring.document import Block
 from scoring.lm import load_model
-from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, symbols_mapped, tokenize_spans
+from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize_spans
 from scoring.scorer import ModelBundle, page_context, score_sentences
 from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
 from scoring.signals import spin as spin_module
@@ -60,19 +60,6 @@ def test_a_block_is_tokenised_once_with_the_same_sentences(text):
     got = [(x.start, x.end, x.text, x.tokens, x.spans) for x in sentences_of(block)]
     assert got == expected
     assert all(x.block == 3 for x in sentences_of(block))
-
-
-def test_a_page_is_segmented_as_its_blocks_one_by_one():
-    # segment() normalises an ASCII page's whole text once; a page with a block that stays non-ASCII, or whose
-    # block texts are not at their offsets in the page's text, goes block by block
-    ascii_texts = [t for t in TEXTS if symbols_mapped(t).isascii()]
-    for texts in (ascii_texts, TEXTS):
-        doc = blocks_from_text("\n".join(t.replace("\n", " ") for t in texts))
-        expected = [s for b in doc.blocks for s in sentences_of(b)]
-        assert segment(doc).sentences == expected
-    doc = blocks_from_text("One sentence here. Another one there.")
-    doc.text = "X" + doc.text[1:]  # (a block text not at its offsets)
-    assert segment(doc).sentences == sentences_of(doc.blocks[0])
 
 
 def test_token_scores_of_nothing(default_model):
