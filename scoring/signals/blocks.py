@@ -120,13 +120,13 @@ class CueSet:
         for i, marks in self.marked:
             if i not in chosen and any(map(lowered.__contains__, marks)):
                 chosen.add(i)
-        return [self.cues[i] for i in sorted(chosen) if self._may_match(i, lowered, words)
-                and self.cues[i].pattern.search(text)]
-
-    def _may_match(self, i: int, lowered: str, words: frozenset[str]) -> bool:
-        needs = self.needs.get(i)
-        return (needs is None or _meets(needs, lowered, words)
-                or any(map(lowered.__contains__, self.cues[i].marks)))
+        found = []
+        for i in sorted(chosen):  # (inline: a method call per cue and block cost as much as the tests)
+            cue, needs = self.cues[i], self.needs.get(i)
+            if ((needs is None or _meets(needs, lowered, words) or any(map(lowered.__contains__, cue.marks)))
+                    and cue.pattern.search(text)):
+                found.append(cue)
+        return found
 
 
 # Text cues. Anchored patterns (^...$) describe a whole block; the others a phrase inside one.
