@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import statistics
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -311,7 +312,9 @@ class InjectionSignal:
         score = np.zeros(n)
         lack = np.full(n, 0.5)  # unknown: half
         if valid.sum() >= self.min_judged_blocks:
-            typical = float(np.median(cosine[valid]))
+            # (statistics.median of a few dozen floats: np.median's overhead is ~20x its work here; both take the
+            # middle value or the mean of the two middle ones, (a + b) / 2)
+            typical = float(statistics.median(cosine[valid].tolist()))
             if typical > 0:
                 lack = np.clip((typical - np.nan_to_num(cosine, nan=typical)) / typical, 0.0, 1.0)
                 reliability = 1.0 - np.exp(-counts / self.reliability_words)
