@@ -166,17 +166,18 @@ def trailer_length(blocks: list) -> int:
     that fewer than MIN_ARTICLE_WORDS words would be left. An article of one paragraph (a `<p>`, or a `<div>` of
     text) has no trailer: with nothing to be between, what follows it may be what a content farm put into it.
     """
-    prose = (b for b in blocks if b.kind in ("paragraph", "other") and not _is_trailer(b, count_words(b.text)))
+    counts = [count_words(b.text) for b in blocks]  # (each block's words, counted once)
+    prose = (b for b, n in zip(blocks, counts) if b.kind in ("paragraph", "other") and not _is_trailer(b, n))
     if next(prose, None) is None or next(prose, None) is None:  # (two are enough: the trailer cue is a slow regex)
         return 0
-    left = sum(count_words(b.text) for b in blocks)
+    left = sum(counts)
     count = 0
     while count < len(blocks):
         end = len(blocks) - count
         last = blocks[end - 1]
-        take = 1 if _is_trailer(last, count_words(last.text)) else (
+        take = 1 if _is_trailer(last, counts[end - 1]) else (
             _introduced_list(blocks, end) or _teaser_cards(blocks, end))
-        words = sum(count_words(b.text) for b in blocks[end - take:end])
+        words = sum(counts[end - take:end])
         if not take or left - words < MIN_ARTICLE_WORDS:
             break
         left -= words
@@ -541,13 +542,14 @@ def page_elements(root, extra: tuple[str, ...] = ()) -> PageElements:
     return PageElements(*lists)
 
 
-def _holder_words(node, own_text_only: bool) -> float:
-    text = node.text(deep=not own_text_only)
-    words = count_words(text)
+def _paragraph_words(node) -> float:
+    """A paragraph's words outside links; 0 for a short one or a link list. (A block container's own text has
+    no links: `find_article` counts its words inline.)"""
+    words = count_words(node.text())
     if words < MIN_HOLDER_WORDS:
         return 0.0
     # (a Python walk of the holder's few elements: a CSS query costs ~3.5 us a call, more than the walk)
-    linked = sum(count_words(a.text()) for a in node.traverse() if a.tag == "a") if not own_text_only else 0
+    linked = sum(count_words(a.text()) for a in node.traverse() if a.tag == "a")
     if linked > MAX_LINK_DENSITY * words:
         return 0.0
     return float(words - linked)
@@ -684,15 +686,16 @@ def find_article(tree, structured: bool = True, elements: PageElements | None = 
     weights = _Weights(root, frozenset(n.mem_id for n in [marked, *_ancestors(marked)]) if marked else frozenset())
     elements = elements or page_elements(root)
     for p in elements.paragraphs:
-        w = _holder_words(p, own_text_only=False)
+        w = _paragraph_words(p)
         if w:
             weights.add(p, w)
     # Text written straight into block containers (CNN's <div class="zn-body__paragraph">, <br>-separated
     # forum and blog posts): their own text, without the <p>s and other elements inside them.
     for node in elements.holders:
-        w = _holder_words(node, own_text_only=True)
-        if w:
-            weights.add(node, w, _loose_points(node, w))
+        # (inline: a page has ~200 of them, and most have no text of their own)
+        words = count_words(node.text(deep=False))
+        if words >= MIN_HOLDER_WORDS:
+            weights.add(node, float(words), _loose_points(node, float(words)))
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))
     if page < MIN_ARTICLE_WORDS:

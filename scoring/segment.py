@@ -36,8 +36,11 @@ _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")                  # "p.o", "d.c", 
 _LIST_MARKER = re.compile(r"\s*[(\[]?(?:\d{1,3}|[ivx]{1,5}|[a-z])[.)\]]\s+$", re.IGNORECASE)  # "1. ", "iv. "
 
 
-def _is_abbreviation(prefix: str) -> bool:
-    m = _LAST_WORD.search(prefix)
+def _is_abbreviation(prefix: str, mark: int) -> bool:
+    """Does the prefix (up to a boundary whose first mark is at `mark`) end in an abbreviation or initial?"""
+    # The word holds no space: the search starts after the last space before the mark (not at every character
+    # of the look-back, each of which would read a word and fail).
+    m = _LAST_WORD.search(prefix, prefix.rfind(" ", 0, mark) + 1)
     if not m:
         return False
     cased = m.group(1).rstrip(".")
@@ -52,7 +55,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         # Only the last word before the mark matters: a bounded look-back keeps a run of thousands of
         # initials ("A. B. C. ...") linear (the whole pending sentence would be rescanned at every mark).
-        if _is_abbreviation(text[max(start, m.start() - ABBREVIATION_LOOKBACK):m.end()]):
+        lookback = max(start, m.start() - ABBREVIATION_LOOKBACK)
+        if _is_abbreviation(text[lookback:m.end()], m.start() - lookback):
             continue
         if m.start() - start <= 8 and _LIST_MARKER.fullmatch(text[start:m.end()]):
             continue   # the sentence so far is only a list marker: "1. " opens an item, it ends nothing

@@ -4,6 +4,7 @@ columns, split's restricted case scan. Each is checked against a straightforward
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
 
 import numpy as np
@@ -13,6 +14,7 @@ from scoring.document import Block
 from scoring.lm import load_model
 from scoring.normalize import _SAME_LENGTH, TOKEN_RE, _normalise_token, tokenize_spans
 from scoring.scorer import ModelBundle, page_context, score_sentences
+from scoring import segment as segment_module
 from scoring.segment import blocks_from_text, segment, sentences_of, split_sentences
 from scoring.signals import spin as spin_module
 from scoring.signals import stats
@@ -60,6 +62,32 @@ def test_a_block_is_tokenised_once_with_the_same_sentences(text):
     got = [(x.start, x.end, x.text, x.tokens, x.spans) for x in sentences_of(block)]
     assert got == expected
     assert all(x.block == 3 for x in sentences_of(block))
+
+
+def reference_is_abbreviation(prefix: str) -> bool:
+    """segment._is_abbreviation as it was: the word searched for from the start of the look-back."""
+    m = segment_module._LAST_WORD.search(prefix)
+    if not m:
+        return False
+    cased = m.group(1).rstrip(".")
+    word = cased.lower()
+    return (word in segment_module.ABBREVIATIONS or cased in segment_module.CAPITALISED_ABBREVIATIONS
+            or (len(word) == 1 and word.isalpha()) or bool(segment_module._INITIALISM.fullmatch(word)))
+
+
+def test_the_abbreviation_test_reads_the_same_word_from_the_last_space():
+    # split_sentences' look-back searches for the word before a boundary from the last space before its mark:
+    # the same word as a search from the start of the look-back, on strings of the characters that matter
+    rng = random.Random(7)
+    alphabet = "aB.!?\"')] \t\nxY1(["
+    checked = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) + " Then"
+        for m in segment_module._BOUNDARY.finditer(text):
+            prefix = text[:m.end()]
+            assert segment_module._is_abbreviation(prefix, m.start()) == reference_is_abbreviation(prefix), prefix
+            checked += 1
+    assert checked > 10_000
 
 
 def test_token_scores_of_nothing(default_model):

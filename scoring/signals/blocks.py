@@ -120,13 +120,13 @@ class CueSet:
         for i, marks in self.marked:
             if i not in chosen and any(map(lowered.__contains__, marks)):
                 chosen.add(i)
-        return [self.cues[i] for i in sorted(chosen) if self._may_match(i, lowered, words)
-                and self.cues[i].pattern.search(text)]
-
-    def _may_match(self, i: int, lowered: str, words: frozenset[str]) -> bool:
-        needs = self.needs.get(i)
-        return (needs is None or _meets(needs, lowered, words)
-                or any(map(lowered.__contains__, self.cues[i].marks)))
+        found = []
+        for i in sorted(chosen):  # (inline: a method call per cue and block cost as much as the tests)
+            cue, needs = self.cues[i], self.needs.get(i)
+            if ((needs is None or _meets(needs, lowered, words) or any(map(lowered.__contains__, cue.marks)))
+                    and cue.pattern.search(text)):
+                found.append(cue)
+        return found
 
 
 # Text cues. Anchored patterns (^...$) describe a whole block; the others a phrase inside one.
@@ -231,6 +231,7 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("meta", "tags", "author", "aside", "form", "header", "banner", "contentinfo", "complementary",
                      "copyright"), 0.3),
 }
+_HINT_WORDS = frozenset(HINT_WEIGHTS)
 # Landmarks a page uses to mark its own chrome.
 # A byline or dateline the page marks as such is the article's own metadata, present on nearly every news page.
 MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "banner", "contentinfo", "complementary",
@@ -297,15 +298,16 @@ def _text_cues(block: Block, words: int, chrome: BlockChrome) -> None:
 
 def _hint_cues(block: Block, chrome: BlockChrome) -> None:
     best, word = 0.0, ""
-    for h in block.hints:
-        w = HINT_WEIGHTS.get(h, 0.0)
-        if w > best:
-            best, word = w, h
+    if not _HINT_WORDS.isdisjoint(block.hints):  # (one C-level test for the blocks without a chrome hint)
+        for h in block.hints:
+            w = HINT_WEIGHTS.get(h, 0.0)
+            if w > best:
+                best, word = w, h
     if best:
         # DOM hints alone are not proof (a "share" class may wrap the article): they strengthen text cues and
         # flag short blocks.
         chrome.add(best if chrome.score or len(block.text) < SHORT_HINTED_CHARS else best / 2, f"inside a '{word}' element")
-    chrome.marked = any(h in MARKED_REGIONS for h in block.hints)
+    chrome.marked = not MARKED_REGIONS.isdisjoint(block.hints)
 
 
 def _is_nav_item(block: Block, words: int) -> bool:

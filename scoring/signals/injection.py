@@ -22,8 +22,10 @@ structure, not injected headlines.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
+import statistics
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -100,6 +102,7 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("related", "recommended", "recommendations", "teaser", "teasers", "trending", "popular",
                      "partner", "partners", "more-stories"), 0.3),
 }
+_HINT_WORDS = frozenset(HINT_WEIGHTS)
 _END_PUNCT = re.compile(r"[.!?;:…]['\")\]]*$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
@@ -127,14 +130,19 @@ class BlockInjection:
 # -- topic -------------------------------------------------------------------------------------------------------
 def content_words(tokens: list[str]) -> list[str]:
     """Content words for topic comparison: no function words, no numbers; plural -s folded."""
-    out = []
-    for t in tokens:
-        if len(t) < 3 or t in STOPWORDS or not t[0].isalpha():
-            continue
-        if len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
-            t = t[:-1]
-        out.append(t)
-    return out
+    # (map and filter run in C and a page repeats most of its words: a cached lookup per token instead of the
+    # tests, 3x faster)
+    return list(filter(None, map(_content_word, tokens)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_word(token: str) -> str:
+    """The token as a content word (`content_words`), or "" when it is none."""
+    if len(token) < 3 or token in STOPWORDS or not token[0].isalpha():
+        return ""
+    if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
 
 
 class _Surprisal:
@@ -153,6 +161,16 @@ class _Surprisal:
                 self._cache.clear()
             self._cache[word] = s
         return s
+
+    def of_all(self, words: list[str]) -> list[float]:
+        """The surprisal of each word: the cached ones looked up in one C-level pass (most words of a page in a
+        crawl), the model asked only for the others."""
+        values = list(map(self._cache.get, words))
+        if None in values:
+            for i, value in enumerate(values):
+                if value is None:
+                    values[i] = self(words[i])
+        return values
 
 
 @dataclass
@@ -177,6 +195,17 @@ def _title_case(text: str) -> bool:
     """Most words capitalised, as in "Celebrity Chef Reveals Secret To Perfect Pasta"."""
     words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
     return len(words) >= TITLE_CASE_MIN_WORDS and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _strongest_hint(hints: tuple[str, ...]) -> tuple[str, float]:
+    """The block's DOM hint with the greatest HINT_WEIGHTS weight (the first of equals), ("", 0.0) for none."""
+    best, word = 0.0, ""
+    if not _HINT_WORDS.isdisjoint(hints):  # (most blocks have none: one C-level test)
+        for h in hints:
+            w = HINT_WEIGHTS.get(h, 0.0)
+            if w > best:
+                best, word = w, h
+    return word, best
 
 
 @dataclass(kw_only=True, eq=False)
@@ -283,7 +312,9 @@ class InjectionSignal:
         score = np.zeros(n)
         lack = np.full(n, 0.5)  # unknown: half
         if valid.sum() >= self.min_judged_blocks:
-            typical = float(np.median(cosine[valid]))
+            # (statistics.median of a few dozen floats: np.median's overhead is ~20x its work here; both take the
+            # middle value or the mean of the two middle ones, (a + b) / 2)
+            typical = float(statistics.median(cosine[valid].tolist()))
             if typical > 0:
                 lack = np.clip((typical - np.nan_to_num(cosine, nan=typical)) / typical, 0.0, 1.0)
                 reliability = 1.0 - np.exp(-counts / self.reliability_words)
@@ -307,7 +338,7 @@ class InjectionSignal:
                           count=int(counts.sum()))
         v = len(vocab)
         block_of = np.repeat(np.arange(n), counts)
-        surprisals = np.fromiter((surprisal(w) for w in vocab), dtype=np.float64, count=v)
+        surprisals = np.array(surprisal.of_all(list(vocab)), dtype=np.float64)
         rarity = np.maximum(surprisals - self.common_surprisal, 0.0)
         w2 = np.maximum(rarity, self.min_rarity) ** 2
         # cosine with the rest of the page: b.(T - b) / (|b| |T - b|), T = the page's term counts
@@ -386,7 +417,7 @@ class InjectionSignal:
                     inj.add(self.repeated_weight, "repeated", f"repeats the block at {blocks[seen[key]].start}")
                 else:
                     seen[key] = i
-            hint, w = max(((h, HINT_WEIGHTS.get(h, 0.0)) for h in b.hints), key=lambda hw: hw[1], default=("", 0.0))
+            hint, w = _strongest_hint(b.hints)
             if w:
                 inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
             # Leave page chrome to the boilerplate signal unless the block also sells something.

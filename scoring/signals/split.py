@@ -108,7 +108,8 @@ def boundary_log_odds(found: list[Boundary], features: np.ndarray) -> np.ndarray
 
 
 def _has_verb(tokens: list[str]) -> bool:
-    return any(t in VERBS or (len(t) > 4 and t.endswith(("ed", "ing"))) for t in tokens)
+    # (the set test first, in C: most fragments hold an auxiliary or a common verb)
+    return not VERBS.isdisjoint(tokens) or any(len(t) > 4 and t.endswith(("ed", "ing")) for t in tokens)
 
 
 def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.ndarray]:
