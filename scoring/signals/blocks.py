@@ -296,13 +296,20 @@ def _text_cues(block: Block, words: int, chrome: BlockChrome) -> None:
         chrome.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
 
 
-def _hint_cues(block: Block, chrome: BlockChrome) -> None:
+def strongest_hint(hints: tuple[str, ...], weights: dict[str, float], known: frozenset[str]) -> tuple[str, float]:
+    """The hint with the greatest weight in `weights` (the first of equals), ("", 0.0) for none; `known` is
+    `weights`' keys as a frozenset (most blocks have none of them: one C-level test)."""
     best, word = 0.0, ""
-    if not _HINT_WORDS.isdisjoint(block.hints):  # (one C-level test for the blocks without a chrome hint)
-        for h in block.hints:
-            w = HINT_WEIGHTS.get(h, 0.0)
+    if not known.isdisjoint(hints):
+        for h in hints:
+            w = weights.get(h, 0.0)
             if w > best:
                 best, word = w, h
+    return word, best
+
+
+def _hint_cues(block: Block, chrome: BlockChrome) -> None:
+    word, best = strongest_hint(block.hints, HINT_WEIGHTS, _HINT_WORDS)
     if best:
         # DOM hints alone are not proof (a "share" class may wrap the article): they strengthen text cues and
         # flag short blocks.

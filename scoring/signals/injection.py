@@ -34,7 +34,8 @@ import numpy as np
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .blocks import CHROME_SCORE, Cue, CueSet, back_matter_start, block_chrome, block_tokens, introduced_items, rx
+from .blocks import (CHROME_SCORE, Cue, CueSet, back_matter_start, block_chrome, block_tokens, introduced_items,
+                     rx, strongest_hint)
 from .spin import STOPWORDS
 from .stats import noisy_or, strongest
 
@@ -195,17 +196,6 @@ def _title_case(text: str) -> bool:
     """Most words capitalised, as in "Celebrity Chef Reveals Secret To Perfect Pasta"."""
     words = [w for w in text.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
     return len(words) >= TITLE_CASE_MIN_WORDS and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
-
-
-def _strongest_hint(hints: tuple[str, ...]) -> tuple[str, float]:
-    """The block's DOM hint with the greatest HINT_WEIGHTS weight (the first of equals), ("", 0.0) for none."""
-    best, word = 0.0, ""
-    if not _HINT_WORDS.isdisjoint(hints):  # (most blocks have none: one C-level test)
-        for h in hints:
-            w = HINT_WEIGHTS.get(h, 0.0)
-            if w > best:
-                best, word = w, h
-    return word, best
 
 
 @dataclass(kw_only=True, eq=False)
@@ -417,7 +407,7 @@ class InjectionSignal:
                     inj.add(self.repeated_weight, "repeated", f"repeats the block at {blocks[seen[key]].start}")
                 else:
                     seen[key] = i
-            hint, w = _strongest_hint(b.hints)
+            hint, w = strongest_hint(b.hints, HINT_WEIGHTS, _HINT_WORDS)
             if w:
                 inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
             # Leave page chrome to the boilerplate signal unless the block also sells something.
