@@ -265,6 +265,7 @@ class BlockChrome:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     marked: bool = False   # inside the page's own nav/header/footer/aside
+    back_matter: bool = False  # in the article's closing "See also"/"References"... sections: judged by no block signal
 
     def add(self, weight: float, reason: str) -> None:
         if weight <= 0:
@@ -335,6 +336,8 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
     out = [BlockChrome() for _ in doc.blocks]
     end = back_matter_start(doc.blocks)  # the back matter is not judged
     blocks, tokens, judged = doc.blocks[:end], block_tokens(doc, ctx)[:end], out[:end]
+    for chrome in out[end:]:
+        chrome.back_matter = True
     words = [len(t) for t in tokens]
     for b, n, chrome in zip(blocks, words, judged):
         _text_cues(b, n, chrome)

@@ -34,8 +34,7 @@ import numpy as np
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .blocks import (CHROME_SCORE, Cue, CueSet, back_matter_start, block_chrome, block_tokens, introduced_items,
-                     rx, strongest_hint)
+from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, introduced_items, rx, strongest_hint
 from .spin import STOPWORDS
 from .stats import noisy_or, strongest
 
@@ -367,11 +366,10 @@ class InjectionSignal:
         listable = [h or self._is_link_dense(b, n) for h, b, n in zip(headline, blocks, words)]
         listed = introduced_items(blocks, words, chrome, listable.__getitem__)
         seen: dict[str, int] = {}
-        back_matter = back_matter_start(blocks)  # the article's references and links: not judged
 
         for i, (b, n, inj) in enumerate(zip(blocks, words, out)):
             inj.topic_cosine = None if math.isnan(cos[i]) else float(cos[i])
-            if i >= back_matter:
+            if chrome[i].back_matter:  # the article's references and links: not judged
                 continue
             self._promo_cues(b, n, inj)
             if off_topic[i] >= self.topic_cue_from:
