@@ -231,7 +231,6 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("meta", "tags", "author", "aside", "form", "header", "banner", "contentinfo", "complementary",
                      "copyright"), 0.3),
 }
-_HINT_WORDS = frozenset(HINT_WEIGHTS)
 # Landmarks a page uses to mark its own chrome.
 # A byline or dateline the page marks as such is the article's own metadata, present on nearly every news page.
 MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "banner", "contentinfo", "complementary",
@@ -297,11 +296,10 @@ def _text_cues(block: Block, words: int, chrome: BlockChrome) -> None:
         chrome.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
 
 
-def strongest_hint(hints: tuple[str, ...], weights: dict[str, float], known: frozenset[str]) -> tuple[str, float]:
-    """The hint with the greatest weight in `weights` (the first of equals), ("", 0.0) for none; `known` is
-    `weights`' keys as a frozenset (most blocks have none of them: one C-level test)."""
+def strongest_hint(hints: tuple[str, ...], weights: dict[str, float]) -> tuple[str, float]:
+    """The hint with the greatest weight in `weights` (the first of equals), ("", 0.0) for none."""
     best, word = 0.0, ""
-    if not known.isdisjoint(hints):
+    if not weights.keys().isdisjoint(hints):  # (most blocks have none of them: one C-level test)
         for h in hints:
             w = weights.get(h, 0.0)
             if w > best:
@@ -310,7 +308,7 @@ def strongest_hint(hints: tuple[str, ...], weights: dict[str, float], known: fro
 
 
 def _hint_cues(block: Block, chrome: BlockChrome) -> None:
-    word, best = strongest_hint(block.hints, HINT_WEIGHTS, _HINT_WORDS)
+    word, best = strongest_hint(block.hints, HINT_WEIGHTS)
     if best:
         # DOM hints alone are not proof (a "share" class may wrap the article): they strengthen text cues and
         # flag short blocks.

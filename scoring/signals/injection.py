@@ -102,7 +102,6 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("related", "recommended", "recommendations", "teaser", "teasers", "trending", "popular",
                      "partner", "partners", "more-stories"), 0.3),
 }
-_HINT_WORDS = frozenset(HINT_WEIGHTS)
 _END_PUNCT = re.compile(r"[.!?;:…]['\")\]]*$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
@@ -405,7 +404,7 @@ class InjectionSignal:
                     inj.add(self.repeated_weight, "repeated", f"repeats the block at {blocks[seen[key]].start}")
                 else:
                     seen[key] = i
-            hint, w = strongest_hint(b.hints, HINT_WEIGHTS, _HINT_WORDS)
+            hint, w = strongest_hint(b.hints, HINT_WEIGHTS)
             if w:
                 inj.add(w if inj.score else w / 2, "dom hint", f"inside an '{hint}' element")
             # Leave page chrome to the boilerplate signal unless the block also sells something.
