@@ -605,6 +605,11 @@ def test_share_prompts_and_prose_that_shares(text, is_prompt):
     ("Subscribe to receive our breaking news alerts by email.", "newsletter prompt"),
     ("Have your say: should the bridge have been built? Yes No", "poll"),
     ("Listen Save Share", "tool bar"),
+    ("Comments (96) Sort by: Oldest Load more comments", "comment thread"),
+    ("Load more comments", "comment thread"),
+    ("Wednesday, 9 January 2016 Updated 8:28 PM", "date widget"),
+    ("January 9, 2016 | Updated 8:28 PM EST", "date widget"),
+    ("Updated 9:37 PM", "date widget"),
 ])
 def test_more_widgets_are_found_by_their_words(text, reason):
     from scoring.signals.blocks import TEXT_CUES, CueSet
@@ -619,17 +624,23 @@ def test_more_widgets_are_found_by_their_words(text, reason):
     "What do you think will happen in the vote?",
     "A poll published on Monday found that most voters want a new bridge, and the council will vote.",
     "Share Tweet Email",
+    # prose about comments and sorting
+    "Readers can sort by newest or oldest.",
+    "She said the comments (3) were unfair, and the council will show more replies next week.",
+    "The board updated 8:28 PM figures on Wednesday, 9 January 2016 after the count.",
 ])
 def test_prose_about_sign_ups_and_votes_is_no_widget(text):
     from scoring.signals.blocks import TEXT_CUES, CueSet
 
     reasons = {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}
-    assert not reasons & {"newsletter prompt", "poll", "tool bar"}
+    assert not reasons & {"newsletter prompt", "poll", "tool bar", "comment thread", "date widget"}
 
 
 @pytest.mark.parametrize("text, is_widget", [
     ("Riverside 18°C Partly cloudy", True), ("London 12°C", True), ("Today 21° / 14°", True),
     ("Tomorrow: Sunny, max 21°C", True), ("Weather: 18°C", True),
+    ("Boston 14°C Light rain Tomorrow: Thunderstorms, max 11°C", True),  # a forecast: its second temperature
+    ("Roast it in a 200°C oven for an hour, then lower to 180°C and leave it", False),  # a recipe step, no period
     # a temperature in a sentence (a recipe step, the news) is no weather widget
     ("Roast the chicken in a 200°C preheated oven for 45-50 minutes or until it is golden.", False),
     ("The temperature hit 40°C on Tuesday, the hottest day since records began.", False),

@@ -34,6 +34,7 @@ _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _DATE = (rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}"
          r"|\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})")
+_STAMPED = r"(?:updated|published|posted|last updated|modified)\s*:?\s*(?:on\s+)?"
 _TIME = r"\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
 _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|copy link|messenger|tumblr)"
 
@@ -143,6 +144,12 @@ TEXT_CUES = (
     Cue("comment count", rx(r"^\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts? on)\b",
                              r"^(?:comments?|responses?|replies)\s*\(\d+\)$", r"^(?:no|one) (?:comments?|responses?)\b",
                              r"^(?:reply|comments?|name\s*\*?|email\s*\*?|website|comment\s*\*?|submit|post comment)$"), 0.9),
+    # a comment thread's controls: "Comments (96) Sort by: Oldest Load more comments"
+    Cue("comment thread", rx(r"^(?:comments?|responses?|replies)\s*\(\d[\d,]*\)",
+                              r"\bsort (?:comments )?by\s*:?\s*(?:oldest|newest|best|top|most recent|most popular|popular)\b",
+                              r"(?:^|\b(?:comments?|replies)\b.*)\b(?:load|show|view) (?:more|all|older|previous) (?:comments|replies)\s*$"), 1.0,
+        keys="comments comment responses replies sort load show view",
+        needs="^comments/comment/responses/replies sort+by+comments/comment/replies load/show/view+comments/replies"),
     # share and follow
     # ("share this" alone is prose too: "I share this recognition with the team", "she wanted to share this moment")
     Cue("share prompt", rx(r"\bshare this (?:article|story|post|page|video|photo|gallery|link|recipe)\b",
@@ -190,12 +197,14 @@ TEXT_CUES = (
               "cookie+settings"),
     # widgets
     # (a bare temperature only in a short line: "Riverside 18°C", not "Roast it in a 200°C oven for an hour.")
-    Cue("weather widget", rx(r"^\W*(?:[^\s°]+\s+){0,5}-?\d+\s?°(?:\s?[cf]\b)?[^.!?]{0,40}$", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
+    # (a forecast adds its high or low: "Boston 14°C Light rain Tomorrow: Thunderstorms, max 11°C")
+    Cue("weather widget", rx(r"^\W*(?:[^\s°]+\s+){0,5}-?\d+\s?°(?:\s?[cf]\b)?(?:[^.!?°]{0,60}\b(?:max|min|high|low)\s*:?\s*-?\d+\s?°(?:\s?[cf]\b)?)?[^.!?]{0,40}$", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
                               r"\b(?:feels like|wind)\s*:?\s*-?\d+\s*(?:°|km/h|mph)"), 0.8, specific=False,
         keys="cloudy sunny rain humidity feels wind", marks=("°",)),
-    Cue("date widget", rx(rf"^(?:(?:updated|published|posted|last updated|modified)\s*:?\s*(?:on\s+)?)?{_DATE}(?:\s*(?:at\s+)?{_TIME})?$",
+    # a dateline, also with its update time: "Wednesday, 9 January 2016 Updated 8:28 PM"
+    Cue("date widget", rx(rf"^(?:{_STAMPED}\s*)?{_DATE}(?:\s*[|,·•-]?\s*(?:{_STAMPED}\s*)?(?:at\s+)?{_TIME})?$",
                            r"^(?:updated|published|posted)?\s*:?\s*\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$",
-                           rf"^{_TIME}$"), 0.8),
+                           rf"^(?:{_STAMPED}\s*)?{_TIME}$"), 0.8),
     # a reader poll: a question, its answers and the button ("Poll: Should the council act? Yes No Vote")
     Cue("poll", rx(r"^(?:(?:quick |reader |daily )?poll|have your say|what do you think)\b.{0,150}"
                    r"\b(?:vote(?: now)?|yes\s+no(?:\s+vote)?)\s*[.!]?$"), 1.0),
