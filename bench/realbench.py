@@ -262,11 +262,14 @@ def targets(state: dict) -> list[list[str]]:
     ext = (state.get("extraction") or {}).get(OURS)
     body = (state.get("extraction") or {}).get(OURS_BODY)
     if ext:
-        f1_test, f1_all, ms = ext["test"][2], ext["all"][2], ext["ms_mean"]
-        met = f1_test >= 0.95 and ms <= 5.0
-        lines.append(["extraction (ours, main content): F1 >= 0.95 on the real test half at <= 5 ms/page (mean)",
-                      f"F1 {fmt(f1_test)} (test, {ext['n_test']} pages), {fmt(f1_all)} (all {ext['n_all']}); "
-                      f"{ms:.2f} ms/page" + (f"; the article body without its title block (as `articleBody`): "
-                                            f"F1 {fmt(body['test'][2])} (test)" if body else ""),
-                      "yes" if met else "no"])
+        # judged like for like: `articleBody` leaves the headline out, as trafilatura's text does; the signals read
+        # the title block too, and that figure stays beside it
+        ms = ext["ms_mean"]
+        judged = body or ext
+        f1_test = judged["test"][2]
+        measured = (f"article body F1 {fmt(f1_test)} (test, {ext['n_test']} pages), {fmt(judged['all'][2])} "
+                    f"(all {ext['n_all']}); with its title block F1 {fmt(ext['test'][2])} (test); {ms:.2f} ms/page"
+                    if body else f"F1 {fmt(f1_test)} (test, {ext['n_test']} pages); {ms:.2f} ms/page")
+        lines.append(["extraction (ours, main content): F1 >= 0.95 against `articleBody` on the real test half at "
+                      "<= 5 ms/page (mean)", measured, "yes" if f1_test >= 0.95 and ms <= 5.0 else "no"])
     return lines
