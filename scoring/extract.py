@@ -22,7 +22,7 @@ from typing import Callable
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article, page_elements, trailer_length
+from .main_content import find_article, is_chrome_named_anchor, page_elements, trailer_length
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -168,10 +168,13 @@ _WINDOW = MAX_TAG_CHARS // 2
 
 
 # -- walking the DOM ------------------------------------------------------------------------------------------
-def _hint_words(attrs: dict) -> tuple[str, ...]:
+def _hint_words(attrs: dict, node) -> tuple[str, ...]:
     if not attrs:
         return ()
-    parts = [v for v in (attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-label")) if v]
+    id_value = attrs.get("id")
+    if id_value and is_chrome_named_anchor(id_value, node):
+        id_value = None
+    parts = [v for v in (attrs.get("class"), id_value, attrs.get("role"), attrs.get("aria-label")) if v]
     if not parts:
         return ()
     return _hint_words_of(" ".join(parts))
@@ -330,7 +333,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             parent = stack[-1]
             at_root = depth == 0
             # main content (`chrome_of` given): the container's own class describes the article, not its blocks
-            own = _hint_words(attrs) if attrs and tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
+            own = _hint_words(attrs, node) if attrs and tag not in PAGE_TAGS and not (at_root and chrome_of) else ()
             chrome = parent.chrome or (chrome_of is not None and not at_root and chrome_of(node, tag, attrs))
             if tag in TAG_HINTS:
                 own = (tag, *own)

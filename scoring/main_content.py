@@ -59,7 +59,6 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -82,10 +81,12 @@ CHROME_WORDS = frozenset(
 CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy".split())
 GENERIC_WORDS = frozenset("area wrapper wrap container box block section inner outer holder list item items module"
                           " col row region zone group".split())
+_HINT_VOCABULARY = CHROME_WORDS | CONTENT_WORDS | GENERIC_WORDS
 WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many words ...
 MAX_POINTS = 3            # ... up to this many
 CLUSTER_SHARE = 0.2       # paragraph parents with this share of the best one's points are article clusters
 GATHER_SHARE = 0.75       # the container is the nearest ancestor holding this share of their words
+SHAPE_LEVELS = 3          # a cluster shaped like the best one over this many levels is another part of the article
 WIDEN_LEVELS = 2          # the container widens up to this many levels over ancestors that add a strong cluster ...
 WIDEN_SLACK = 1.25        # ... and at most this many words of prose per word of it ...
 WIDEN_FREE_WORDS = 10     # ... plus this many
@@ -113,6 +114,7 @@ INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd m
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
 _ANCHOR_WORD = re.compile(r"[^\W_]+")
+SECTION_ANCHOR_WORDS = 4  # an id of this many words spelled by the element's first heading is a section anchor
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
@@ -223,9 +225,9 @@ def _is_trailer(block, words: int) -> bool:
         and not _SENTENCE_END.search(block.text)
 
 
-def marks_chrome(tag: str, attrs: dict | None, text: Callable[[], str] | None = None) -> bool:
-    """Does the element's own tag, role, class or id mark it as page chrome? `text` gives the element's text, to
-    tell an anchor from a name (`_is_anchor`)."""
+def marks_chrome(tag: str, attrs: dict | None, node=None) -> bool:
+    """Does the element's own tag, role, class or id mark it as page chrome? `node`, the element itself, tells an
+    anchor from a name (`_is_anchor`)."""
     if tag in CHROME_TAGS:
         return True
     if not attrs:
@@ -240,13 +242,29 @@ def marks_chrome(tag: str, attrs: dict | None, text: Callable[[], str] | None = 
     if names and _chrome_names(names):
         return True
     names = attrs.get("id")
-    return bool(names) and _chrome_names(names) and not (text is not None and _is_anchor(names, text()))
+    return bool(names) and _chrome_names(names) and not (node is not None and _is_anchor(names, node))
 
 
-def _is_anchor(id_value: str, text: str) -> bool:
+def is_chrome_named_anchor(id_value: str, node) -> bool:
+    """An id with a chrome word in it that is the anchor of the element's text or heading (`_is_anchor`): it
+    says nothing about the element ("sharing-with-a-single-developer")."""
+    return _chrome_names(id_value) and _is_anchor(id_value, node)
+
+
+def _is_anchor(id_value: str, node) -> bool:
     """An id that spells the element's own text: the link target MediaWiki and Markdown renderers make of a
-    heading ("See_also" on "See also", "related-reading" on "Related reading"), not a name for chrome."""
-    return _ANCHOR_WORD.findall(id_value.lower()) == _ANCHOR_WORD.findall(text.lower())
+    heading ("See_also" on "See also", "related-reading" on "Related reading"), not a name for chrome. Or, of
+    SECTION_ANCHOR_WORDS words or more, its first heading's text: a docutils (Sphinx) section named after its
+    heading ("sharing-with-a-single-developer" around "Sharing with a single developer", mozilla/readability's
+    test page mercurial). Shorter ids spelled by a heading are a widget's own name (<section id="comments">
+    under "Comments")."""
+    spelled = _ANCHOR_WORD.findall(id_value.lower())
+    if spelled == _ANCHOR_WORD.findall(node.text().lower()):
+        return True
+    if len(spelled) < SECTION_ANCHOR_WORDS:
+        return False
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    return heading is not None and spelled == _ANCHOR_WORD.findall(heading.text().lower())
 
 
 @functools.lru_cache(maxsize=16384)
@@ -257,11 +275,23 @@ def _chrome_names(value: str) -> bool:
 
 @functools.lru_cache(maxsize=16384)
 def _chrome_token(token: str) -> bool:
-    words = [w.lower() for w in _HINT_WORD.findall(token)]
+    words = [part for w in _HINT_WORD.findall(token) for part in _compound(w.lower())]
     if not any(w in CHROME_WORDS for w in words):
         return False
     head = next((w for w in reversed(words) if w not in GENERIC_WORDS), "")
     return head not in CONTENT_WORDS
+
+
+def _compound(word: str) -> tuple[str, ...]:
+    """A word run together from a chrome word and a hint word, split ("relatedposts", WordPress Jetpack's
+    related-posts box: "related" + "posts"; "navbox"); any other word alone."""
+    if word in _HINT_VOCABULARY:
+        return (word,)
+    for i in range(2, len(word) - 1):
+        head, rest = word[:i], word[i:]
+        if head in CHROME_WORDS and (rest in _HINT_VOCABULARY or rest[:-1] in _HINT_VOCABULARY and rest[-1] == "s"):
+            return head, rest
+    return (word,)
 
 
 def _label(node) -> str:
@@ -304,7 +334,7 @@ class _Weights:
         hit = self.marked.get(key)
         if hit is None:
             tag = node.tag or ""
-            hit = self.marked[key] = tag not in ("html", "body") and marks_chrome(tag, node.attributes, node.text)
+            hit = self.marked[key] = tag not in ("html", "body") and marks_chrome(tag, node.attributes, node)
         return hit
 
     def is_chrome(self, node) -> bool:
@@ -324,7 +354,7 @@ class _Weights:
         def test(node, tag: str, attrs: dict) -> bool:
             if not attrs and tag not in CHROME_TAGS:
                 return False
-            return tag not in ("html", "body") and marks_chrome(tag, attrs, node.text) and not holds_article(node.mem_id)
+            return tag not in ("html", "body") and marks_chrome(tag, attrs, node) and not holds_article(node.mem_id)
         return test
 
     def add(self, holder, words: float, points: float | None = None) -> None:
@@ -410,7 +440,11 @@ class _Weights:
                 best = max(self.direct, key=self.direct.__getitem__)
         self.best = best
         floor = CLUSTER_SHARE * self.direct[best]
-        clusters = [k for k, v in self.direct.items() if v >= floor]
+        shape = self._shape(best)
+        # strong clusters, and clusters shaped like the best one: the article's other sections (Medium's
+        # <section>s, docutils' section <div>s), however short beside it
+        clusters = [k for k, v in self.direct.items()
+                    if v >= floor or (self.direct_words[k] >= MIN_CLUSTER_WORDS and self._shape(k) == shape)]
         if rejected is not None:  # what the page's markup says is not the article does not pull the container
             clusters = [k for k in clusters if not any(n.mem_id == rejected.mem_id for n in self.paths_of[k])]
         total = sum(self.direct_words[k] for k in clusters)
@@ -420,7 +454,16 @@ class _Weights:
                 under[node.mem_id] = under.get(node.mem_id, 0.0) + self.direct_words[k]
         path = self.paths_of[best]
         at = next((i for i, node in enumerate(path) if under.get(node.mem_id, 0.0) >= GATHER_SHARE * total), 0)
-        return path[self._widen(path, at, under)]
+        at = self._widen(path, at, under)
+        # never beyond the <article> around the best cluster, once it holds an article's worth of prose: what
+        # lies outside it is the page's (a live-news rail beside the story, mozilla/readability's liberation-1)
+        article = next((i for i, node in enumerate(path)
+                        if node.tag == "article" and self.weight.get(node.mem_id, 0.0) >= MIN_ARTICLE_WORDS), at)
+        return path[min(at, article)]
+
+    def _shape(self, key: int) -> tuple:
+        """Tag and class of a paragraph parent and its nearest SHAPE_LEVELS - 1 ancestors."""
+        return tuple((n.tag, (n.attributes or {}).get("class")) for n in self.paths_of[key][:SHAPE_LEVELS])
 
     def _widen(self, path: list, at: int, under: dict[int, float]) -> int:
         """Climb on, at most WIDEN_LEVELS, over ancestors whose prose beyond the gathered element's is another

@@ -139,6 +139,47 @@ def test_articles_split_into_sections_are_gathered():
     assert doc.chrome_blocks == 1  # the ad slot inside the article
 
 
+def test_sections_shaped_like_the_longest_are_gathered_however_short():
+    # Medium: the story in <section>s of the same markup, the first far shorter than the second
+    def section(n: int) -> str:
+        paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(n))
+        return f'<section class="s1 s2"><div class="n p"><div class="z ab">{paras}</div></div></section>'
+    # (each short section too weak beside the long one to be a cluster of its own: under a fifth of its points)
+    other = "Another section goes on with its own words about the river crossing. "
+    short = section(2).replace(ARTICLE, other * 3)
+    doc = extract(page(f"<article><div>{short}{section(12)}{short}{short}</div></article>"))
+    assert doc.text.count(other.strip()) == 18 and doc.text.count("The council said") == 12
+
+
+def test_a_rail_outside_the_article_element_stays_out():
+    # a live-news rail of short items beside the story pulls the container up unless <article> bounds it
+    rail = "".join(f'<li class="live-item"><div class="live-content"><p>{i}:00 Another short news item about '
+                   f'something else entirely that happened in another town today.</p></div></li>' for i in range(8))
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
+    doc = extract(page(f'<div class="main"><article><h1>Bridge opens</h1><div>{paras}</div></article>'
+                       f'<ul class="live-feed">{rail}</ul></div>'))
+    assert doc.text.count("The council said") == 3 and "short news item" not in doc.text
+
+
+def test_a_docs_section_named_after_its_heading_is_no_chrome():
+    # docutils names each section after its heading: "sharing-..." is an anchor, not a share bar
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
+    body = (f'<div class="document"><h1>Bridge opens</h1>{paras}'
+            f'<div class="section" id="sharing-with-a-single-developer"><h2>Sharing with a single developer</h2>'
+            f'{paras}</div></div>')
+    doc = extract(page(body))
+    assert doc.text.count("The council said") == 6
+    inside = [b for b in doc.blocks if "The council said" in b.text][-1]
+    assert "sharing" not in inside.hints
+    # a short id spelled by its heading is the widget's own name
+    assert marks_chrome("section", {"id": "comments"})
+
+
+def test_a_class_run_together_from_chrome_words_is_chrome():
+    assert marks_chrome("div", {"class": "jp-relatedposts"}) and marks_chrome("div", {"class": "navbox"})
+    assert not marks_chrome("div", {"class": "commentbody postbody"}) and not marks_chrome("div", {"class": "address"})
+
+
 def test_chinese_and_japanese_text_has_words_too():
     # no spaces: counted by whitespace, each paragraph would be one word and the page would have no article
     zh = "新大桥今天正式通车，市议会表示工程总造价为四千八百万元，比预算多出约九百万元。工程师预计每天将有两万辆汽车通过。"
