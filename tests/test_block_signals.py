@@ -587,6 +587,15 @@ def test_interview_answers_are_not_headlines(scorer):
     assert any("headline" in e.reason for e in unlabelled.signals["injection"].evidence)
 
 
+def test_a_sentence_closed_by_a_typographic_quote_is_no_headline(scorer):
+    # “...” quotes end most quoted sentences on real pages: the line is prose, not a pasted headline
+    quoted = ["“The bridge will carry the whole town across the river.”"]
+    r = scorer.score_text(with_lines({5: quoted}))
+    assert not any("headline" in e.reason for e in r.signals["injection"].evidence)
+    unquoted = scorer.score_text(with_lines({5: [quoted[0].strip("“”.")]}))
+    assert any("headline" in e.reason for e in unquoted.signals["injection"].evidence)
+
+
 @pytest.mark.parametrize("text, is_prompt", [
     ("Share this article", True), ("Share this:", True), ("Share this on Facebook", True), ("Share via Email", True),
     ("Please share this with your friends", True),

@@ -260,7 +260,7 @@ LINK_ONLY_WEIGHT = 0.4    # ... worth this much (under CHROME_SCORE: it corrobor
 LINKED_ITEM_DENSITY = 0.5  # an item of a navigation run with this much of its text in links is linked
 NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
 NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
-_END_PUNCT = re.compile(r"[.!?]['\")\]]*$")
+_END_PUNCT = re.compile(r"[.!?]['\"”’»)\]]*$")
 # The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]").
 _BACK_MATTER = re.compile(r"(?:see also|notes|references|notes and references|references and notes|footnotes"
                           r"|citations|sources|bibliography|further reading|external links)(?:\s*\[edit(?: source)?\])?",

@@ -102,7 +102,7 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("related", "recommended", "recommendations", "teaser", "teasers", "trending", "popular",
                      "partner", "partners", "more-stories"), 0.3),
 }
-_END_PUNCT = re.compile(r"[.!?;:…]['\")\]]*$")
+_END_PUNCT = re.compile(r"[.!?;:…]['\"”’»)\]]*$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
 _SPEAKER_LABEL = re.compile(r"(?:Q|A)\s?[:.\-–—]\s")
