@@ -282,6 +282,16 @@ class SpinSignal:
     # than many mildly unlikely ones, which rare-but-right vocabulary produces. Any change changes the scores:
     # recalibrate the model and re-choose the thresholds.
     spun_share: float = 0.03
+    # Shrinkage of the page statistic (issue: spin by unseen thesauri): the words' mean mixture log-likelihood ratio
+    # is taken over the page's words plus `shrink_words` pseudo-words of per-word ratio `shrink_to`, so that a short
+    # page, whose mean is noisy, is pulled towards a typical clean page instead of standing in the clean tail on
+    # one or two strongly suspect words (a 51-word story with one rare-but-right word). `shrink_to` is
+    # `shrink_to_share` times the median mean per-word ratio of the clean reference pages (text pseudo-pages and
+    # real development pages). Both chosen by `python -m bench.fit_spin_shrink` on development data only (it
+    # prints the figures); 0 words is the plain mean. Any change changes the scores: recalibrate the model and
+    # re-choose the thresholds.
+    shrink_words: float = 75.0
+    shrink_to: float = -0.0107
     flag_probability: float = 0.5    # a word is shown as evidence from this posterior probability of being spun
     full_confidence_words: int = 60  # content words for full confidence
     max_evidence: int = 50
@@ -351,10 +361,12 @@ class SpinSignal:
 
     def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
         """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
-        vs "clean" over the words' log-odds (a tortured phrase's untried words included), plus the phrase rewrites'
-        ("due to the fact that") log-likelihood ratio against clean text per content word, times raw_scale.
-        bench/fit_spin_register recomputes it for other shares from the same arguments."""
-        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
+        vs "clean" over the words' log-odds (a tortured phrase's untried words included) and `shrink_words`
+        pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the fact that") log-likelihood ratio
+        against clean text per content word, times raw_scale. bench/fit_spin_register and bench/fit_spin_shrink
+        recompute it for other shares and shrinkages from the same arguments."""
+        ratios = mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)
+        llr = (float(np.sum(ratios)) + self.shrink_words * self.shrink_to) / (len(ratios) + self.shrink_words)
         llr += rewrite_llr / max(content_words, 1)
         return self.raw_scale * llr
 
