@@ -282,8 +282,22 @@ class SpinSignal:
     # than many mildly unlikely ones, which rare-but-right vocabulary produces. Any change changes the scores:
     # recalibrate the model and re-choose the thresholds.
     spun_share: float = 0.03
+    # Shrinkage of the page statistic (issue: spin by unseen thesauri): the words' mean mixture log-likelihood ratio
+    # is taken over the page's words plus `shrink_words` pseudo-words of per-word ratio `shrink_to`, so that a short
+    # page, whose mean is noisy, is pulled towards a typical clean page instead of standing in the clean tail on
+    # one or two strongly suspect rare-but-right words (a 110-word Brown sports page set the threshold). `shrink_to`
+    # is 0.75 times the median mean per-word ratio of the clean reference pages (text pseudo-pages and real
+    # development pages). Both chosen, with full_confidence_words, by `python -m bench.fit_spin_shrink` on
+    # development data only (it prints the figures); 0 words is the plain mean. Any change changes the scores:
+    # recalibrate the model and re-choose the thresholds.
+    shrink_words: float = 50.0
+    shrink_to: float = -0.0161
     flag_probability: float = 0.5    # a word is shown as evidence from this posterior probability of being spun
-    full_confidence_words: int = 60  # content words for full confidence
+    # Content words for full confidence (the score is multiplied by min(1, words / this)). 30 since the shrinkage
+    # above handles a short page's noisy mean (it was 60, which hid short spun pages): chosen on development data
+    # by `python -m bench.fit_spin_shrink` together with the shrinkage. Any change changes the scores: recalibrate
+    # the model and re-choose the thresholds.
+    full_confidence_words: int = 30
     max_evidence: int = 50
     # Trial prefilter. A word the model already expects in its context (log10 P(word | context) from the shared
     # per-token pass above `trial_logprob_cut`) is not put on trial, which saves its 1 + (up to max_candidates)
@@ -351,10 +365,12 @@ class SpinSignal:
 
     def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
         """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
-        vs "clean" over the words' log-odds (a tortured phrase's untried words included), plus the phrase rewrites'
-        ("due to the fact that") log-likelihood ratio against clean text per content word, times raw_scale.
-        bench/fit_spin_register recomputes it for other shares from the same arguments."""
-        llr = float(np.mean(mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)))
+        vs "clean" over the words' log-odds (a tortured phrase's untried words included) and `shrink_words`
+        pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the fact that") log-likelihood ratio
+        against clean text per content word, times raw_scale. bench/fit_spin_register and bench/fit_spin_shrink
+        recompute it for other shares and shrinkages from the same arguments."""
+        ratios = mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)
+        llr = (float(np.sum(ratios)) + self.shrink_words * self.shrink_to) / (len(ratios) + self.shrink_words)
         llr += rewrite_llr / max(content_words, 1)
         return self.raw_scale * llr
 
