@@ -596,6 +596,17 @@ def test_a_sentence_closed_by_a_typographic_quote_is_no_headline(scorer):
     assert any("headline" in e.reason for e in unquoted.signals["injection"].evidence)
 
 
+def test_the_line_naming_who_said_a_quotation_is_no_headline(scorer):
+    # a testimonial or pull quote and its attribution, not a pasted headline
+    quote = "“The new bridge is the best thing this town has built in fifty years.”"
+    attribution = "Larry Magid, technology columnist at Forbes"
+    r = scorer.score_text(with_lines({5: [quote, attribution]}))
+    assert not any("headline" in e.reason for e in r.signals["injection"].evidence)
+    # the same line under a paragraph that is no quotation reads as a headline
+    r = scorer.score_text(with_lines({5: [attribution]}))
+    assert any("headline" in e.reason for e in r.signals["injection"].evidence)
+
+
 @pytest.mark.parametrize("text, is_prompt", [
     ("Share this article", True), ("Share this:", True), ("Share this on Facebook", True), ("Share via Email", True),
     ("Please share this with your friends", True),

@@ -106,6 +106,10 @@ _END_PUNCT = re.compile(r"[.!?;:…]['\"”’»)\]]*$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
 _SPEAKER_LABEL = re.compile(r"(?:Q|A)\s?[:.\-–—]\s")
+# A block that is all quotation, and the line naming who said it: "— Jane Roe" or "Larry Magid, Forbes" under
+# a testimonial or a pull quote, not a pasted headline
+_QUOTATION = re.compile(r"^[\"“”«„'‘].*[\"“”»'’][.!?]?$", re.S)
+_ATTRIBUTION = re.compile(r"^(?:[-–—~]\s*\w.*|(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*){0,3},\s+\S.*)$")
 _STRONG_PROMO = frozenset(("discount", "price", "free delivery", "limited offer", "shopping words", "sponsored label"))
 
 
@@ -385,7 +389,8 @@ class InjectionSignal:
             # an on-topic item of a bulleted list without links is the article's own list, not pasted headlines
             own_item = (b.kind == "list_item" and b.link_density < self.link_dense_share
                         and off_topic[i] < self.topic_cue_from)
-            if headline[i] and between and not own_item and i not in listed:
+            attribution = i > 0 and bool(_QUOTATION.match(blocks[i - 1].text) and _ATTRIBUTION.match(b.text))
+            if headline[i] and between and not own_item and not attribution and i not in listed:
                 # a headline among the article's paragraphs, off-topic or link-dense
                 strength = (self.headline_weight + self.headline_off_topic_weight * off_topic[i]
                             + (self.title_case_weight if _title_case(b.text) else 0.0)
