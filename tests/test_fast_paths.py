@@ -279,3 +279,17 @@ def test_sentence_boundaries_match_the_plain_look_behind():
     for text in TEXTS + ["!!!! A", "a.. B", "?! C", ". D", "x.\nE", "..!? 'F", "end.) G", "a. b. C", "!" * 500 + " Z",
                          "Wait... What?! \"No.\" (Yes.) [Fine.] 42. 7 ways."]:
         assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_block_words_are_the_lowercased_runs_of_a_to_z():
+    """blocks._lowered_words splits a bytes-table translation: the same words as re.findall("[a-z]+")."""
+    import re
+
+    from scoring.signals.blocks import _lowered_words
+
+    rnd = random.Random(13)
+    alphabet = "aZz{`@[ \t\n\x00\x7f\x80é\u0130\u0131\u017f\u212a\ud800\U0001F600ß.-'0"
+    texts = TEXTS + ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(40))) for _ in range(2000)]
+    for text in texts:
+        lowered, words = _lowered_words.__wrapped__(text)
+        assert words == frozenset(re.findall("[a-z]+", lowered)), text
