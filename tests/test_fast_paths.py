@@ -293,3 +293,34 @@ def test_block_words_are_the_lowercased_runs_of_a_to_z():
     for text in texts:
         lowered, words = _lowered_words.__wrapped__(text)
         assert words == frozenset(re.findall("[a-z]+", lowered)), text
+
+
+def test_clearly_english_equals_the_sentence_by_sentence_test():
+    """language.clearly_english cuts a line into sentences only when it has MIXED_SENTENCE_WORDS unmarked words in a
+    row: the same answers as cutting every long line."""
+    import re
+
+    from scoring.signals import language
+
+    def reference(sample: str) -> bool:
+        total = markers = 0
+        for line in sample.lower().split("\n"):
+            words = language._WORD.findall(line)
+            hits = sum(w in language.ENGLISH_MARKERS for w in words)
+            if hits == 0 and len(words) >= language.MIXED_LINE_WORDS:
+                return False
+            if len(words) >= 2 * language.MIXED_SENTENCE_WORDS:
+                for sentence in re.split(r"(?<=[.!?])\s+", line):
+                    found = language._WORD.findall(sentence)
+                    if len(found) >= language.MIXED_SENTENCE_WORDS and language.ENGLISH_MARKERS.isdisjoint(found):
+                        return False
+            total += len(words)
+            markers += hits
+        return total >= language.FAST_MIN_WORDS and markers >= language.FAST_ENGLISH_SHARE * total
+
+    rnd = random.Random(5)
+    vocab = "the and of that with for this from der die und ist ein nicht the. and! of? Some words here it is a to".split()
+    samples = ["\n".join(" ".join(rnd.choice(vocab) for _ in range(rnd.randrange(60))) for _ in range(rnd.randrange(1, 4)))
+               for _ in range(3000)]
+    answers = [language.clearly_english(s) for s in samples]
+    assert answers == [reference(s) for s in samples] and 300 < sum(answers) < 2700

@@ -35,6 +35,7 @@ MIXED_LINE_WORDS = 8       # a line this long without an English marker word is 
 MIXED_SENTENCE_WORDS = 12  # ... and so is a sentence this long (English ones of 8-11 words without one are common)
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_UNMARKED_RUN = bytes(MIXED_SENTENCE_WORDS)  # that many non-marker words in a row
 _lock = threading.Lock()
 _factory = None
 
@@ -84,10 +85,13 @@ def clearly_english(sample: str) -> bool:
     total = markers = 0
     for line in sample.lower().split("\n"):
         words = _WORD.findall(line)
-        hits = sum(w in ENGLISH_MARKERS for w in words)
+        marked = bytes(map(ENGLISH_MARKERS.__contains__, words))  # 1 for a marker word, 0 for another (in C)
+        hits = marked.count(1)
         if hits == 0 and len(words) >= MIXED_LINE_WORDS:
             return False
-        if len(words) >= 2 * MIXED_SENTENCE_WORDS and _foreign_sentence(line):
+        # A sentence's words are consecutive words of its line: without MIXED_SENTENCE_WORDS unmarked words in a
+        # row, no sentence lacks a marker, and the line need not be cut into sentences (most lines of prose).
+        if len(words) >= 2 * MIXED_SENTENCE_WORDS and _UNMARKED_RUN in marked and _foreign_sentence(line):
             return False
         total += len(words)
         markers += hits
@@ -97,7 +101,7 @@ def clearly_english(sample: str) -> bool:
 def _foreign_sentence(line: str) -> bool:
     for sentence in _SENTENCE_END.split(line):
         words = _WORD.findall(sentence)
-        if len(words) >= MIXED_SENTENCE_WORDS and not any(w in ENGLISH_MARKERS for w in words):
+        if len(words) >= MIXED_SENTENCE_WORDS and ENGLISH_MARKERS.isdisjoint(words):
             return True
     return False
 
