@@ -324,3 +324,18 @@ def test_clearly_english_equals_the_sentence_by_sentence_test():
                for _ in range(3000)]
     answers = [language.clearly_english(s) for s in samples]
     assert answers == [reference(s) for s in samples] and 300 < sum(answers) < 2700
+
+
+def test_trailer_cue_equals_the_whole_search():
+    """main_content.trailer_cue searches the whole cue only where a key of its phrases occurs: the same answers."""
+    from scoring.main_content import _TRAILER_CUE, trailer_cue
+
+    rnd = random.Random(3)
+    pieces = ["Follow", "us", "on", "twitter", "\u017fubscribe", "to", "SIGN UP", "now", "clic\u212a", "here", "\u0130",
+              "\u0131", "related", "Related ", "Stories", "\u00a9", "\u2014", "comments", "12", " ", ".", "Citation:", "more",
+              "MORE from", "READ MORE", "leave a reply", "no part of this may be reproduced", "\u00e9", "share", "\n",
+              "letters to the editor", "don't miss", "Advertisement", "Kelvin"]
+    texts = TEXTS + ["".join(rnd.choice(pieces) + rnd.choice(["", " "]) for _ in range(rnd.randrange(10)))
+                     for _ in range(5000)]
+    answers = [trailer_cue(text) for text in texts]
+    assert answers == [_TRAILER_CUE.search(text) is not None for text in texts] and 500 < sum(answers) < 4500
