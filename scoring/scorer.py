@@ -7,7 +7,6 @@ report with status UNSCORED and the error. Work per page is bounded by `max_byte
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import logging
 import math
@@ -102,14 +101,6 @@ def _read_synonyms(path: str, mtime: float) -> dict[str, list[str]]:
     return table
 
 
-def keep_out_of_collections() -> None:
-    """gc.freeze what is loaded now (the models' tables never die: ~43k tracked objects, the synonym table's lists
-    most of them): every full collection would walk them again, 12-15 ms once per ~250 pages. The collect first
-    leaves no garbage cycle frozen (frozen objects are only freed by reference counting)."""
-    gc.collect()
-    gc.freeze()
-
-
 class Scorer:
     def __init__(self, config: QualityConfig | None = None):
         self.config = (config or QualityConfig()).validate()
@@ -120,7 +111,6 @@ class Scorer:
         self.signals = [SIGNALS[name]() for name in self.config.signals]
         self.failures = FailureLog(log)
         language_detector()  # load langdetect's profiles now (~1 s), not on the first page of a crawl
-        keep_out_of_collections()
 
     # -- entry points ---------------------------------------------------------------------------------------
     def score_html(self, html: bytes | str, url: str | None = None, *, encoding: str | None = None) -> PageReport:
