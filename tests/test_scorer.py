@@ -217,7 +217,7 @@ def test_synonym_table_named_by_the_card_must_exist(tiny_model, tmp_path):
     with pytest.raises(ModelError, match="synonyms.json"):
         Scorer(QualityConfig(models={"en": str(model)}))
     (tmp_path / "synonyms.json").write_text(json.dumps({"sturdy": ["strong"]}), encoding="utf-8")
-    assert Scorer(QualityConfig(models={"en": str(model)})).models["en"].synonyms == {"sturdy": ["strong"]}
+    assert Scorer(QualityConfig(models={"en": str(model)})).models["en"].synonyms == {"sturdy": ("strong",)}
 
 
 def test_calibration_is_fitted_and_used(tiny_model, licence_corpus, tmp_path):

@@ -8,6 +8,7 @@ score of 0 with no evidence and low confidence.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -34,7 +35,7 @@ class ScoringContext:
     """What the signals read besides the page: one per page (its `page` caches belong to that page)."""
     lm: LanguageModel
     calibration: Calibration
-    synonyms: dict[str, list[str]] = field(default_factory=dict)  # word -> single-word WordNet synonyms
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)  # word -> single-word WordNet synonyms
     language: str | None = None                  # the page's language (its model's)
     page: PageCache = field(default_factory=PageCache)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -130,14 +131,15 @@ class WordTrial:
 
 
 class _Candidates:
-    """word -> [(synonym in the word's inflection, unigram log10 P(synonym) - log10 P(word))], cached."""
+    """word -> ((synonym in the word's inflection, unigram log10 P(synonym) - log10 P(word)), ...), cached (tuples,
+    not lists: they leave the garbage collector's tracking, and a crawl's caches hold tens of thousands)."""
 
-    def __init__(self, lm, synonyms: dict[str, list[str]], *, max_candidates: int, max_cached_words: int):
+    def __init__(self, lm, synonyms: Mapping[str, Sequence[str]], *, max_candidates: int, max_cached_words: int):
         self.lm = lm
         self.synonyms = synonyms
         self.max_candidates = max_candidates
         self.max_cached_words = max_cached_words
-        self._cache: dict[str, list[tuple[str, float]]] = {}
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._unigram: dict[str, float] = {}
         self._info: dict[str, tuple] = {}  # see `info`
 
@@ -157,24 +159,25 @@ class _Candidates:
         found = self._info.get(word)
         if found is None:
             oov = not self.known(word)
-            options = [] if oov else self(word)
+            options = () if oov else self(word)
             found = (oov, options, 0.0 if oov else self.unigram(word), max((g for _, g in options), default=0.0),
-                     (word, [(c, c, g) for c, g in options]), (word.encode(), [(c, c.encode(), g) for c, g in options]),
+                     (word, tuple((c, c, g) for c, g in options)),
+                     (word.encode(), tuple((c, c.encode(), g) for c, g in options)),
                      tuple(c for c, _ in options))
             if len(self._info) >= self.max_cached_words:  # a long crawl meets words without end: stay bounded
                 self._info.clear()
             self._info[word] = found
         return found
 
-    def __call__(self, word: str) -> list[tuple[str, float]]:
+    def __call__(self, word: str) -> tuple[tuple[str, float], ...]:
         found = self._cache.get(word)
         if found is None:
             found = self._cache[word] = self._lookup(word)
         return found
 
-    def _lookup(self, word: str) -> list[tuple[str, float]]:
+    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
         if word in STOPWORDS or len(word) < 3 or not word.isalpha() or not self.known(word):
-            return []
+            return ()
         forms: dict[str, None] = {}
         for base, inflect in _base_forms(word):
             for syn in self.synonyms.get(base, ()):
@@ -184,10 +187,10 @@ class _Candidates:
             if forms:
                 break
         if not forms:
-            return []
+            return ()
         u_word = self.unigram(word)
         scored = sorted(((self.unigram(c), c) for c in forms), reverse=True)[:self.max_candidates]
-        return [(c, u - u_word) for u, c in scored]
+        return tuple((c, u - u_word) for u, c in scored)
 
 
 def _base_forms(word: str):
