@@ -64,6 +64,8 @@ from typing import Iterable, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .normalize import lower_as_re_ignorecase
+
 # What marks an element as chrome: its tag, its ARIA role, or a class/id token with a chrome word in it
 # ("share-bar", "relatedPosts", "ad-slot") unless the token names content ("comment-content" is the text of a
 # comment, "article-body" the article): the token's last word that is not a generic layout word decides.
@@ -132,16 +134,14 @@ _TRAILER_LABELS = (
     r"|don't miss|related|more|see also|read also|share|about the author)\b|^\W*citation:")
 _TRAILER_CUE = re.compile(_TRAILER_PHRASES + "|" + _TRAILER_LABELS, re.I)
 _TRAILER_START = re.compile(_TRAILER_LABELS, re.I)
-# Every match of _TRAILER_PHRASES holds one of these, in the text lowercased with the non-ASCII letters that re.I
-# matches to ASCII ones folded (İ ı -> i, ſ -> s, Kelvin K -> k): a block holding none can only match the labels, at
-# its start. (The whole search tries every position: ~35 us a 60-word block; these tests ~3 us.)
+# Every match of _TRAILER_PHRASES holds one of these in the text lowercased as re.I matches it
+# (`lower_as_re_ignorecase`): a block holding none can only match the labels, at its start. (The whole search
+# tries every position: ~35 us a 60-word block; these tests ~3 us.)
 _TRAILER_KEYS = ("follow", "subscribe", "newsletter", "sign up", "click", "read more", "see more", "more from",
                  "more great", "also like", "related ", "recommended for you", "explore further", "share this",
                  "sharing is caring", "leave a ", "post a comment", "filed under", "all rights reserved",
                  "was posted in", "bookmark the permalink", "to the editor", "subject to copyright",
                  "may be reproduced", "©")
-_CASE_FOLDED = "\u0130\u0131\u017f\u212a"
-_CASE_FOLD = str.maketrans(_CASE_FOLDED, "iisk")
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』]*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”’)\]]*$")  # a sentence set large (pull quote), not a heading ("More..." is one)
 TRAILER_MAX_WORDS = 60    # a longer trailing block is article text, whatever it mentions
@@ -227,10 +227,7 @@ def _introduced_list(blocks: list, end: int) -> int:
 
 def trailer_cue(text: str) -> bool:
     """Does `_TRAILER_CUE` match in the text? Searched in full only where one of its phrases' keys occurs."""
-    if not text.isascii() and any(c in text for c in _CASE_FOLDED):
-        lowered = text.translate(_CASE_FOLD).lower()
-    else:
-        lowered = text.lower()
+    lowered = lower_as_re_ignorecase(text)
     if any(map(lowered.__contains__, _TRAILER_KEYS)):
         return _TRAILER_CUE.search(text) is not None
     return _TRAILER_START.match(text) is not None

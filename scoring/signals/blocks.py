@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..document import Block, Document
-from ..normalize import tokenize
+from ..normalize import lower_as_re_ignorecase, tokenize
 from .base import ScoringContext
 from .stats import noisy_or
 
@@ -58,19 +58,13 @@ class Cue:
 # A block's words are its runs of [a-z] once lowercased: every other byte of its ASCII form (a non-ASCII character
 # is one "?" there) becomes a space, and str.split cuts there (40% faster than re.findall("[a-z]+")).
 _NOT_A_TO_Z = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-# The non-ASCII letters that re.IGNORECASE matches to ASCII ones (İ ı -> i, ſ -> s, Kelvin K -> k): folded
-# before lowercasing, so that no word a case-insensitive cue can match is missing from a block's words.
-_FOLDED = "\u0130\u0131\u017f\u212a"
-_FOLD = str.maketrans(_FOLDED, "iisk")
 
 
 @functools.lru_cache(maxsize=2048)
 def _lowered_words(text: str) -> tuple[str, frozenset[str]]:
     """A block's lowercase text and its words: the chrome cues (`block_chrome`) and the injection signal's
     promotional cues read them block by block, one after the other (~10 us a block)."""
-    if not text.isascii() and any(c in text for c in _FOLDED):  # (str.translate costs ~50 us a paragraph)
-        text = text.translate(_FOLD)
-    lowered = text.lower()
+    lowered = lower_as_re_ignorecase(text)  # no word a case-insensitive cue can match is missing
     return lowered, frozenset(lowered.encode("ascii", "replace").translate(_NOT_A_TO_Z).decode("ascii").split())
 
 
@@ -262,7 +256,8 @@ LINK_ONLY_WEIGHT = 0.4    # ... worth this much (under CHROME_SCORE: it corrobor
 LINKED_ITEM_DENSITY = 0.5  # an item of a navigation run with this much of its text in links is linked
 NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
 NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
-_END_PUNCT = re.compile(r"[.!?]['\"”’»)\]]*$")
+CLOSERS = r"['\"”’»)\]]*"  # what may close a sentence after its mark: quotes (typographic too), brackets
+_END_PUNCT = re.compile(rf"[.!?]{CLOSERS}$")
 # The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]").
 _BACK_MATTER = re.compile(r"(?:see also|notes|references|notes and references|references and notes|footnotes"
                           r"|citations|sources|bibliography|further reading|external links)(?:\s*\[edit(?: source)?\])?",

@@ -34,7 +34,7 @@ import numpy as np
 from ..document import Block, Document
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .blocks import CHROME_SCORE, Cue, CueSet, block_chrome, block_tokens, introduced_items, rx, strongest_hint
+from .blocks import CHROME_SCORE, CLOSERS, Cue, CueSet, block_chrome, block_tokens, introduced_items, rx, strongest_hint
 from .spin import STOPWORDS
 from .stats import noisy_or, strongest
 
@@ -102,7 +102,7 @@ HINT_WEIGHTS = {
     **dict.fromkeys(("related", "recommended", "recommendations", "teaser", "teasers", "trending", "popular",
                      "partner", "partners", "more-stories"), 0.3),
 }
-_END_PUNCT = re.compile(r"[.!?;:…]['\"”’»)\]]*$")
+_END_PUNCT = re.compile(rf"[.!?;:…]{CLOSERS}$")
 # An interview's "Q: ..." / "A: Trip to Disney World" lines are dialogue, not headlines (an interview page was
 # the top injection false alarm of the real pages' development half).
 _SPEAKER_LABEL = re.compile(r"(?:Q|A)\s?[:.\-–—]\s")
