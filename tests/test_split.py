@@ -180,7 +180,8 @@ def test_a_full_stop_after_a_number_or_an_interjection_is_never_evidence_of_brea
               "Wow, dude. There are nicer ways to say it, but I keep walking. Oh. They could use someone braver.")
     # (trafilatura's evaluation pages: thebalance.com, womencantalksports.com, german.stackexchange.com)
     one_word = "Types of transactions: Buy. Sell. Exchange. Send. Receive. Deposit. Withdraw. Funny. Real. Honest."
-    foreign = "Nach dem Drink verlor ich das Bewusstsein. Auf einem verschmutzten Parkplatz kam ich zu mir."
+    foreign = ("Nach dem Drink verlor ich das Bewusstsein. Auf einem verschmutzten Parkplatz kam ich zu mir. Die "
+               "Geldbörse fehlte, der Autoschlüssel, die goldene Uhr - ich war ausgeraubt.")  # "mir", "die": known
     for text in (listed, spoken, one_word, foreign):
         doc, result = score(CLEAN + "\n" + text, bundle)
         block = len(doc.blocks) - 1
