@@ -42,7 +42,8 @@ CONTAINERS = frozenset(
 )
 # Never rendered as text. A <textarea> holds a form field's value, which pages also use to park raw markup
 # (a consent widget's HTML in a hidden textarea read as the article's longest line, and as English); trafilatura
-# drops it as well. Elements with the `hidden` attribute are not rendered either (`_walk` skips them).
+# drops it as well. Elements with the `hidden` attribute are not rendered either, nor those an inline style hides
+# (`_walk` skips them all; `_HIDING_STYLE`).
 SKIPPED = frozenset(
     "script style noscript template svg math iframe object embed canvas audio video meta link base"
     " param source track map area textarea".split()
@@ -55,6 +56,10 @@ CELL_SEPARATOR = " | "
 MAX_HINTS = 32
 INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chrome elements is chrome
 
+# An inline style that hides its element: a closed menu, a modal, a template kept for a script ("display: none"), or
+# text a page keeps out of sight. The reader never sees it, so it is not scored (mozilla/readability's test pages
+# check it: its `_isProbablyVisible`).
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
 # The same as a regex: str.translate goes through the dict character by character on non-ASCII text (~10 us a
@@ -328,7 +333,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
                         builder.inline_chrome += len(text.split())  # <span class="caption"> inside a block
                     builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
         elif (tag and tag[0] != "-" and (tag not in SKIPPED or depth == 0)
-              and ("hidden" not in (attrs := node.attributes) or depth == 0)):
+              and ("hidden" not in (attrs := node.attributes) or depth == 0)
+              and ("style" not in attrs or depth == 0 or not _HIDING_STYLE.search(attrs["style"] or ""))):
             # (the root is read whatever it is: an article in <noscript>, where a script-built page keeps it)
             parent = stack[-1]
             at_root = depth == 0

@@ -98,6 +98,15 @@ def test_form_values_and_hidden_elements_are_not_text():
     assert texts(doc) == ["Shown text.", "Shown again."]
 
 
+def test_elements_an_inline_style_hides_are_not_text():
+    """A closed menu or modal, or text a page keeps out of sight, is never read; a style that shows its element,
+    or hides something else of it (`overflow: hidden`), is no reason to skip it."""
+    doc = extract('<div><p>Shown text.</p><div style="display:none"><p>Closed menu.</p></div>'
+                  '<p style="color: grey; VISIBILITY : hidden">Out of sight.</p><p style="display: block">Block.</p>'
+                  '<p style="overflow: hidden">Clipped box.</p><p style="">Empty style.</p></div>')
+    assert texts(doc) == ["Shown text.", "Block.", "Clipped box.", "Empty style."]
+
+
 def test_links_to_the_pages_own_parts_are_not_link_text():
     """A contents list or footnote mark leads to the same text; `#` or a fragment naming nothing is a script's
     button, and a path leaves the page: those are links."""
