@@ -22,7 +22,7 @@ from typing import Callable
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article, is_chrome_named_anchor, page_elements, trailer_length
+from .main_content import find_article, is_chrome_named_anchor, page_elements, trailer_length, without_builder_words
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -189,7 +189,7 @@ def _hint_words(attrs: dict, node) -> tuple[str, ...]:
 def _hint_words_of(names: str) -> tuple[str, ...]:
     """The hint words of an element's class/id/role/aria-label values. Cached: half the elements of a page repeat
     another's ("para", "article-text", "share-button")."""
-    return tuple(w.lower() for w in _HINT_WORD.findall(names))
+    return tuple(w.lower() for w in _HINT_WORD.findall(without_builder_words(names)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -290,7 +290,20 @@ def _is_anchor(id_value: str, node) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _chrome_names(value: str) -> bool:
     """Does a class or id value hold a chrome token? Cached whole: most elements repeat another's class."""
-    return any(_chrome_token(token) for token in value.split())
+    return any(_chrome_token(token) for token in without_builder_words(value).split())
+
+
+# Elementor, the WordPress page builder, calls every component of a page a widget: the article's paragraphs sit in
+# "elementor-widget-text-editor" > "elementor-widget-container", its share bar in "elementor-widget-share-buttons".
+# There "widget" says nothing; the rest of the name does (trafilatura's evaluation page shabka.org, an article in
+# a dozen text widgets, had no main content).
+_BUILDER_WIDGET = re.compile(r"\belementor-widget(?!\w)")
+
+
+def without_builder_words(names: str) -> str:
+    """Class/id names with a page builder's generic component word taken out ("elementor-widget-container" ->
+    "elementor-container"): the chrome tests and block hints read the rest."""
+    return _BUILDER_WIDGET.sub("elementor", names) if "elementor-widget" in names else names
 
 
 @functools.lru_cache(maxsize=16384)

@@ -180,6 +180,21 @@ def test_a_class_run_together_from_chrome_words_is_chrome():
     assert not marks_chrome("div", {"class": "commentbody postbody"}) and not marks_chrome("div", {"class": "address"})
 
 
+def test_an_article_in_a_page_builders_text_widgets_is_found():
+    """Elementor calls every component a widget: an article in several text widgets (none holding most of it) is
+    the article, and its paragraphs carry no "widget" hint for the block signals; its share widget is chrome."""
+    def widget(kind: str, inner: str) -> str:
+        return (f'<div class="elementor-element elementor-widget elementor-widget-{kind}"><div '
+                f'class="elementor-widget-container">{inner}</div></div>')
+    body = "".join(widget("text-editor", f'<div class="elementor-text-editor"><p>{ARTICLE}</p><p>{ARTICLE}</p></div>')
+                   for _ in range(3))
+    doc = extract(page(f'<div class="elementor-widget-wrap">{widget("share-buttons", "Share on Facebook")}{body}</div>'))
+    assert doc.text.count(ARTICLE.strip()) == 6 and "Share on Facebook" not in doc.text
+    assert not any("widget" in b.hints for b in doc.blocks)
+    assert marks_chrome("div", {"class": "elementor-widget-share-buttons"})
+    assert marks_chrome("div", {"class": "widget widget_recent_entries"})  # a WordPress sidebar's widget still is
+
+
 def test_chinese_and_japanese_text_has_words_too():
     # no spaces: counted by whitespace, each paragraph would be one word and the page would have no article
     zh = "新大桥今天正式通车，市议会表示工程总造价为四千八百万元，比预算多出约九百万元。工程师预计每天将有两万辆汽车通过。"
