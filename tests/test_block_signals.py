@@ -40,6 +40,7 @@ CHROME = {
     "read-more link": ["Read more"],
     "cookie banner": ["We use cookies to improve your experience. By continuing to use this site you accept them."],
     "copyright line": ["© 2024 The Riverside Courier. All rights reserved."],
+    "photo credit": ["Crowds on the new bridge at its opening on Monday. (AP Photo/Evan Vucci)"],
 }
 
 
@@ -671,6 +672,21 @@ def test_a_temperature_is_a_weather_widget_only_in_a_short_line(text, is_widget)
     from scoring.signals.blocks import TEXT_CUES, CueSet
 
     assert ("weather widget" in {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}) is is_widget
+
+
+@pytest.mark.parametrize("text, is_credit", [
+    ("Crowds on the new bridge at its opening on Monday. (Photo: Reuters)", True),
+    ("The mayor cuts the ribbon (Image: supplied)", True), ("Flood water in the valley. (File photo)", True),
+    ("A man walks past the closed shop. Photograph: Tom Jamieson/Reuters", True), ("Image credit: NASA", True),
+    ("Smoke over the harbour (AFP/Getty Images)", True),
+    # a photo, an image or a picture in a sentence is no caption
+    ("He said the (photo) was taken in 1990.", False), ("The court saw the image: a blurred face.", False),
+    ("The team won the final 3-1 (AP).", False), ("Residents shared the photo: it spread across the town.", False),
+])
+def test_a_caption_is_known_by_its_credit(text, is_credit):
+    from scoring.signals.blocks import TEXT_CUES, CueSet
+
+    assert ("photo credit" in {cue.reason for cue in CueSet(TEXT_CUES).matches(text)}) is is_credit
 
 
 @pytest.mark.parametrize("line, is_byline", [

@@ -197,6 +197,17 @@ TEXT_CUES = (
     Cue("weather widget", rx(r"^\W*(?:[^\s°]+\s+){0,5}-?\d+\s?°(?:\s?[cf]\b)?(?:[^.!?°]{0,60}\b(?:max|min|high|low)\s*:?\s*-?\d+\s?°(?:\s?[cf]\b)?)?[^.!?]{0,40}$", r"\b(?:partly cloudy|mostly sunny|chance of rain|humidity\s*:?\s*\d+\s*%)",
                               r"\b(?:feels like|wind)\s*:?\s*-?\d+\s*(?:°|km/h|mph)"), 0.8, specific=False,
         keys="cloudy sunny rain humidity feels wind", marks=("°",)),
+    # a picture's caption, known by its credit: "(Photo: Reuters)", "(AP Photo/Evan Vucci)", "(File photo)",
+    # "... Photograph: Tom Jamieson/Reuters", a line "Image credit: NASA". Not article text (the real pages'
+    # articleBody leaves captions out); a caption the page marks as one (<figcaption>) is chrome already.
+    Cue("photo credit", rx(r"\((?:photo(?:graph)?s?|images?|pictures?|pic|video|credits?|courtesy)(?:\s+credit)?"
+                           r"(?:\s*[:/]|\s+by\b)\s*[^()]{1,60}\)\s*$",
+                           r"\((?:ap|afp|reuters|getty|epa|pa|file)(?: images)?(?: photo)?(?:/[^()]{1,60})?\)\s*$",
+                           r"\(file photo\)\s*$",
+                           r"^(?:photo(?:graph)?|image|picture|video|photo credit|image credit|credit)s?\s*:\s*[^.!?]{1,60}$",
+                           r"[.!?]['\"”’]?\s+(?:photograph|photo|image|picture)\s*:\s*[^.!?]{1,60}$"), 0.8, specific=False,
+        keys="photo photos photograph photographs image images picture pictures pic video credit credits courtesy ap "
+             "afp reuters getty epa pa file"),
     # a dateline, also with its update time: "Wednesday, 9 January 2016 Updated 8:28 PM"
     Cue("date widget", rx(rf"^(?:{_STAMPED}\s*)?{_DATE}(?:\s*[|,·•-]?\s*(?:{_STAMPED}\s*)?(?:at\s+)?{_TIME})?$",
                            r"^(?:updated|published|posted)?\s*:?\s*\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$",
