@@ -109,7 +109,7 @@ LD_BETTER = 2.0           # ... and replaces the point-based choice only when it
 LD_CANDIDATES = 12        # the strong paragraph parents compared with the JSON-LD articleBody
 MAX_LD_CHARS = 2_000_000  # JSON-LD scripts larger than this are not parsed
 
-LOOSE_TEXT_HOLDERS = ("div", "td", "section", "article", "main", "blockquote", "font", "center", "span")
+LOOSE_TEXT_HOLDERS = ("div", "td", "section", "article", "main", "blockquote", "font", "center", "span", "li")
 INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data dfn em font i img kbd mark q s samp small span strong sub"
                         " sup time u var wbr".split())
 
@@ -766,11 +766,13 @@ def find_article(tree, structured: bool = True, elements: PageElements | None = 
         if w:
             weights.add(p, w)
     # Text written straight into block containers (CNN's <div class="zn-body__paragraph">, <br>-separated
-    # forum and blog posts): their own text, without the <p>s and other elements inside them.
+    # forum and blog posts): their own text, without the <p>s and other elements inside them. A list item counts
+    # from a run's length (MIN_RUN_WORDS): a post written as list items is an article, while a menu's or a teaser
+    # list's dozens of short items would outscore one (mozilla/readability's ehow and mozilla pages).
     for node in elements.holders:
         # (inline: a page has ~200 of them, and most have no text of their own)
         words = count_words(node.text(deep=False))
-        if words >= MIN_HOLDER_WORDS:
+        if words >= MIN_HOLDER_WORDS and (words >= MIN_RUN_WORDS or node.tag != "li"):
             weights.add(node, float(words), _loose_points(node, float(words)))
     weights.settle()
     page = int(weights.weight.get(root.mem_id, 0))

@@ -195,6 +195,17 @@ def test_an_article_in_a_page_builders_text_widgets_is_found():
     assert marks_chrome("div", {"class": "widget widget_recent_entries"})  # a WordPress sidebar's widget still is
 
 
+def test_an_article_written_as_list_items_is_found():
+    """A post whose paragraphs are list items (a blog's film notes, one <li> each) is an article; items of a
+    few words are a menu or a teaser list, and never make one (mozilla/readability's ehow and mozilla pages)."""
+    items = "".join(f"<li>{ARTICLE}</li>" for _ in range(3))
+    doc = extract(page(f'<div class="entry-content"><ul><li>Bridge notes (2024)</li>{items}</ul></div>'))
+    assert doc.text.count(ARTICLE.strip()) == 3
+    menu = "".join(f"<li>Local news and weather {i}</li>" for i in range(40))
+    doc = extract(page(f'<ul class="topics">{menu}</ul><div class="story">{"".join(f"<p>{ARTICLE}</p>" * 2)}</div>'))
+    assert doc.content == "div.story"
+
+
 def test_chinese_and_japanese_text_has_words_too():
     # no spaces: counted by whitespace, each paragraph would be one word and the page would have no article
     zh = "新大桥今天正式通车，市议会表示工程总造价为四千八百万元，比预算多出约九百万元。工程师预计每天将有两万辆汽车通过。"
