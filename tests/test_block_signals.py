@@ -338,6 +338,10 @@ def test_a_wiki_articles_infobox_and_back_matter_are_not_flagged(scorer):
                              ).text.count("See also") == 1  # the heading is text, not chrome named "also"
     between = paragraphs.replace("</p>", f"</p><h3>More stories</h3>{links}", 1)
     assert flags(between + back_matter)
+    # a wiki's "See also" or "Appearances" before the article's last section (Fandom: "Behind the scenes")
+    for heading in ("See also", "Appearances"):
+        inner = paragraphs.replace("</p>", f"</p><h2>{heading}</h2>{links}<h2>Behind the scenes</h2>", 2)
+        assert flags(inner) == [], heading
 
 
 def test_a_page_the_model_cannot_read_is_not_judged(default_model):

@@ -269,9 +269,11 @@ NAV_RUN_WEIGHT = 0.6      # every item of a navigation run ...
 NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
 CLOSERS = r"['\"”’»)\]]*"  # what may close a sentence after its mark: quotes (typographic too), brackets
 _END_PUNCT = re.compile(rf"[.!?]{CLOSERS}$")
-# The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]").
+# The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]";
+# Fandom's wikis list the works a subject appears in under "Appearances").
 _BACK_MATTER = re.compile(r"(?:see also|notes|references|notes and references|references and notes|footnotes"
-                          r"|citations|sources|bibliography|further reading|external links)(?:\s*\[edit(?: source)?\])?",
+                          r"|citations|sources|bibliography|further reading|external links|appearances)"
+                          r"(?:\s*\[edit(?: source)?\])?",
                           re.I)
 _DIGIT = re.compile(r"\d")
 
@@ -361,6 +363,8 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
             chrome.add(LINK_ONLY_WEIGHT, "link-only item")
     _navigation_runs(blocks, words, judged)
     _duplicates(blocks, tokens, judged)
+    for i in inner_back_matter(blocks):
+        out[i] = BlockChrome(back_matter=True)
     if ctx is not None:
         ctx.page.block_chrome = out
     return out
@@ -379,6 +383,20 @@ def back_matter_start(blocks: list[Block]) -> int:
                 break
             start = i
     return start
+
+
+def inner_back_matter(blocks: list[Block]) -> list[int]:
+    """The blocks of back-matter sections before the article's last section: a wiki puts its "See also" list of
+    linked titles before "Behind the scenes" and "Appearances" (Fandom; harrypotter.fandom.com on trafilatura's
+    evaluation pages was tagged on its five linked spell names). Each runs from its heading to the next heading."""
+    out: list[int] = []
+    inside = False
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            inside = bool(_BACK_MATTER.fullmatch(block.text.strip()))
+        if inside:
+            out.append(i)
+    return out
 
 
 def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrome]) -> None:
