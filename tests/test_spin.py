@@ -132,3 +132,18 @@ def test_a_short_page_is_shrunk_towards_a_clean_one():
     assert plain.page_statistic(np.array([5.0]), 0.0, 1) > one > signal.raw_scale * signal.shrink_to
     long = np.full(2000, 5.0)
     assert signal.page_statistic(long, 0.0, 2000) == pytest.approx(plain.page_statistic(long, 0.0, 2000), rel=0.05)
+
+
+def test_a_synonym_beyond_the_candidates_tried_is_on_the_page(bundle):
+    """'a synonym is on the page' reads all the word's synonyms, not only the commonest max_candidates put on
+    trial: 'unassailable' (a WordNet synonym of 'strong', too rare to be tried) marks 'strong' as possibly swapped."""
+    from scoring.signals.spin import FEATURES
+
+    signal = SpinSignal()
+    doc, ctx = prepare(blocks_from_text("The defence looked strong all season. Their lead now seems unassailable."),
+                       bundle)
+    words, features = signal.trials(doc, ctx)
+    strong = [i for i, t in enumerate(words) if t.word == "strong"]
+    assert strong
+    assert "unassailable" not in [c for c, _ in signal.candidates(ctx)("strong")]
+    assert features[strong[0], FEATURES.index("synonym_on_page")] == 1.0

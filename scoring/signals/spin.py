@@ -154,8 +154,9 @@ class _Candidates:
 
     def info(self, word: str) -> tuple:
         """(unknown to the LM, candidates, unigram log10 P, largest unigram gap, the trial's words as str,
-        the same as UTF-8 bytes, the candidates' words) of a word, cached. A trial's words are (word,
-        [(candidate, candidate as the window scorer takes it, unigram gap)])."""
+        the same as UTF-8 bytes, all its synonyms' forms) of a word, cached. A trial's words are (word,
+        [(candidate, candidate as the window scorer takes it, unigram gap)]); the synonyms are all those the
+        candidates are the commonest `max_candidates` of (for "a synonym is on the page")."""
         found = self._info.get(word)
         if found is None:
             oov = not self.known(word)
@@ -163,7 +164,7 @@ class _Candidates:
             found = (oov, options, 0.0 if oov else self.unigram(word), max((g for _, g in options), default=0.0),
                      (word, tuple((c, c, g) for c, g in options)),
                      (word.encode(), tuple((c, c.encode(), g) for c, g in options)),
-                     tuple(c for c, _ in options))
+                     () if oov else self.synonym_forms(word))
             if len(self._info) >= self.max_cached_words:  # a long crawl meets words without end: stay bounded
                 self._info.clear()
             self._info[word] = found
@@ -175,7 +176,9 @@ class _Candidates:
             found = self._cache[word] = self._lookup(word)
         return found
 
-    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
+    def synonym_forms(self, word: str) -> tuple[str, ...]:
+        """The word's synonyms in its inflection that the LM knows (function words aside): the candidates before
+        the cut to the commonest `max_candidates`. Not cached: `info` and `__call__` keep what they need."""
         if word in STOPWORDS or len(word) < 3 or not word.isalpha() or not self.known(word):
             return ()
         forms: dict[str, None] = {}
@@ -186,6 +189,10 @@ class _Candidates:
                     forms[cand] = None
             if forms:
                 break
+        return tuple(forms)
+
+    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
+        forms = self.synonym_forms(word)
         if not forms:
             return ()
         u_word = self.unigram(word)
@@ -418,9 +425,10 @@ class SpinSignal:
                 found = known_words.get(word)
                 if found is None:
                     found = info(word)
-                oov, options, unigram, gap, as_str, as_utf8, names = found
+                oov, options, unigram, gap, as_str, as_utf8, synonyms = found
                 best, gain, raw_gain = "", 0.0, 0.0
-                seen = bool(options) and not on_page.isdisjoint(names)
+                # any synonym, not only the candidates tried: a spinner leaves the word it replaced elsewhere
+                seen = bool(options) and not on_page.isdisjoint(synonyms)
                 if options and cut is not None and logprobs[i] > cut:  # expected here: no trial (see above)
                     gain, raw_gain = self.untried_gain, self.untried_raw_gain
                 elif options:
