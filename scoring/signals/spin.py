@@ -139,7 +139,7 @@ class _Candidates:
         self.synonyms = synonyms
         self.max_candidates = max_candidates
         self.max_cached_words = max_cached_words
-        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._cache: dict[str, tuple[tuple[tuple[str, float], ...], tuple[str, ...]]] = {}  # see `_entry`
         self._unigram: dict[str, float] = {}
         self._info: dict[str, tuple] = {}  # see `info`
 
@@ -160,25 +160,29 @@ class _Candidates:
         found = self._info.get(word)
         if found is None:
             oov = not self.known(word)
-            options = () if oov else self(word)
+            options, forms = ((), ()) if oov else self._entry(word)
             found = (oov, options, 0.0 if oov else self.unigram(word), max((g for _, g in options), default=0.0),
                      (word, tuple((c, c, g) for c, g in options)),
-                     (word.encode(), tuple((c, c.encode(), g) for c, g in options)),
-                     () if oov else self.synonym_forms(word))
+                     (word.encode(), tuple((c, c.encode(), g) for c, g in options)), forms)
             if len(self._info) >= self.max_cached_words:  # a long crawl meets words without end: stay bounded
                 self._info.clear()
             self._info[word] = found
         return found
 
     def __call__(self, word: str) -> tuple[tuple[str, float], ...]:
+        return self._entry(word)[0]
+
+    def _entry(self, word: str) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+        """(candidates, all synonym forms) of a word, cached."""
         found = self._cache.get(word)
         if found is None:
-            found = self._cache[word] = self._lookup(word)
+            forms = self.synonym_forms(word)
+            found = self._cache[word] = (self._rank(word, forms), forms)
         return found
 
     def synonym_forms(self, word: str) -> tuple[str, ...]:
         """The word's synonyms in its inflection that the LM knows (function words aside): the candidates before
-        the cut to the commonest `max_candidates`. Not cached: `info` and `__call__` keep what they need."""
+        the cut to the commonest `max_candidates`."""
         if word in STOPWORDS or len(word) < 3 or not word.isalpha() or not self.known(word):
             return ()
         forms: dict[str, None] = {}
@@ -191,8 +195,8 @@ class _Candidates:
                 break
         return tuple(forms)
 
-    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
-        forms = self.synonym_forms(word)
+    def _rank(self, word: str, forms: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+        """The commonest `max_candidates` of the forms, with their unigram gap to the word."""
         if not forms:
             return ()
         u_word = self.unigram(word)
