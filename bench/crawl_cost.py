@@ -5,7 +5,7 @@ generated pages, served by Twisted's static web server, `scrapy crawl demo`, the
 and scoring in the crawl process, the modes interleaved over `--rounds`, and times inside the crawl process (CPU
 time, `time.process_time`):
 
-- scoring: every `Scorer.score_html` / `score_text` call the middleware makes (crawler.pool._score_with), GC pauses
+- scoring: every `Scorer.score_html` / `score_text` call the middleware makes (crawler.pool.score_with), GC pauses
   that fall inside them included;
 - GC: every garbage collection (gc.callbacks), by generation, wherever it falls;
 - audit: the middlewares' audit records (AuditTrail.page / item: the record, its JSON and the flushed write);
@@ -55,7 +55,7 @@ def timed(key, fn):
             clock[key] += time.process_time() - t
     return wrapper
 import crawler.pool, crawler.audit_trail
-crawler.pool._score_with = timed("scoring", crawler.pool._score_with)
+crawler.pool.score_with = timed("scoring", crawler.pool.score_with)
 trail = crawler.audit_trail.AuditTrail
 trail.page = timed("audit", trail.page)
 trail.item = timed("audit", trail.item)
@@ -77,11 +77,11 @@ def on_gc(phase, info):
             clock["gc_in_scoring"] += pause
         counts["full_collections"] += info["generation"] == 2
 gc.callbacks.append(on_gc)
-score_with = crawler.pool._score_with
+score_with = crawler.pool.score_with
 def counted(*args):
     counts["scored"] += 1
     return score_with(*args)
-crawler.pool._score_with = counted
+crawler.pool.score_with = counted
 import os
 atexit.register(lambda: print("''' + _MARK + r'''" + json.dumps(
     {**clock, **counts, "total": time.process_time() - started, "workers": sum(os.times()[2:4])}), file=sys.stderr))

@@ -1,5 +1,5 @@
 """Scoring, in the crawl process or in worker processes: which responses are scored (`score_kind`) and the
-`ScoringPool` that scores them.
+`ScoringPool` that scores them (a worker process runs crawler/worker.py, which imports no Scrapy).
 
 Failures are caught once each: the scorer turns a failure while scoring into an unscored report itself
 (scoring.scorer.Scorer._run); `ScoringPool.score` turns what fails around it (a body that cannot be decoded, a
@@ -11,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import gc
 import logging
-import logging.handlers
 import multiprocessing
-import queue
 import sys
 import types
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +28,7 @@ from scoring.failures import FailureLog
 from scoring.report import KEEP, UNSCORED, PageReport
 
 from .options import DONT_SCORE
+from .worker import init_worker, score_in_worker, score_with, worker_ready
 
 logger = logging.getLogger(__name__)
 
@@ -58,57 +56,6 @@ def score_kind(request: scrapy.Request, response: Response, max_bytes: int) -> t
 def unscored(url: str, exc: BaseException) -> PageReport:
     """The report of a page that failed around the scorer (the scorer reports its own failures so)."""
     return PageReport(source=url, status=UNSCORED, action=KEEP, error=f"{type(exc).__name__}: {exc}")
-
-
-def _score_with(scorer, kind: str, text: str, url: str) -> PageReport:
-    return scorer.score_html(text, url=url) if kind == "html" else scorer.score_text(text, url)
-
-
-_worker: dict[str, Any] = {}
-
-
-def _init_worker(config: QualityConfig, log_level: int) -> None:
-    from scoring.scorer import Scorer
-
-    _worker["log"] = _LogBuffer()
-    root = logging.getLogger()
-    root.addHandler(_worker["log"])
-    root.setLevel(log_level)
-    try:
-        _worker["scorer"] = Scorer(config)
-    except Exception as exc:  # reported to the crawl by _worker_ready, not lost in a dead process
-        _worker["error"] = f"{type(exc).__name__}: {exc}"
-        return
-    # gc.freeze: what the models hold never dies, and every full collection would walk it again (~0.9% of
-    # scoring's instructions, 100 built + 50 real pages, measured while the synonym table was ~18.6k lists; it
-    # is tuples now, which leave tracking on their own).
-    # Only here, in a process that only scores: in the crawl process it would also freeze the host's live objects,
-    # whose cycles then never die (a failed start-up's Deferred would never log its error).
-    gc.collect()
-    gc.freeze()
-
-
-def _worker_ready() -> str | None:
-    return _worker.get("error")
-
-
-def _score_in_worker(kind: str, text: str, url: str) -> tuple[PageReport, list[logging.LogRecord]]:
-    if "scorer" not in _worker:
-        raise RuntimeError(_worker.get("error", "scorer not loaded"))
-    return _score_with(_worker["scorer"], kind, text, url), _worker["log"].drain()
-
-
-class _LogBuffer(logging.handlers.QueueHandler):
-    """Keeps what a worker process logs (a worker has no log of its own) for the crawl process to log again."""
-
-    def __init__(self) -> None:
-        super().__init__(queue.SimpleQueue())
-
-    def drain(self) -> list[logging.LogRecord]:
-        records = []
-        while not self.queue.empty():
-            records.append(self.queue.get())
-        return records
 
 
 def _log_level() -> int:
@@ -154,11 +101,11 @@ class ScoringPool:
     def _start(self) -> None:
         self._executor = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(self.config, _log_level()),
+            initializer=init_worker, initargs=(self.config, _log_level()),
         )
         try:
             with _main_module_hidden():  # the pool spawns its processes on these first submits
-                warmups = [self._executor.submit(_worker_ready) for _ in range(self.workers)]
+                warmups = [self._executor.submit(worker_ready) for _ in range(self.workers)]
             errors = {f.result() for f in warmups} - {None}
         except BrokenProcessPool as exc:
             errors = {f"worker processes could not start ({exc})"}
@@ -172,10 +119,10 @@ class ScoringPool:
         try:
             text = response.text
             if self._scorer is not None:
-                return _score_with(self._scorer, kind, text, url)
+                return score_with(self._scorer, kind, text, url)
             if executor is None:  # the pool died and could not restart: keep every page, say why
                 raise PoolUnavailable(self._broken or "the scoring pool is closed")
-            report, records = await _await_future(executor.submit(_score_in_worker, kind, text, url))
+            report, records = await _await_future(executor.submit(score_in_worker, kind, text, url))
             _log_again(records)
             return report
         except BrokenProcessPool as exc:
