@@ -686,6 +686,7 @@ def test_a_temperature_is_a_weather_widget_only_in_a_short_line(text, is_widget)
     # a photo, an image or a picture in a sentence is no caption
     ("He said the (photo) was taken in 1990.", False), ("The court saw the image: a blurred face.", False),
     ("The team won the final 3-1 (AP).", False), ("Residents shared the photo: it spread across the town.", False),
+    ("VIDEO: Voting on the estate's future", False),  # a video's title (citylimits.org, trafilatura's eval pages)
 ])
 def test_a_caption_is_known_by_its_credit(text, is_credit):
     from scoring.signals.blocks import TEXT_CUES, CueSet

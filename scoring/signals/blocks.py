@@ -199,12 +199,13 @@ TEXT_CUES = (
         keys="cloudy sunny rain humidity feels wind", marks=("°",)),
     # a picture's caption, known by its credit: "(Photo: Reuters)", "(AP Photo/Evan Vucci)", "(File photo)",
     # "... Photograph: Tom Jamieson/Reuters", a line "Image credit: NASA". Not article text (the real pages'
-    # articleBody leaves captions out); a caption the page marks as one (<figcaption>) is chrome already.
+    # articleBody leaves captions out); a caption the page marks as one (<figcaption>) is chrome already. ("VIDEO:
+    # <title>" names a video, not who made it.)
     Cue("photo credit", rx(r"\((?:photo(?:graph)?s?|images?|pictures?|pic|video|credits?|courtesy)(?:\s+credit)?"
                            r"(?:\s*[:/]|\s+by\b)\s*[^()]{1,60}\)\s*$",
                            r"\((?:ap|afp|reuters|getty|epa|pa|file)(?: images)?(?: photo)?(?:/[^()]{1,60})?\)\s*$",
                            r"\(file photo\)\s*$",
-                           r"^(?:photo(?:graph)?|image|picture|video|photo credit|image credit|credit)s?\s*:\s*[^.!?]{1,60}$",
+                           r"^(?:photo(?:graph)?|image|picture|photo credit|image credit|credit)s?\s*:\s*[^.!?]{1,60}$",
                            r"[.!?]['\"”’]?\s+(?:photograph|photo|image|picture)\s*:\s*[^.!?]{1,60}$"), 0.8, specific=False,
         keys="photo photos photograph photographs image images picture pictures pic video credit credits courtesy ap "
              "afp reuters getty epa pa file"),
