@@ -64,6 +64,7 @@ from typing import Iterable, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .memo import Memo
 from .normalize import lower_as_re_ignorecase
 
 # What marks an element as chrome: its tag, its ARIA role, or a class/id token with a chrome word in it
@@ -287,9 +288,9 @@ def _is_anchor(id_value: str, node) -> bool:
     return heading is not None and spelled == _ANCHOR_WORD.findall(heading.text().lower())
 
 
-@functools.lru_cache(maxsize=16384)
-def _chrome_names(value: str) -> bool:
-    """Does a class or id value hold a chrome token? Cached whole: most elements repeat another's class."""
+def _holds_chrome_token(value: str) -> bool:
+    """Does a class or id value hold a chrome token? (`_chrome_names`: cached whole, most elements repeat another's
+    class.)"""
     return any(_chrome_token(token) for token in without_builder_words(value).split())
 
 
@@ -306,8 +307,7 @@ def without_builder_words(names: str) -> str:
     return _BUILDER_WIDGET.sub("elementor", names) if "elementor-widget" in names else names
 
 
-@functools.lru_cache(maxsize=16384)
-def _chrome_token(token: str) -> bool:
+def _is_chrome_token(token: str) -> bool:
     words = [part for w in _HINT_WORD.findall(token) for part in _compound(w.lower())]
     if not any(w in CHROME_WORDS for w in words):
         return False
@@ -325,6 +325,10 @@ def _compound(word: str) -> tuple[str, ...]:
         if head in CHROME_WORDS and (rest in _HINT_VOCABULARY or rest[:-1] in _HINT_VOCABULARY and rest[-1] == "s"):
             return head, rest
     return (word,)
+
+
+_chrome_names = Memo(_holds_chrome_token, 16384)
+_chrome_token = Memo(_is_chrome_token, 16384)
 
 
 def _label(node) -> str:

@@ -28,6 +28,8 @@ class PageCache:
     block_tokens: list[list[str]] | None = None   # each block's tokens (blocks.block_tokens)
     block_chrome: list[BlockChrome] | None = None  # each block's chrome score (blocks.block_chrome)
     topic: Topic | None = None                     # each block's topic against the page (InjectionSignal.topic)
+    # a block text's lowercase form and words (blocks.lowered_words): the chrome and promotional cues read them in turn
+    lowered_words: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
 
 
 @dataclass

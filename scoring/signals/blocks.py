@@ -9,7 +9,6 @@ Computed once per page (cached in the scoring context).
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -60,12 +59,24 @@ class Cue:
 _NOT_A_TO_Z = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
 
-@functools.lru_cache(maxsize=2048)
 def _lowered_words(text: str) -> tuple[str, frozenset[str]]:
-    """A block's lowercase text and its words: the chrome cues (`block_chrome`) and the injection signal's
-    promotional cues read them block by block, one after the other (~10 us a block)."""
+    """A block's lowercase text and its words (~10 us a block)."""
     lowered = lower_as_re_ignorecase(text)  # no word a case-insensitive cue can match is missing
     return lowered, frozenset(lowered.encode("ascii", "replace").translate(_NOT_A_TO_Z).decode("ascii").split())
+
+
+def lowered_words(text: str, ctx: ScoringContext | None = None) -> tuple[str, frozenset[str]]:
+    """`_lowered_words`, cached for the page in the context: the chrome cues (`block_chrome`) and the injection
+    signal's promotional cues read them block by block, one after the other. (Per page, not in a cache that
+    outlives it: every full garbage collection walks each cached word set, which with functools.lru_cache's 2048
+    blocks was ~9 ms of a collection.)"""
+    if ctx is None:
+        return _lowered_words(text)
+    cache = ctx.page.lowered_words
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = _lowered_words(text)
+    return found
 
 
 Needs = tuple[tuple[str, ...], frozenset[str], list[tuple[frozenset[str], ...]]]
@@ -108,8 +119,9 @@ class CueSet:
         self.key_words = frozenset(self.by_word)
         self.needs = {i: _needs(c.needs) for i, c in enumerate(cues) if c.needs}
 
-    def matches(self, text: str) -> list[Cue]:
-        lowered, words = _lowered_words(text)
+    def matches(self, text: str, ctx: ScoringContext | None = None) -> list[Cue]:
+        """The cues that match the text (`ctx`: the page's context, whose cache holds the text's words)."""
+        lowered, words = lowered_words(text, ctx)
         chosen = set(self.always)
         # only the block's words that are some cue's key (a C set intersection, not a lookup per word)
         for w in words & self.key_words:
@@ -309,10 +321,10 @@ def block_tokens(doc: Document, ctx: ScoringContext | None = None) -> list[list[
     return tokens
 
 
-def _text_cues(block: Block, words: int, chrome: BlockChrome) -> None:
+def _text_cues(block: Block, words: int, chrome: BlockChrome, ctx: ScoringContext | None) -> None:
     text = block.text
     fade = 1.0 if words <= LONG_BLOCK_WORDS else LONG_BLOCK_WORDS / words
-    for cue in _TEXT_CUE_SET.matches(text):
+    for cue in _TEXT_CUE_SET.matches(text, ctx):
         chrome.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
 
 
@@ -358,7 +370,7 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
         chrome.back_matter = True
     words = [len(t) for t in tokens]
     for b, n, chrome in zip(blocks, words, judged):
-        _text_cues(b, n, chrome)
+        _text_cues(b, n, chrome, ctx)
         _hint_cues(b, chrome)
         if b.link_density >= LINK_ONLY_DENSITY and n <= NAV_ITEM_WORDS and b.kind in ("list_item", "other", "table"):
             chrome.add(LINK_ONLY_WEIGHT, "link-only item")
