@@ -19,7 +19,6 @@ bench.choose_thresholds would choose). Test pages are never read.
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 from pathlib import Path
 
@@ -63,38 +62,8 @@ def extras(words, ctx, signal) -> np.ndarray:
     return out
 
 
-class Measurer(reg.Measurer):
-    def __init__(self):
-        super().__init__()
-        trials = self.signal.trials
-
-        def capture(doc, ctx):
-            words, features = trials(doc, ctx)
-            self._captured["extras"] = extras(words, ctx, self.signal)
-            return words, features
-
-        self.signal.trials = capture
-
-    def doc(self, doc, page_id, min_words):
-        row = super().doc(doc, page_id, min_words)
-        extra = self._captured.pop("extras", None)
-        if row is not None:
-            row["extras"] = extra.astype(np.float32) if extra is not None else np.zeros((0, len(EXTRA)), np.float32)
-        return row
-
-
 def measurements(remeasure: bool = False) -> dict[str, list[dict]]:
-    if CACHE.exists() and not remeasure:
-        return pickle.loads(CACHE.read_bytes())
-    original = reg.Measurer
-    reg.Measurer = Measurer
-    try:
-        sets = reg.measure()
-    finally:
-        reg.Measurer = original
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_bytes(pickle.dumps(sets))
-    return sets
+    return reg.measure_with_extras(extras, len(EXTRA), CACHE, remeasure)
 
 
 def main(argv=None) -> int:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import pickle
 import sys
 from pathlib import Path
 
@@ -103,38 +102,8 @@ def extras(words, ctx) -> np.ndarray:
     return out
 
 
-class Measurer(reg.Measurer):
-    def __init__(self):
-        super().__init__()
-        trials = self.signal.trials
-
-        def capture(doc, ctx):
-            words, features = trials(doc, ctx)
-            self._captured["extras"] = extras(words, ctx)
-            return words, features
-
-        self.signal.trials = capture
-
-    def doc(self, doc, page_id, min_words):
-        row = super().doc(doc, page_id, min_words)
-        extra = self._captured.pop("extras", None)
-        if row is not None:
-            row["extras"] = extra.astype(np.float32) if extra is not None else np.zeros((0, len(EXTRA)), np.float32)
-        return row
-
-
 def measurements(remeasure: bool = False) -> dict[str, list[dict]]:
-    if CACHE.exists() and not remeasure:
-        return pickle.loads(CACHE.read_bytes())
-    original = reg.Measurer
-    reg.Measurer = Measurer
-    try:
-        sets = reg.measure()
-    finally:
-        reg.Measurer = original
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_bytes(pickle.dumps(sets))
-    return sets
+    return reg.measure_with_extras(lambda words, ctx, signal: extras(words, ctx), len(EXTRA), CACHE, remeasure)
 
 
 def with_flag(sets: dict[str, list[dict]], column: int, b: float) -> dict[str, list[dict]]:

@@ -146,7 +146,7 @@ class Measurer:
                 **page_features(features)}
 
 
-def measure() -> dict[str, list[dict]]:
+def measure(measurer: type[Measurer] = Measurer) -> dict[str, list[dict]]:
     from models.build_default import calibration_pages
     from scoring.scorer import pseudo_documents
 
@@ -155,7 +155,7 @@ def measure() -> dict[str, list[dict]]:
     from .realbench import build
     from .spinners import families_for, spin
 
-    m = Measurer()
+    m = measurer()
     started = time.perf_counter()
     sets: dict[str, list[dict]] = {"text": [], "html": [], "built": [], "bench_clean": [], "bench_spun": [],
                                    "built_spun": []}
@@ -198,6 +198,39 @@ def measure() -> dict[str, list[dict]]:
 
 
 # -- candidates --------------------------------------------------------------------------------------------------
+
+def measure_with_extras(extras, columns: int, cache: Path, remeasure: bool = False) -> dict[str, list[dict]]:
+    """`measure()` with each page row also holding `extras(words, ctx, signal)`: a (trials x `columns`) array of
+    per-word features the spin signal does not compute, for scripts that try them (bench.fit_spin_colloc,
+    bench.fit_spin_inflections). Cached in `cache` unless `remeasure`."""
+    if cache.exists() and not remeasure:
+        return pickle.loads(cache.read_bytes())
+
+    class WithExtras(Measurer):
+        def __init__(self):
+            super().__init__()
+            trials = self.signal.trials
+
+            def capture(doc, ctx):
+                words, features = trials(doc, ctx)
+                self._captured["extras"] = extras(words, ctx, self.signal)
+                return words, features
+
+            self.signal.trials = capture
+
+        def doc(self, doc, page_id, min_words):
+            row = super().doc(doc, page_id, min_words)
+            extra = self._captured.pop("extras", None)
+            if row is not None:
+                row["extras"] = extra.astype(np.float32) if extra is not None else np.zeros((0, columns), np.float32)
+            return row
+
+    sets = measure(WithExtras)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(sets))
+    return sets
+
+
 def design(rows: list[dict], names: tuple[str, ...]) -> np.ndarray:
     return np.array([[r[n] for n in names] + [1.0] for r in rows], dtype=float).reshape(len(rows), len(names) + 1)
 
