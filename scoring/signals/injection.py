@@ -22,6 +22,7 @@ structure, not injected headlines.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -149,32 +150,9 @@ def _content_word(token: str) -> str:
 _CONTENT_WORD = Memo(_content_word, 65536)
 
 
-class _Surprisal:
-    """-log10 P(word) under one LM's unigram distribution, cached (topical words: 5-7, "year": ~3)."""
-
-    def __init__(self, lm, max_cached_words: int):
-        self.lm = lm
-        self.max_cached_words = max_cached_words
-        self._cache: dict[str, float] = {}
-
-    def __call__(self, word: str) -> float:
-        s = self._cache.get(word)
-        if s is None:
-            s = -self.lm.score_line(word, bos=False, eos=False)
-            if len(self._cache) > self.max_cached_words:
-                self._cache.clear()
-            self._cache[word] = s
-        return s
-
-    def of_all(self, words: list[str]) -> list[float]:
-        """The surprisal of each word: the cached ones looked up in one C-level pass (most words of a page in a
-        crawl), the model asked only for the others."""
-        values = list(map(self._cache.get, words))
-        if None in values:
-            for i, value in enumerate(values):
-                if value is None:
-                    values[i] = self(words[i])
-        return values
+def _word_surprisal(lm, word: str) -> float:
+    """-log10 P(word) under one LM's unigram distribution (topical words: 5-7, "year": ~3)."""
+    return -lm.score_line(word, bos=False, eos=False)
 
 
 @dataclass
@@ -243,7 +221,7 @@ class InjectionSignal:
     repeated_min_words: int = 13        # shorter repeats are captions/titles: the boilerplate signal's
     repeated_weight: float = 0.8        # a repeated paragraph-length block
     # per model: its word surprisals (on the signal, so that Scorers never share them)
-    _surprisals: dict[int, _Surprisal] = field(default_factory=dict, init=False, repr=False)
+    _surprisals: dict[int, tuple[object, Memo]] = field(default_factory=dict, init=False, repr=False)  # id -> (lm, ...)
 
     def score(self, doc: Document, ctx: ScoringContext) -> SignalResult:
         judged = self.block_injection(doc, ctx)
@@ -271,12 +249,12 @@ class InjectionSignal:
         return SignalResult(self.name, score, evidence, features, confidence)
 
     # -- topic ---------------------------------------------------------------------------------------------------
-    def surprisal(self, lm) -> _Surprisal:
+    def surprisal(self, lm) -> Memo:
         """The model's word surprisals, cached on the signal."""
         found = self._surprisals.get(id(lm))
-        if found is None or found.lm is not lm:
-            found = self._surprisals[id(lm)] = _Surprisal(lm, self.max_cached_words)
-        return found
+        if found is None or found[0] is not lm:
+            found = self._surprisals[id(lm)] = (lm, Memo(functools.partial(_word_surprisal, lm), self.max_cached_words))
+        return found[1]
 
     def topic(self, doc: Document, ctx: ScoringContext) -> Topic:
         """Topic agreement of every block with the rest of the page (cached per page in the context).
@@ -321,7 +299,7 @@ class InjectionSignal:
         weight = floor + (1.0 - floor) * np.clip((strangeness - lo) / (hi - lo), 0.0, 1.0)
         return Topic(cosine, novelty, counts, score, weight)
 
-    def _cosine_and_novelty(self, words_per_block: list[list[str]], counts: np.ndarray, surprisal: _Surprisal
+    def _cosine_and_novelty(self, words_per_block: list[list[str]], counts: np.ndarray, surprisal: Memo
                             ) -> tuple[np.ndarray, np.ndarray]:
         """Per block: the surprisal-weighted cosine of its content words with the rest of the page's, and the
         share of its rare-word mass that no other block has."""
@@ -331,7 +309,7 @@ class InjectionSignal:
                           count=int(counts.sum()))
         v = len(vocab)
         block_of = np.repeat(np.arange(n), counts)
-        surprisals = np.array(surprisal.of_all(list(vocab)), dtype=np.float64)
+        surprisals = np.array(surprisal.all(list(vocab)), dtype=np.float64)
         rarity = np.maximum(surprisals - self.common_surprisal, 0.0)
         w2 = np.maximum(rarity, self.min_rarity) ** 2
         # cosine with the rest of the page: b.(T - b) / (|b| |T - b|), T = the page's term counts
