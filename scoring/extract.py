@@ -60,6 +60,7 @@ INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chro
 # text a page keeps out of sight. The reader never sees it, so it is not scored (mozilla/readability's test pages
 # check it: its `_isProbablyVisible`).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HEADING_CLASS = re.compile(r"(?:^|\s)(?:[\w-]+:)?h[1-6](?=\s|$)")  # "h4", "md:h5" (not "h100", "mb-h1")
 _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], " ")
 # The same as a regex: str.translate goes through the dict character by character on non-ASCII text (~10 us a
@@ -190,6 +191,23 @@ def _hint_words_of(names: str) -> tuple[str, ...]:
     """The hint words of an element's class/id/role/aria-label values. Cached: half the elements of a page repeat
     another's ("para", "article-text", "share-button")."""
     return tuple(w.lower() for w in _HINT_WORD.findall(without_builder_words(names)))
+
+
+def _styled_as_heading(attrs: dict) -> bool:
+    """A <div> or <p> that the page marks as a heading: ARIA's role="heading", or a heading class of Bootstrap
+    and Tailwind-style frameworks ("h4", "md:h5"; Bootstrap: "for when you want to match the font styling of a
+    heading but cannot use the associated HTML element"). axios.com numbers its newsletter's stories with
+    <div class="h6 md:h5 lg:h4">, which read as a list of headlines between the paragraphs."""
+    role = attrs.get("role")
+    if role and role.strip().lower() == "heading":
+        return True
+    names = attrs.get("class")
+    return bool(names) and _heading_class(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading_class(names: str) -> bool:
+    return _HEADING_CLASS.search(names) is not None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -344,6 +362,8 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             if tag in TAG_HINTS:
                 own = (tag, *own)
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
+            if kind in ("paragraph", "other") and attrs and _styled_as_heading(attrs):
+                kind = "heading"
             link = tag == "a" and not anchors.within(attrs.get("href"))
             framed = kind is not None or own or tag == "a"
             if framed:

@@ -107,6 +107,17 @@ def test_elements_an_inline_style_hides_are_not_text():
     assert texts(doc) == ["Shown text.", "Block.", "Clipped box.", "Empty style."]
 
 
+def test_elements_styled_as_headings_are_headings():
+    """ARIA's role="heading" and the frameworks' heading classes ("h4", "md:h5") make a <div> or <p> a heading;
+    a class that only contains such letters ("mb-h1", "h100") does not."""
+    doc = extract('<div><div class="h6 md:h5 lg:h4 mb-12">2. Student debt is depleting rural America</div>'
+                  '<p>The first paragraph of the story.</p><div role="heading" aria-level="3">Worthy of your time</div>'
+                  '<p class="h2">A paragraph styled as a heading</p><div class="mb-h1 h100">Not a heading</div></div>')
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "2. Student debt is depleting rural America"), ("paragraph", "The first paragraph of the story."),
+        ("heading", "Worthy of your time"), ("heading", "A paragraph styled as a heading"), ("other", "Not a heading")]
+
+
 def test_links_to_the_pages_own_parts_are_not_link_text():
     """A contents list or footnote mark leads to the same text; `#` or a fragment naming nothing is a script's
     button, and a path leaves the page: those are links."""
