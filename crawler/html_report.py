@@ -102,6 +102,13 @@ def nines(score: float) -> float:
     return MAX_NINES if score >= 1 - 10 ** -MAX_NINES else -math.log10(1.0 - score)
 
 
+def score_label(score: float) -> str:
+    """A score with as many decimals as its nines need to stay apart from its neighbours on the log axis
+    ("0.99968", not "1", for 1 - 10^-3.5)."""
+    decimals = 2 if score < 0.9 else min(int(nines(score)) + 2, MAX_NINES + 2)
+    return f"{score:.{decimals}f}".rstrip("0").rstrip(".") or "0"
+
+
 # -- pieces of HTML -----------------------------------------------------------------------------------------------
 def histogram_svg(name: str, scores: Iterable[float], threshold: float | None, bins: int = 4 * MAX_NINES,
                   width: int = 340, height: int = 170) -> str:
@@ -121,7 +128,7 @@ def histogram_svg(name: str, scores: Iterable[float], threshold: float | None, b
         over = threshold is not None and lo >= threshold - 1e-12
         h = plot_h * n / top
         parts.append(f'<rect x="{left + i * bar_w + 1:.1f}" y="{bottom - h:.1f}" width="{bar_w - 2:.1f}" '
-                     f'height="{h:.1f}" fill="{"#d63638" if over else "#2271b1"}"><title>{lo:.4g}-{hi:.4g}: '
+                     f'height="{h:.1f}" fill="{"#d63638" if over else "#2271b1"}"><title>{score_label(lo)}-{score_label(hi)}: '
                      f'{n} pages</title></rect>')
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{left + plot_w}" y2="{bottom}" stroke="#50575e"/>')
     for k, label in enumerate(["0"] + [f"0.{'9' * k}" for k in range(1, MAX_NINES + 1)]):

@@ -164,6 +164,8 @@ def test_histogram_marks_the_threshold():
     x = float(re.search(r'<line x1="([0-9.]+)"[^>]*stroke="#b32d2e"', svg).group(1))
     assert math.isclose(x, 34 + (340 - 58) * nines(0.99) / MAX_NINES, abs_tol=0.1)
     assert nines(0.9) == pytest.approx(1) and nines(0.999) == pytest.approx(3) and nines(1.0) == MAX_NINES
+    labels = [label for _, label, _ in bars]
+    assert len(set(labels)) == len(labels)  # every bin says where it is, up to the last nines
 
 
 def test_sweep_counts_pages_per_threshold(audit_path):
