@@ -191,6 +191,23 @@ def test_links_the_article_introduces_are_its_own_list(scorer):
         shown = [e.text for e in r.signals["injection"].evidence]
         assert any(t.startswith("If you want") for t in shown) is judged, (lead, shown)
 
+def test_an_embedded_post_is_a_quotation_not_pasted_headlines(scorer):
+    """A tweet the article embeds (<blockquote class="twitter-tweet">) is quoted by its author: its short linked
+    lines are not judged as headlines pasted between the paragraphs; the same lines without the embed's markup are
+    (thepoliticalinsider.com on postlight/parser's test pages)."""
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    post = ('<p lang="en" dir="ltr">@sfutch33 SEVEN! 3 were replaced. <a href="https://t.co/hcKsDsaEMc">'
+            'https://t.co/hcKsDsaEMc</a> <a href="https://twitter.com/x">pic.twitter.com/6Yc99kYnbZ</a></p>'
+            '&mdash; Tzippy Yarom (@zpyarom) <a href="https://twitter.com/zpyarom/status/1">December 19, 2016</a>')
+    shown = {}
+    for name, markup in (("embedded", f'<blockquote class="twitter-tweet" data-lang="en">{post}</blockquote>'),
+                         ("pasted", f"<div>{post}</div>")):
+        body = "".join(paragraphs[:3]) + markup + "".join(paragraphs[3:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown[name] = [e.text for e in r.signals["injection"].evidence if "@" in e.text or "2016" in e.text]
+    assert shown["embedded"] == [] and shown["pasted"], shown
+
+
 # -- boilerplate ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("reason", sorted(CHROME))
 def test_chrome_lines_are_found_by_their_words(scorer, reason):

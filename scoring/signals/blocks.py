@@ -265,6 +265,20 @@ HINT_WEIGHTS = {
 MARKED_REGIONS = frozenset(("nav", "header", "footer", "aside", "navigation", "banner", "contentinfo", "complementary",
                             "menu", "sidebar", "byline", "dateline"))
 
+# The class words of an embedded social-media post: <blockquote class="twitter-tweet">, "instagram-media",
+# "tiktok-embed", "bluesky-embed", "mastodon-embed", Facebook's "fb-post". A post the article embeds is a quotation
+# its author chose: its short lines, handles and links are the post's, not headlines or links pasted between the
+# paragraphs (the injection signal's top alarm on a clean page of postlight/parser's test pages, half A).
+EMBEDDED_POSTS = (frozenset(("tweet",)), frozenset(("instagram", "media")), frozenset(("tiktok", "embed")),
+                  frozenset(("bluesky", "embed")), frozenset(("mastodon", "embed")), frozenset(("fb", "post")))
+
+
+def in_embedded_post(block: Block) -> bool:
+    """Is the block inside an embedded social-media post (EMBEDDED_POSTS)?"""
+    hints = block.hints
+    return bool(hints) and any(words.issubset(hints) for words in EMBEDDED_POSTS)
+
+
 NAV_RUN = 3             # this many short items in a row make a navigation list
 DATA_HINT = "infobox"   # the class MediaWiki and its kin give an article's summary table (data, not a menu)
 NAV_ITEM_WORDS = 4

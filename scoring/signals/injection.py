@@ -35,7 +35,8 @@ from ..document import Block, Document
 from ..memo import Memo
 from ..report import Evidence, SignalResult
 from .base import ScoringContext
-from .blocks import CHROME_SCORE, CLOSERS, Cue, CueSet, block_chrome, block_tokens, introduced_items, rx, strongest_hint
+from .blocks import (CHROME_SCORE, CLOSERS, Cue, CueSet, block_chrome, block_tokens, in_embedded_post, introduced_items,
+                     rx, strongest_hint)
 from .spin import STOPWORDS
 from .stats import noisy_or, strongest
 
@@ -354,6 +355,8 @@ class InjectionSignal:
             if chrome[i].back_matter:  # the article's references and links: not judged
                 continue
             self._promo_cues(b, n, inj, ctx)
+            if in_embedded_post(b):  # a quoted post: judged by what it sells, not by its shape or topic
+                continue
             if off_topic[i] >= self.topic_cue_from:
                 # Lexical topic alone is weak evidence: short news paragraphs (quotes, asides) often share no word
                 # with the rest of the article. It corroborates the other cues.
