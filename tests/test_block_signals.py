@@ -446,6 +446,18 @@ def test_language_is_detected_with_probability(lang, text):
     assert got == lang and prob > 0.9
 
 
+def test_a_page_in_a_script_without_spaces_is_not_read_by_its_latin_lines():
+    """A Japanese errata page of a programming book whose longest lines are English code (oreilly.co.jp on
+    postlight/parser's test pages) is Japanese; an English article quoting a Chinese name stays English."""
+    code = "IF score >= 90.0: PRINT 'Reading level of 5th Grade' ELIF score >= 80.0: PRINT 'Reading level of the 6th Grade'"
+    errata = "\n".join(["Head First はじめてのプログラミング", "第1刷正誤表", "p.7、何て言う？の右側3項目目",
+                        "【誤】 パン、ミルク、卵といった食料品の覧。", "【正】 パン、ミルク、卵といった食料品の一覧。",
+                        "p.249、擬似コード後半", "【誤】", code, "【正】", code.replace("80.0", "85.0")])
+    assert detect_language(errata)[0] == "ja"
+    quoting = " ".join(ARTICLE[1:3]) + " Locals call it 新桥, the new bridge, and the name has stuck since the opening."
+    assert detect_language(quoting)[0] == "en"
+
+
 def test_the_english_fast_path_agrees_with_langdetect():
     from scoring.signals.language import TRIALS, clearly_english, language_detector
 

@@ -16,6 +16,12 @@ langdetect (tests/test_block_signals.py), and since session 16 so does a line ho
 without a marker (a German paragraph quoting English was read as English: langdetect says German): 9 of the 281
 real and built pages the project compares reports on went from the fast path to langdetect, which agreed on every
 one. Otherwise langdetect decides as before.
+
+Both read the longest lines, which in scripts written without spaces between words (Chinese, Japanese, Thai) can
+be the page's few lines of Latin text: a Japanese errata page of a programming book, whose longest lines are its
+English code, was read as English and dropped for spin (postlight/parser's test pages). So when `SPACELESS_SHARE`
+or more of the page's lines are mostly in such a script, langdetect reads only those lines (lines, not letters: one
+such character carries about a word, and such lines also hold Latin code, names and numbers).
 """
 from __future__ import annotations
 
@@ -33,7 +39,10 @@ FAST_ENGLISH_SHARE = 0.12
 FAST_MIN_WORDS = 50
 MIXED_LINE_WORDS = 8       # a line this long without an English marker word is another language
 MIXED_SENTENCE_WORDS = 12  # ... and so is a sentence this long (English ones of 8-11 words without one are common)
+SPACELESS_SHARE = 0.3      # share of a page's lines mostly in a script without word spaces from which they decide
 _WORD = re.compile(r"[^\W\d_]+")
+# kana, CJK ideographs (and their compatibility block), Thai: scripts that do not put spaces between words
+_SPACELESS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _UNMARKED_RUN = bytes(MIXED_SENTENCE_WORDS)  # that many non-marker words in a row
 _lock = threading.Lock()
@@ -98,6 +107,12 @@ def clearly_english(sample: str) -> bool:
     return total >= FAST_MIN_WORDS and markers >= FAST_ENGLISH_SHARE * total
 
 
+def _mostly_spaceless(line: str) -> bool:
+    """Are half the line's letters or more in a script without word spaces?"""
+    n = len(_SPACELESS.findall(line))
+    return n > 0 and 2 * n >= sum(map(len, _WORD.findall(line)))
+
+
 def _foreign_sentence(line: str) -> bool:
     for sentence in _SENTENCE_END.split(line):
         words = _WORD.findall(sentence)
@@ -109,7 +124,13 @@ def _foreign_sentence(line: str) -> bool:
 def detect_language(text: str, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> tuple[str, float]:
     """(ISO code, probability) of the text's language; ("unknown", 0.0) when it has no letters or cannot tell.
     An unmistakably English text is ("en", 1.0) without asking langdetect."""
-    sample = language_sample(text or "", sample_chars)
+    text = text or ""
+    if _SPACELESS.search(text):
+        lines = [line for line in text.split("\n") if line.strip()]
+        spaceless = [line for line in lines if _mostly_spaceless(line)]
+        if len(spaceless) >= SPACELESS_SHARE * len(lines):
+            text = "\n".join(spaceless)
+    sample = language_sample(text, sample_chars)
     if clearly_english(sample):
         return "en", 1.0
     if not any(c.isalpha() for c in sample):
