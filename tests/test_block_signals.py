@@ -90,6 +90,16 @@ def test_promo_paragraph_is_flagged_with_its_cues(scorer):
     assert raw(r, "boilerplate") == 0.0  # an ad is not page chrome
 
 
+def test_promo_words_in_a_news_sentence_are_not_an_offer():
+    from scoring.signals.injection import _PROMO_CUE_SET
+
+    def cues(text):
+        return {c.reason for c in _PROMO_CUE_SET.matches(text)}
+
+    assert "limited offer" in cues("Get a free quote today, no obligation.")
+    assert "limited offer" not in cues("He suggested that he may be under no obligation to do so.")
+
+
 def test_unrelated_headline_between_paragraphs(scorer):
     r = scorer.score_text(with_lines({5: [HEADLINE]}))
     found = evidence(r, "injection")

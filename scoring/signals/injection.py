@@ -59,7 +59,9 @@ PROMO_CUES = (
                              r"\bdon'?t miss (?:out|this)\b", r"\bhurry\b", r"\bact (?:now|fast)\b", r"\bbest (?:price|deal)s?\b",
                              r"\blowest prices?\b", r"\bbuy (?:one|1),? get\b", r"\bmoney[- ]back guarantee\b",
                              r"\bno (?:credit )?card (?:needed|required)\b", r"\brisk[- ]free\b", r"\bcancel (?:at )?any ?time\b",
-                             r"\bfor the price of (?:one|two)\b", r"\bno (?:obligation|strings attached|hidden (?:fees|costs))\b",
+                             r"\bfor the price of (?:one|two)\b",
+                             # (not "he is under no obligation to": a news sentence, postlight/parser's cnn.com page)
+                             r"(?<!\bunder )\bno (?:obligation|strings attached|hidden (?:fees|costs))\b",
                              r"\bsatisfaction guaranteed\b"), 0.6,
         keys="limited offer offers deal deals price prices only while miss hurry act best lowest buy money card risk "
              "cancel obligation strings hidden guaranteed",
