@@ -167,6 +167,13 @@ def test_invalid_utf8_and_nul_bytes_do_not_break_text():
     assert "\x00" not in decode_html("a\x00b") and decode_html("\ud800x") == "\ufffdx"
 
 
+def test_valid_utf8_bytes_read_as_their_text():
+    """Valid UTF-8 goes to the parser as given (no re-encoding): the same text as the str, NUL bytes dropped."""
+    page = "<p>caf\u00e9 \u2014 na\u00efve\x00 text</p>"
+    assert decode_html(codecs.BOM_UTF8 + page.encode()) == decode_html(page) == "<p>caf\u00e9 \u2014 na\u00efve text</p>"
+    assert extract(page.encode()).blocks[0].text == extract(page).blocks[0].text == "caf\u00e9 \u2014 na\u00efve text"
+
+
 @pytest.mark.parametrize("html", ["", b"", "   \n ", "<html></html>", "<p></p><div>  </div>", "<!-- only a comment -->"])
 def test_empty_pages_have_no_blocks(html):
     doc = extract(html)
