@@ -32,11 +32,14 @@ class Memo(Generic[K, V]):
     def all(self, keys: Iterable[K]) -> list[V]:
         """The results for many keys: the cached ones looked up in one C-level pass, only the others computed."""
         keys = keys if isinstance(keys, list) else list(keys)
+        try:  # (all cached, the common case: no scan of the values for a None either)
+            return list(map(self.results.__getitem__, keys))
+        except KeyError:
+            pass
         values = list(map(self.results.get, keys))
-        if None in values:
-            for i, value in enumerate(values):
-                if value is None:
-                    values[i] = self._compute(keys[i])
+        for i, value in enumerate(values):
+            if value is None:
+                values[i] = self._compute(keys[i])
         return values
 
     def _compute(self, key: K) -> V:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .memo import Memo
+
 NORMALISATION = "nfkc+lower+strip-accents+digits-to-0+ascii-punct; tokens=[a-z0]+ joined by ' or -"
 
 _PUNCT = str.maketrans({
@@ -90,12 +92,15 @@ def tokenize_spans(text: str) -> list[tuple[str, int, int]]:
 
 def token_spans_one_by_one(same: str) -> list[tuple[str, int, int]]:
     """`tokenize_spans` of a text that is not ASCII even with its symbols mapped (`same`): token by token."""
-    out = []
-    for m in TOKEN_RE.finditer(same):
-        token = _normalise_token(m.group())
-        if token:
-            out.append((token, m.start(), m.end()))
-    return out
+    found = list(TOKEN_RE.finditer(same))
+    tokens = _normal_token.all(list(map(_group, found)))
+    return [(token, a, b) for token, (a, b) in zip(tokens, map(_span, found)) if token]
+
+
+# `_normalise_token` of the tokens seen: a page repeats most of its words, and a cached lookup in C costs a tenth of
+# the call (a block of non-ASCII text is normalised token by token).
+_normal_token = Memo(_normalise_token, 65536)
+_group = re.Match.group
 
 
 def tokenize(text: str) -> list[str]:

@@ -23,6 +23,7 @@ structure, not injected headlines.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import statistics
@@ -307,9 +308,10 @@ class InjectionSignal:
         """Per block: the surprisal-weighted cosine of its content words with the rest of the page's, and the
         share of its rare-word mass that no other block has."""
         n = len(words_per_block)
-        vocab: dict[str, int] = {}
-        ids = np.fromiter((vocab.setdefault(w, len(vocab)) for ws in words_per_block for w in ws), dtype=np.int64,
-                          count=int(counts.sum()))
+        # each word's id in order of first occurrence, with C-level passes (a generator a word cost ~0.1 ms a page)
+        words = list(itertools.chain.from_iterable(words_per_block))
+        vocab = dict(zip(dict.fromkeys(words), itertools.count()))
+        ids = np.fromiter(map(vocab.__getitem__, words), dtype=np.int64, count=len(words))
         v = len(vocab)
         block_of = np.repeat(np.arange(n), counts)
         surprisals = np.array(surprisal.all(list(vocab)), dtype=np.float64)
