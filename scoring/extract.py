@@ -261,12 +261,13 @@ class _Builder:
             return
         parts, extra, self.parts, self.hints, self._last_hints = self.parts, self.hints, [], (), ()
         self.has_text = False
-        text = " ".join(_CONTROL_CHARS.sub(" ", "".join(p for p, _ in parts)).split())
-        if inline_chrome and inline_chrome >= INLINE_CHROME_SHARE * len(text.split()):
+        words = _CONTROL_CHARS.sub(" ", "".join([p for p, _ in parts])).split()
+        text = " ".join(words)  # (so `words` is `text.split()`)
+        if inline_chrome and inline_chrome >= INLINE_CHROME_SHARE * len(words):
             chrome = True  # a caption or tag list in a plain block; chrome inside a sentence stays with it
         if chrome and self.drop_chrome:
             self.chrome_blocks += 1
-            self.chrome_words += len(text.split())
+            self.chrome_words += len(words)
             return
         if text.endswith(CELL_SEPARATOR.rstrip()):  # a row ending in empty cells
             text = text[: -len(CELL_SEPARATOR.rstrip())].rstrip()

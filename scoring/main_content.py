@@ -774,8 +774,11 @@ def find_article(tree, structured: bool = True, elements: PageElements | None = 
     # from a run's length (MIN_RUN_WORDS): a post written as list items is an article, while a menu's or a teaser
     # list's dozens of short items would outscore one (mozilla/readability's ehow and mozilla pages).
     for node in elements.holders:
-        # (inline: a page has ~200 of them, and most have no text of their own)
-        words = count_words(node.text(deep=False))
+        # (inline: a page has ~300 of them, and most have no text of their own: blank, no words to count)
+        text = node.text(deep=False)
+        if not text or text.isspace():
+            continue
+        words = count_words(text)
         if words >= MIN_HOLDER_WORDS and (words >= MIN_RUN_WORDS or node.tag != "li"):
             weights.add(node, float(words), _loose_points(node, float(words)))
     weights.settle()
