@@ -118,11 +118,19 @@ class CueSet:
                 self.by_word.setdefault(w, []).append(i)
         self.key_words = frozenset(self.by_word)
         self.needs = {i: _needs(c.needs) for i, c in enumerate(cues) if c.needs}
+        # The cues tried on every block without a condition, searched first as one alternation, which matches
+        # where one of them does: a block of prose matches none, and one search (~1 us) spares each its own
+        # search and test. (Those with `needs` stay out: their condition spares a costly search.)
+        plain = [i for i in self.always if i not in self.needs]
+        self.needs_only = [i for i in self.always if i in self.needs]
+        self.any_plain = re.compile("|".join(f"(?:{cues[i].pattern.pattern})" for i in plain),
+                                    cues[plain[0]].pattern.flags) if plain else None
+        assert all(cues[i].pattern.flags == cues[plain[0]].pattern.flags for i in plain), "one alternation, one flag set"
 
     def matches(self, text: str, ctx: ScoringContext | None = None) -> list[Cue]:
         """The cues that match the text (`ctx`: the page's context, whose cache holds the text's words)."""
         lowered, words = lowered_words(text, ctx)
-        chosen = set(self.always)
+        chosen = set(self.always if self.any_plain is None or self.any_plain.search(text) else self.needs_only)
         # only the block's words that are some cue's key (a C set intersection, not a lookup per word)
         for w in words & self.key_words:
             chosen.update(self.by_word[w])
