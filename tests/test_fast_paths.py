@@ -339,3 +339,15 @@ def test_trailer_cue_equals_the_whole_search():
                      for _ in range(5000)]
     answers = [trailer_cue(text) for text in texts]
     assert answers == [_TRAILER_CUE.search(text) is not None for text in texts] and 500 < sum(answers) < 4500
+
+
+def test_the_normal_token_pattern_finds_token_re_s_tokens_in_ascii_normal_text():
+    """segment's ASCII path matches tokens in an `ascii_normal` text with a pattern of [a-z0] runs: the same spans
+    as TOKEN_RE there, on random text of every ASCII character."""
+    from scoring.normalize import ascii_normal
+    rng = random.Random(13)
+    alphabet = [chr(c) for c in range(128)] + list("aZ9'-") * 20
+    for _ in range(500):
+        norm = ascii_normal("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))))
+        assert [m.span() for m in segment_module._NORMAL_TOKEN.finditer(norm)] == \
+            [m.span() for m in TOKEN_RE.finditer(norm)]
