@@ -146,7 +146,9 @@ class Measurer:
                 **page_features(features)}
 
 
-def measure(measurer: type[Measurer] = Measurer) -> dict[str, list[dict]]:
+def measure(measurer: type[Measurer] = Measurer, built_spun: bool = True) -> dict[str, list[dict]]:
+    """The development sets above, measured by `measurer`; the built articles spun only if `built_spun` (they
+    serve `shifts` alone)."""
     from models.build_default import calibration_pages
     from scoring.scorer import pseudo_documents
 
@@ -185,7 +187,7 @@ def measure(measurer: type[Measurer] = Measurer) -> dict[str, list[dict]]:
         row.update(family=page.family, level=page.level)
         sets["bench_clean" if page.kind == "clean" else "bench_spun"].append(row)
     print(f"real pages measured ({time.perf_counter() - started:.0f} s)", flush=True)
-    for article in [a for a in load_articles() if a.split == "dev"]:
+    for article in [] if not built_spun else [a for a in load_articles() if a.split == "dev"]:
         for family in families:
             rng = random.Random(f"{SEED}:{article.id}:{family}:register")
             parts, _ = spin(article, SHIFT_RATE, rng, family, split="dev")
