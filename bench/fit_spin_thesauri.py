@@ -17,7 +17,8 @@ and cached in bench/out/spin_thesauri/<table>.pkl (`--remeasure`). For each tabl
 recall at 1% FPR against the real clean dev pages, and the recall at the threshold bench.choose_thresholds would
 choose (calibration refitted, reference pages leave-one-out, built pages as guards), and the clean maxima.
 Variants: MyThes' reverse look-up alone, its synonyms and "similar" terms alone, the union's trials cut to 2 or 4
-candidates (`table@k`), the added thesaurus only where WordNet has no entry (`wordnet|...`); (2) WordNet's trial
+candidates (`table@k`), the added thesaurus only where WordNet has no entry (`wordnet|...`) or only between words
+of like frequency (`~1`); (2) WordNet's trial
 kept and the added thesaurus's best gain added to the log-odds (b x 0.25..2); (3) the per-word weights refitted
 for the table (bench.fit_spin's data); and the evidence (span, likelier word, why) on the clean page that binds
 the threshold.
@@ -29,7 +30,7 @@ Moby 20% 0.986 -> 0.971, recall at 1% 93.2% -> 91.8%; the built Brown pages rise
 at it 32.4%) and the WordNet rows lose (10%: 0.988 -> 0.954). WordNet + Moby (23.5k words, 38.8 each): MyThes 10%
 0.943 -> 0.879, 68.5% -> 24.7%; MyThes 20% 0.987 -> 0.953. Every other variant loses ROC-AUC on the unseen family
 too (reverse look-up alone: Moby 10% 0.938, 20% 0.980; synonyms alone: 0.943 / 0.984 with recall at 1% 47.9%;
-fallback: Moby 10% 0.940, MyThes 10% 0.914; extra evidence: the unseen 10% row loses recall at 1% FPR at every b;
+fallback: Moby 10% 0.940, MyThes 10% 0.914; like frequency: Moby 10% 0.932, MyThes 10% 0.908; extra evidence: the unseen 10% row loses recall at 1% FPR at every b;
 refitted: Moby 10% 0.910 with MyThes against 0.896 refitted with WordNet alone, both below the weights in use).
 Why: the trial's frequency correction and the weights suit WordNet's near-synonyms; a broad thesaurus gives a
 rare-but-right word a common loose neighbour that fits its context better ('mutilation' -> 'run', 'humanitarian'
@@ -63,13 +64,19 @@ TABLES = {
     # the added thesaurus only for the words WordNet gives no candidate (their trials are new; WordNet's unchanged)
     "wordnet|mythes": ("wordnet", "mythes", "fallback"),
     "wordnet|moby": ("wordnet", "moby", "fallback"),
+    # the added pairs only between words of like frequency (unigram log10 P within 1): no common loose neighbour
+    # for a rare word
+    "wordnet+mythes~1": ("wordnet", "mythes", "like-frequency"),
+    "wordnet+moby~1": ("wordnet", "moby", "like-frequency"),
 }
+LIKE_FREQUENCY = 1.0
 # the union's trials cut to fewer candidates (SpinSignal.max_candidates, 8 in use): `table@k`
 CAPS = (2, 4)
 CAPPED = [f"{name}@{k}" for name in ("wordnet+mythes", "wordnet+moby") for k in CAPS]
 # table -> the family no thesaurus of it comes from (the honest read), besides WordNet's own rows
 UNSEEN = {"wordnet+mythes": "moby", "wordnet+moby": "mythes", "wordnet+mythes-reverse": "moby",
-          "wordnet+mythes-synonyms": "moby", "wordnet|mythes": "moby", "wordnet|moby": "mythes", **{n: "moby" if "mythes" in n else "mythes" for n in CAPPED}}
+          "wordnet+mythes-synonyms": "moby", "wordnet|mythes": "moby", "wordnet|moby": "mythes",
+          "wordnet+mythes~1": "moby", "wordnet+moby~1": "mythes", **{n: "moby" if "mythes" in n else "mythes" for n in CAPPED}}
 
 
 @functools.cache
@@ -77,6 +84,16 @@ def vocabulary() -> frozenset[str]:
     from models.build_default import VOCABULARY
 
     return frozenset(VOCABULARY.read_text(encoding="utf-8").split())
+
+
+@functools.cache
+def unigram_scores() -> dict[str, float]:
+    """The default model's unigram log10 P of every vocabulary word."""
+    from scoring.config import QualityConfig
+    from scoring.lm import load_model
+
+    lm = load_model(QualityConfig().models["en"])
+    return {w: lm.score_line(w, bos=False, eos=False) for w in vocabulary()}
 
 
 def candidate_table(sources: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -98,6 +115,10 @@ def candidate_table(sources: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     if "moby" in sources:
         meanings = aiksaurus_meanings(THESAURI / "libaiksaurus-1.2-data" / AIKSAURUS_DIR)
         add_pairs(table, group_pairs(meanings), vocab)
+    if "like-frequency" in sources:
+        unigram = unigram_scores()
+        table = {w: {c for c in cands if abs(unigram[w] - unigram[c]) <= LIKE_FREQUENCY} for w, cands in table.items()}
+        table = {w: cands for w, cands in table.items() if cands}
     for word, synonyms in wordnet.items():   # with "fallback", WordNet's entry replaces the others' for its words
         table[word] = set(synonyms) if "fallback" in sources else table.get(word, set()) | set(synonyms)
     return {w: tuple(sorted(s)) for w, s in sorted(table.items())}
