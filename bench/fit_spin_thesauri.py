@@ -344,17 +344,8 @@ def explain(name: str, sets: dict[str, list[dict]], top_words: int = 12) -> None
             print(f"    {e.text!r} -> {e.suggestion!r}: {e.reason}")
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.fit_spin_thesauri", description=__doc__.split("\n")[0])
-    p.add_argument("--remeasure", action="store_true", help=f"ignore the caches in {CACHE.relative_to(ROOT)}")
-    p.add_argument("--tables", nargs="*", default=[*TABLES, *CAPPED], choices=[*TABLES, *CAPPED])
-    p.add_argument("--extra", nargs="*", default=list(EXTRA_TABLES), choices=list(EXTRA_TABLES))
-    p.add_argument("--refit", nargs="*", default=list(REFIT_TABLES), choices=list(TABLES))
-    p.add_argument("--explain", nargs="*", default=["wordnet+mythes", "wordnet+moby"], choices=list(TABLES))
-    args = p.parse_args(argv)
-    results = {}
-    for name in args.tables:
-        results[name] = reg.evaluate(measurements(name, args.remeasure), (), ())
+def print_tables(results: dict[str, dict]) -> None:
+    """Per table: the re-chosen threshold, mean recalls, clean maxima and the family x rate rows."""
     base = results.get("wordnet")
     print("per family x rate: ROC-AUC (change against WordNet alone), recall at 1% FPR, recall at the re-chosen "
           "drop threshold")
@@ -368,14 +359,33 @@ def main(argv=None) -> int:
             keys = [(family, level) for level in (0, 1, 2)]
             mark = "  <- unseen" if UNSEEN.get(name) == family else ""
             print(row(family, result, keys, base if name != "wordnet" else None) + mark)
-    if base:
-        print("\nleave-one-thesaurus-out (the family the added thesaurus did not come from):")
-        for name, family in UNSEEN.items():
-            if name in results:
-                for level in (0, 1):
-                    a, b = base["table"][(family, level)], results[name]["table"][(family, level)]
-                    print(f"  {name:16s} {family} {(level + 1) * 10}%: ROC-AUC {a[0]:.3f} -> {b[0]:.3f}, recall@1% "
-                          f"{a[1]:.1%} -> {b[1]:.1%}, recall@thr {a[3]:.1%} -> {b[3]:.1%}")
+
+
+def print_leave_one_out(results: dict[str, dict]) -> None:
+    """Each table against WordNet alone on the family none of its thesauri came from, at 10% and 20%."""
+    base = results.get("wordnet")
+    if not base:
+        return
+    print("\nleave-one-thesaurus-out (the family the added thesaurus did not come from):")
+    for name, family in UNSEEN.items():
+        if name in results:
+            for level in (0, 1):
+                a, b = base["table"][(family, level)], results[name]["table"][(family, level)]
+                print(f"  {name:16s} {family} {(level + 1) * 10}%: ROC-AUC {a[0]:.3f} -> {b[0]:.3f}, recall@1% "
+                      f"{a[1]:.1%} -> {b[1]:.1%}, recall@thr {a[3]:.1%} -> {b[3]:.1%}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.fit_spin_thesauri", description=__doc__.split("\n")[0])
+    p.add_argument("--remeasure", action="store_true", help=f"ignore the caches in {CACHE.relative_to(ROOT)}")
+    p.add_argument("--tables", nargs="*", default=[*TABLES, *CAPPED], choices=[*TABLES, *CAPPED])
+    p.add_argument("--extra", nargs="*", default=list(EXTRA_TABLES), choices=list(EXTRA_TABLES))
+    p.add_argument("--refit", nargs="*", default=list(REFIT_TABLES), choices=list(TABLES))
+    p.add_argument("--explain", nargs="*", default=["wordnet+mythes", "wordnet+moby"], choices=list(TABLES))
+    args = p.parse_args(argv)
+    results = {name: reg.evaluate(measurements(name, args.remeasure), (), ()) for name in args.tables}
+    print_tables(results)
+    print_leave_one_out(results)
     print("\nthe demo site's swaps whose original the table offers for the spun word:")
     demo_coverage(args.tables)
     main_extra(args.extra, args.remeasure)

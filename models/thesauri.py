@@ -8,7 +8,9 @@
   0xFFFF; `meanings.dat` is the meanings in id order, each a list of word ids (the first two name the meaning and
   are members too) ending in 0xFFFF.
 
-`entry_pairs`, `group_pairs` and `add_pairs` turn them into a table like scoring.wordnet.synonym_table's.
+`entry_pairs`, `group_pairs` and `add_pairs` turn them into a table like scoring.wordnet.synonym_table's. Read by
+bench.fit_spin_thesauri, which measured such unions as the spin signal's candidates and did not adopt them: the
+default model's table (models.build_default.build_synonyms) is WordNet's alone.
 """
 from __future__ import annotations
 
