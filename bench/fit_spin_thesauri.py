@@ -5,7 +5,7 @@ families built from other thesauri are missed (Moby, MyThes at 10%). This script
 only, candidate tables that add MyThes (`mythes-en-us`) and/or Moby (Aiksaurus, `libaiksaurus-1.2-data`) to
 WordNet, each in both directions (a word's own entries and the reverse look-up: the words whose entry holds it,
 i.e. the common word a spinner would have replaced to produce it), restricted like WordNet's to the model's
-vocabulary (models/thesauri.py reads the files). Adding a thesaurus makes its own family "seen", so each is judged
+vocabulary (bench/thesauri.py reads the files). Adding a thesaurus makes its own family "seen", so each is judged
 on the family it did NOT come from:
 - WordNet + MyThes -> the Moby rows (Moby unseen by the candidates);
 - WordNet + Moby -> the MyThes rows (MyThes unseen);
@@ -98,7 +98,7 @@ def unigram_scores() -> dict[str, float]:
 
 def candidate_table(sources: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """word -> sorted candidates from the union of `sources`, within the model's vocabulary."""
-    from models.thesauri import (AIKSAURUS_DIR, MYTHES_FILE, add_pairs, aiksaurus_meanings, entry_pairs, group_pairs,
+    from bench.thesauri import (AIKSAURUS_DIR, MYTHES_FILE, add_pairs, aiksaurus_meanings, entry_pairs, group_pairs,
                                  mythes_entries)
     from scoring.wordnet import synonym_table
 

@@ -1,4 +1,4 @@
-"""models/thesauri.py reads MyThes and Aiksaurus files; bench/fit_spin_thesauri.py's extra evidence is the spin
+"""bench/thesauri.py reads MyThes and Aiksaurus files; bench/fit_spin_thesauri.py's extra evidence is the spin
 signal's own window trial."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from models.thesauri import aiksaurus_meanings, entry_pairs, group_pairs, mythes_entries
+from bench.thesauri import aiksaurus_meanings, entry_pairs, group_pairs, mythes_entries
 
 MYTHES = """UTF-8
 happy|2
@@ -48,7 +48,7 @@ def test_aiksaurus_meanings_are_read_from_the_binary_files(tmp_path):
 
 def test_the_real_thesauri_when_fetched():
     from bench.fit_spin_thesauri import THESAURI
-    from models.thesauri import AIKSAURUS_DIR, MYTHES_FILE
+    from bench.thesauri import AIKSAURUS_DIR, MYTHES_FILE
 
     mythes, aiksaurus = THESAURI / "mythes-en-us" / MYTHES_FILE, THESAURI / "libaiksaurus-1.2-data" / AIKSAURUS_DIR
     if not (mythes.is_file() and aiksaurus.is_dir()):
