@@ -60,7 +60,12 @@ def _normalise_token(token: str) -> str:
     if token.isascii():
         token = token.lower()
         return token if token.isalpha() else _DIGIT.sub("0", token)
-    return normalise(token)
+    token = normalise(token)
+    if token and TOKEN_RE.fullmatch(token) is None:
+        # NFKC made several words of one character (U+FDFA, an Arabic ligature, is four): one hyphenated token,
+        # never one with a space inside (the spin signal's windows are tokens joined by spaces)
+        token = "-".join(TOKEN_RE.findall(token))
+    return token
 
 
 def _ascii_symbol(match: re.Match) -> str:

@@ -51,6 +51,13 @@ def test_tokenize_spans_matches_per_token_normalisation(text):
     assert tokenize_spans(text) == reference_tokenize_spans(text)
 
 
+def test_a_character_that_normalises_to_several_words_is_one_token():
+    """NFKC makes four words of U+FDFA: still one token for its one character, without a space inside."""
+    tokens = tokenize_spans("The prophet \ufdfa said so.")
+    assert [t for t, _, _ in tokens][2:] == ["صلى-الله-عليه-وسلم", "said", "so"] and tokens[2][1:] == (12, 13)
+    assert all(TOKEN_RE.fullmatch(t) for t, _, _ in tokens)
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_block_is_tokenised_once_with_the_same_sentences(text):
     block = Block(index=3, kind="paragraph", tag="p", start=11, end=11 + len(text), text=text)
