@@ -65,7 +65,7 @@ from typing import Iterable, NamedTuple
 from selectolax.lexbor import LexborHTMLParser
 
 from .memo import Memo
-from .normalize import lower_as_re_ignorecase
+from .normalize import CJK_CHARS, lower_as_re_ignorecase
 
 # What marks an element as chrome: its tag, its ARIA role, or a class/id token with a chrome word in it
 # ("share-bar", "relatedPosts", "ad-slot") unless the token names content ("comment-content" is the text of a
@@ -118,7 +118,7 @@ _HINT_WORD = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
 _TOKEN = re.compile(r"\w+")
 _ANCHOR_WORD = re.compile(r"[^\W_]+")
 SECTION_ANCHOR_WORDS = 4  # an id of this many words spelled by the element's first heading is a section anchor
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{CJK_CHARS}]")
 # Page furniture that ends an article, matched case-insensitively: calls to follow, subscribe, share or comment
 # anywhere in a trailing block; labels ("Comments", "Advertisement", "Tags: ...") only where the block starts,
 # since an article's last sentence may mention a comment, a sponsor or a copyright.

@@ -34,6 +34,9 @@ _DIGIT = re.compile(r"\d")
 _ASCII_NORMAL = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789`", b"abcdefghijklmnopqrstuvwxyz000000000'")
 _span = re.Match.span
 TOKEN_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+# Kana and CJK ideographs (with their compatibility block), for a character class: Chinese and Japanese put no
+# spaces between words.
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 
 def _strip_accents(text: str) -> str:

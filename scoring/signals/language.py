@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 import threading
 
+from ..normalize import CJK_CHARS
+
 UNKNOWN = "unknown"
 DEFAULT_SAMPLE_CHARS = 500
 TRIALS = 3  # langdetect's random restarts (its default: 7)
@@ -41,8 +43,7 @@ MIXED_LINE_WORDS = 8       # a line this long without an English marker word is 
 MIXED_SENTENCE_WORDS = 12  # ... and so is a sentence this long (English ones of 8-11 words without one are common)
 SPACELESS_SHARE = 0.3      # share of a page's lines mostly in a script without word spaces from which they decide
 _WORD = re.compile(r"[^\W\d_]+")
-# kana, CJK ideographs (and their compatibility block), Thai: scripts that do not put spaces between words
-_SPACELESS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACELESS = re.compile(f"[\u0e00-\u0e7f{CJK_CHARS}]")  # Thai, kana and CJK: scripts without spaces between words
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _UNMARKED_RUN = bytes(MIXED_SENTENCE_WORDS)  # that many non-marker words in a row
 _lock = threading.Lock()
