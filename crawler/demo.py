@@ -141,6 +141,9 @@ def summarise(audit: Audit, base_url: str, items_written: int | None) -> str:
         name = p.url.split("/", 3)[-1]
         strongest = [(signal, e) for signal in report.flags for e in report.signals[signal].strongest(1)]
         evidence = f"{strongest[0][0]}: {strongest[0][1].describe(38)}" if strongest else ""
+        if not strongest and report.signals:  # kept: how close it came
+            name_, top = max(report.signals.items(), key=lambda kv: kv[1].score)
+            evidence = f"highest: {name_} {top.score:.6f} (flags at {config.get('thresholds', {}).get(name_, '?')})"
         if report.status not in ("scored", "too_short"):  # kept unscored: say why instead
             evidence = f"not scored: {report.status}" + (f" ({report.language})" if report.language else "")
         lines.append(f"  {name[:40]:<40} {report.action:<8} {','.join(report.flags)[:28]:<28} {evidence[:70]}")

@@ -299,6 +299,9 @@ def test_demo_prints_summary_and_report(demo_run):
     report = re.search(r"HTML report: (\S+\.report\.html)", proc.stdout)
     assert report and Path(report.group(1)).is_file()
     assert f"{ARTICLE_PAGES} yielded = " in proc.stdout
+    # a kept page says how close it came: its highest score beside the threshold it stayed under
+    kept = re.search(r"articles/footbridge\.html\s+keep\s+highest: (\w+) ([0-9.]+) \(flags at ([0-9.]+)\)", proc.stdout)
+    assert kept and float(kept.group(2)) < float(kept.group(3)), proc.stdout
     html = Path(report.group(1)).read_text(encoding="utf-8")
     assert html.count("<svg") == len(SIGNALS)  # one histogram per signal
     assert 'class="ev-split"' in html and 'class="ev-injection"' in html and "threshold 0.99" in html
