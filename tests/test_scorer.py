@@ -1,6 +1,7 @@
 """The scoring pipeline end to end: verdicts, edge cases, bounded work, failures, calibration, public API."""
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shutil
@@ -201,6 +202,19 @@ def test_the_first_traceback_of_each_failure_kind_is_a_warning_and_repeats_are_t
     failing.signals = [Unreadable()]  # another kind: its first traceback is a warning too
     assert failing.score_text(ARTICLE, "other.txt").error == "KeyError: 'no such block'"
     assert [r.levelno for r in caplog.records] == [logging.WARNING] and "KeyError" in caplog.records[0].getMessage()
+
+
+def test_the_scorer_loads_without_garbage_collections(default_model):
+    """A load's collections would walk what it allocates (all of which lives on) and the host's heap, again and
+    again; GC is paused while it loads, and on again after."""
+    config, collections = QualityConfig(models={"en": str(default_model)}), []
+    gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+    try:
+        Scorer(config)
+    finally:
+        gc.callbacks.pop()
+    # at most the one young collection that the first allocation after the load starts (~50 without the pause)
+    assert collections in ([], [0]) and gc.isenabled()
 
 
 def test_report_round_trips_through_json(scorer):
