@@ -71,8 +71,9 @@ class PageStatistic:
         sig = self.signal
         z = self.matrix @ weights
         z = np.where(self.in_phrase, np.maximum(z, sig.tortured_log_odds), z)
-        llr = mixture_log_likelihood_ratios(z, self.prior_odds, sig.spun_share)
-        phrased = mixture_log_likelihood_ratios(np.array([sig.tortured_log_odds]), self.prior_odds, sig.spun_share)
+        llr = mixture_log_likelihood_ratios(sig.sharpened(z), self.prior_odds, sig.spun_share)
+        phrased = mixture_log_likelihood_ratios(sig.sharpened(np.array([sig.tortured_log_odds])), self.prior_odds,
+                                                sig.spun_share)
         total = np.add.reduceat(llr, self.starts) + self.untried * phrased[0] + sig.shrink_words * sig.shrink_to
         mean = total / (self.n + self.untried + sig.shrink_words)
         return sig.raw_scale * (mean + self.rewrite_llr / np.maximum(self.n, 1))

@@ -302,7 +302,7 @@ def page_statistic(r: dict, weights: np.ndarray, prior_odds: float) -> float:
         return r["raw"]
     word = r["features"].astype(float) @ weights if r["n"] else np.zeros(0)
     log_odds = signal.page_log_odds(word, r["in_phrase"], r["untried"])
-    ratios = mixture_log_likelihood_ratios(log_odds, prior_odds, signal.spun_share)
+    ratios = mixture_log_likelihood_ratios(signal.sharpened(log_odds), prior_odds, signal.spun_share)
     llr = (float(np.sum(ratios)) + signal.shrink_words * signal.shrink_to) / (len(ratios) + signal.shrink_words)
     return signal.raw_scale * (llr + r["rewrite_llr"] / max(r["n"], 1))
 

@@ -134,6 +134,19 @@ def test_a_short_page_is_shrunk_towards_a_clean_one():
     assert signal.page_statistic(long, 0.0, 2000) == pytest.approx(plain.page_statistic(long, 0.0, 2000), rel=0.05)
 
 
+def test_the_page_statistic_sharpens_the_word_log_odds():
+    """The page statistic averages the words' log-odds sharpened around log_odds_pivot (the per-word weights
+    trusted a little more for the page decision): a word above the pivot counts more, one below it less."""
+    signal, plain = SpinSignal(), SpinSignal(log_odds_scale=1.0)
+    assert signal.log_odds_scale > 1.0
+    log_odds = np.array([-6.0, -4.0, -1.0, 0.3, 2.5])
+    sharpened = signal.log_odds_pivot + signal.log_odds_scale * (log_odds - signal.log_odds_pivot)
+    assert signal.page_statistic(log_odds, 0.0, 5) == pytest.approx(plain.page_statistic(sharpened, 0.0, 5))
+    suspect, clean = np.full(100, signal.log_odds_pivot + 2.0), np.full(100, signal.log_odds_pivot - 2.0)
+    assert signal.page_statistic(suspect, 0.0, 100) > plain.page_statistic(suspect, 0.0, 100)
+    assert signal.page_statistic(clean, 0.0, 100) < plain.page_statistic(clean, 0.0, 100)
+
+
 def test_a_synonym_beyond_the_candidates_tried_is_on_the_page(bundle):
     """'a synonym is on the page' reads all the word's synonyms, not only the commonest max_candidates put on
     trial: 'unassailable' (a WordNet synonym of 'strong', too rare to be tried) marks 'strong' as possibly swapped."""

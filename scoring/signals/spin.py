@@ -306,6 +306,17 @@ class SpinSignal:
     # recalibrate the model and re-choose the thresholds.
     shrink_words: float = 50.0
     shrink_to: float = -0.0161
+    # The word log-odds sharpened before the page statistic averages them: pivot + scale * (log-odds - pivot), so
+    # that the words' odds of being spun above the pivot weigh more (the per-word weights, fitted word by word by
+    # bench.fit_spin, trusted a little more for the page decision). Chosen on development data by
+    # `python -m bench.fit_spin_rare` (issue 12; it prints the figures) over pivots -1..-4 and scales 1..1.3: the
+    # best worst case of the mean recall at the re-chosen drop threshold over itself and its grid neighbours,
+    # losing no more than 0.005 ROC-AUC nor one page of recall at 1% FPR on any family x rate. In that scan mean
+    # recall at threshold 58.8% -> 60.4%, at 1% FPR 90.0% -> 90.9% (each half of the spun pages rising); the
+    # threshold rose 0.999509 -> 0.999580 (built Brown pages). Scale 1 is no change; the evidence's probabilities
+    # stay the fitted ones. Any change changes the scores: recalibrate the model and re-choose the thresholds.
+    log_odds_pivot: float = -3.0
+    log_odds_scale: float = 1.2
     flag_probability: float = 0.5    # a word is shown as evidence from this posterior probability of being spun
     # Content words for full confidence (the score is multiplied by min(1, words / this)). 30 since the shrinkage
     # above handles a short page's noisy mean (it was 60, which hid short spun pages): chosen on development data
@@ -377,13 +388,19 @@ class SpinSignal:
         phrased = np.where(in_phrase, np.maximum(word_log_odds, self.tortured_log_odds), word_log_odds)
         return np.concatenate([phrased, np.full(untried, self.tortured_log_odds)])
 
+    def sharpened(self, log_odds: np.ndarray) -> np.ndarray:
+        """The log-odds the page statistic's mixture takes (see `log_odds_scale`)."""
+        if self.log_odds_scale == 1.0:
+            return log_odds
+        return self.log_odds_pivot + self.log_odds_scale * (log_odds - self.log_odds_pivot)
+
     def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
         """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
-        vs "clean" over the words' log-odds (a tortured phrase's untried words included) and `shrink_words`
-        pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the fact that") log-likelihood ratio
+        vs "clean" over the words' log-odds (sharpened: `log_odds_scale`; a tortured phrase's untried words
+        included) and `shrink_words` pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the fact that") log-likelihood ratio
         against clean text per content word, times raw_scale. bench/fit_spin_register and bench/fit_spin_shrink
         recompute it for other shares and shrinkages from the same arguments."""
-        ratios = mixture_log_likelihood_ratios(log_odds, PRIOR_ODDS, self.spun_share)
+        ratios = mixture_log_likelihood_ratios(self.sharpened(log_odds), PRIOR_ODDS, self.spun_share)
         llr = (float(np.sum(ratios)) + self.shrink_words * self.shrink_to) / (len(ratios) + self.shrink_words)
         llr += rewrite_llr / max(content_words, 1)
         return self.raw_scale * llr
