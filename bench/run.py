@@ -14,7 +14,8 @@ issue 6, plugs in by adding an entry to SECTIONS):
   extracted text).
 - speed: our scoring vs trafilatura.extract vs raw KenLM vs datatrove's filters, same pages, one run.
 - crawl: `scrapy crawl` of generated pages with the plugin off, in-process, QUALITY_WORKERS="auto" and 2
-  workers, against a loopback server two ways: CPU-bound (answers at once) and latency-bound (100-300 ms each).
+  workers, against a loopback server three ways: CPU-bound (answers at once), latency-bound (100-300 ms each,
+  64 in flight, with the cores each crawl kept busy) and network-paced (the same delays, 16 in flight).
 - hostile: 10,000 generated hostile pages (bench/hostile.py) through the scorer: zero crashes, worst cases.
 - soak: a 20,000-page loopback crawl with RSS sampled as it goes (bench/soak.py): memory stays flat.
 - archive: offline scoring of one .warc.gz of the real pages (bench/archive.py): records/s reading (FastWARC,

@@ -397,8 +397,8 @@ class SpinSignal:
     def page_statistic(self, log_odds: np.ndarray, rewrite_llr: float, content_words: int) -> float:
         """The report's raw statistic: the mean log-likelihood ratio of "a share spun_share of the words is spun"
         vs "clean" over the words' log-odds (sharpened: `log_odds_scale`; a tortured phrase's untried words
-        included) and `shrink_words` pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the fact that") log-likelihood ratio
-        against clean text per content word, times raw_scale. bench/fit_spin_register and bench/fit_spin_shrink
+        included) and `shrink_words` pseudo-words of ratio `shrink_to`, plus the phrase rewrites' ("due to the
+        fact that") log-likelihood ratio against clean text per content word, times raw_scale. bench/fit_spin_register and bench/fit_spin_shrink
         recompute it for other shares and shrinkages from the same arguments."""
         ratios = mixture_log_likelihood_ratios(self.sharpened(log_odds), PRIOR_ODDS, self.spun_share)
         llr = (float(np.sum(ratios)) + self.shrink_words * self.shrink_to) / (len(ratios) + self.shrink_words)
