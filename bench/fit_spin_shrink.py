@@ -62,11 +62,13 @@ TIE = 0.002   # robust recalls this close are a tie (one page of one family x ra
 
 def clean_median(sets: dict[str, list[dict]], share: float) -> float:
     """C: the median over the clean reference pages (text pseudo-pages, real dev pages) of their words' mean
-    mixture log-likelihood ratio (the unshrunk statistic's per-word mean, without the rewrite term)."""
-    from scoring.signals.spin import PRIOR_ODDS
+    mixture log-likelihood ratio (the unshrunk statistic's per-word mean, without the rewrite term), over the
+    log-odds as the page statistic takes them (SpinSignal.sharpened)."""
+    from scoring.signals.spin import PRIOR_ODDS, SpinSignal
     from scoring.signals.stats import mixture_log_likelihood_ratios
 
-    means = [float(np.mean(mixture_log_likelihood_ratios(r["log_odds"].astype(float), PRIOR_ODDS, share)))
+    sharpened = SpinSignal().sharpened
+    means = [float(np.mean(mixture_log_likelihood_ratios(sharpened(r["log_odds"].astype(float)), PRIOR_ODDS, share)))
              for kind in ("text", "html") for r in sets[kind] if len(r["log_odds"])]
     return float(np.median(means))
 
