@@ -318,6 +318,12 @@ def test_a_scoring_worker_does_not_import_scrapy(default_model):
                 ("crawler", "crawler.worker")]
 
 
+def run_with_model(code: str, model) -> str:
+    """The stdout of `code` run in a fresh Python process (sys.argv[1]: the model's path)."""
+    return subprocess.run([sys.executable, "-c", code, str(model)], cwd=ROOT, capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+
+
 def test_a_worker_starts_without_garbage_collections_and_freezes_what_it_loaded(default_model):
     """The start-up's collections (~0.15 s of its ~0.55 s) would walk what the imports and the models allocate,
     all of which lives as long as the worker; then gc.freeze takes it out of every later collection."""
@@ -328,9 +334,7 @@ def test_a_worker_starts_without_garbage_collections_and_freezes_what_it_loaded(
             "gc.callbacks.append(lambda phase, info: collections.append(phase))\n"
             "worker.init_worker(QualityConfig(models={'en': sys.argv[1]}), 30)\n"
             "print(len(collections), worker.worker_ready(), gc.isenabled(), gc.get_freeze_count() > 100_000)")
-    out = subprocess.run([sys.executable, "-c", code, str(default_model)], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
-    assert out.split() == ["0", "None", "True", "True"]
+    assert run_with_model(code, default_model).split() == ["0", "None", "True", "True"]
 
 
 def test_the_crawl_process_does_not_import_the_scorer_when_workers_score(default_model):
@@ -342,8 +346,7 @@ def test_the_crawl_process_does_not_import_the_scorer_when_workers_score(default
             "from scoring.config import QualityConfig\n"
             "ScoringPool(QualityConfig(models={'en': sys.argv[1]}), workers=1).close()\n"
             "print(sorted(m for m in sys.modules if m.startswith('scoring.')))")
-    out = subprocess.run([sys.executable, "-c", code, str(default_model)], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    out = run_with_model(code, default_model)
     assert "scoring.config" in out and "scoring.scorer" not in out
 
 
