@@ -98,15 +98,7 @@ def with_word_term(sets, term):
     """The raw statistic recomputed with `term(extras)` added to each trial word's log-odds."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal()
-
-    def raw(r):
-        lo = r["log_odds"].astype(float).copy()
-        if r["n"]:
-            lo[:r["n"]] += term(r["extras"].astype(float))
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    return reg.recomputed(sets, SpinSignal(), lambda lo, r: lo + term(r["extras"].astype(float)))
 
 
 def with_page_term(sets, j: int, g: float):

@@ -110,15 +110,7 @@ def with_flag(sets: dict[str, list[dict]], column: int, b: float) -> dict[str, l
     """The raw statistic recomputed with b added to the log-odds of each trial word whose flag `column` is set."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal()
-
-    def raw(r):
-        lo = r["log_odds"].astype(float).copy()
-        if r["n"]:
-            lo[:r["n"]] += b * r["extras"][:, column]
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    return reg.recomputed(sets, SpinSignal(), lambda lo, r: lo + b * r["extras"][:, column])
 
 
 def main(argv=None) -> int:

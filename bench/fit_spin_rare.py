@@ -107,30 +107,17 @@ def with_log_odds(sets, change: Callable[[np.ndarray, np.ndarray], np.ndarray]):
     """The raw statistic recomputed with the trial words' log-odds replaced by change(log_odds, extras)."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal(log_odds_scale=1.0)   # the cues are measured on the unsharpened statistic
-
-    def raw(r):
-        lo = r["log_odds"].astype(float).copy()
-        if r["n"]:
-            lo[:r["n"]] = change(lo[:r["n"]], r["extras"].astype(float))
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    # (the cues are measured on the unsharpened statistic)
+    return reg.recomputed(sets, SpinSignal(log_odds_scale=1.0), lambda lo, r: change(lo, r["extras"].astype(float)))
 
 
 def with_oov_cap(sets, cap: float):
     """The raw statistic with the log-odds of words unknown to the LM capped at `cap`."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal(log_odds_scale=1.0)   # the cues are measured on the unsharpened statistic
-
-    def raw(r):
-        lo = r["log_odds"].astype(float).copy()
-        if r["n"]:
-            lo[:r["n"]] = np.where(r["oov"], np.minimum(lo[:r["n"]], cap), lo[:r["n"]])
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    # (the cues are measured on the unsharpened statistic)
+    return reg.recomputed(sets, SpinSignal(log_odds_scale=1.0),
+                          lambda lo, r: np.where(r["oov"], np.minimum(lo, cap), lo))
 
 
 def with_sentence_cap(sets, cap: float):
@@ -253,13 +240,7 @@ def with_sharpening(sets, pivot: float, scale: float):
     """The raw statistic recomputed by SpinSignal.page_statistic with the word log-odds sharpened."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal(log_odds_pivot=pivot, log_odds_scale=scale)
-
-    def raw(r):
-        lo = r["log_odds"].astype(float)
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    return reg.recomputed(sets, SpinSignal(log_odds_pivot=pivot, log_odds_scale=scale))
 
 
 def choose(results: dict[tuple[float, float], dict]) -> tuple[tuple[float, float], dict]:

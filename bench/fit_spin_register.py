@@ -346,18 +346,25 @@ SHARES = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20, 0.30
 MAX_AUC_LOSS = 0.005   # no family x rate may lose more ROC-AUC than this against the share in use
 
 
-def with_share(sets: dict[str, list[dict]], share: float) -> dict[str, list[dict]]:
-    """The measurements with the raw statistic recomputed for mixture share `share` from the stored per-word
-    log-odds, by SpinSignal.page_statistic itself."""
-    from scoring.signals.spin import SpinSignal
-
-    signal = SpinSignal(spun_share=share)
-
+def recomputed(sets: dict[str, list[dict]], signal, change=None) -> dict[str, list[dict]]:
+    """The measurements with the raw statistic recomputed by `signal`'s page_statistic (a SpinSignal with the
+    settings under study) from the stored per-word log-odds; with `change`, the trial words' log-odds (the first
+    r["n"]) replaced by change(their log-odds, the page's row) first. A page without log-odds keeps its raw."""
     def raw(r):
         lo = r["log_odds"].astype(float)
+        if change is not None and r["n"]:
+            lo = lo.copy()
+            lo[:r["n"]] = change(lo[:r["n"]], r)
         return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
 
     return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+
+
+def with_share(sets: dict[str, list[dict]], share: float) -> dict[str, list[dict]]:
+    """The measurements with the raw statistic recomputed for mixture share `share`."""
+    from scoring.signals.spin import SpinSignal
+
+    return recomputed(sets, SpinSignal(spun_share=share))
 
 
 def choose_share(results: dict[float, dict], current: float) -> tuple[float, dict[float, float]]:

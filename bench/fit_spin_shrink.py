@@ -51,7 +51,7 @@ import sys
 
 import numpy as np
 
-from .fit_spin_register import evaluate, measurements
+from .fit_spin_register import evaluate, measurements, recomputed
 
 WORDS = (0, 25, 50, 75, 100, 150)          # K
 TOWARDS = (0.0, 0.25, 0.5, 0.75, 1.0)      # A
@@ -78,13 +78,7 @@ def with_shrink(sets: dict[str, list[dict]], words: float, towards: float) -> di
     `words` and shrink_to `towards`, from the stored per-word log-odds."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal(shrink_words=words, shrink_to=towards)
-
-    def raw(r):
-        lo = r["log_odds"].astype(float)
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    return recomputed(sets, SpinSignal(shrink_words=words, shrink_to=towards))
 
 
 def half(sets: dict[str, list[dict]], h: int) -> dict[str, list[dict]]:

@@ -235,15 +235,7 @@ def with_other_gain(sets: dict[str, list[dict]], b: float) -> dict[str, list[dic
     """The raw statistic recomputed with b * clip(other gain, 0, 5) added to each trial word's log-odds."""
     from scoring.signals.spin import SpinSignal
 
-    signal = SpinSignal()
-
-    def raw(r):
-        lo = r["log_odds"].astype(float).copy()
-        if r["n"]:
-            lo[:r["n"]] += b * np.clip(r["extras"][:, 0], 0.0, 5.0)
-        return signal.page_statistic(lo, r["rewrite_llr"], r["n"]) if len(lo) else r["raw"]
-
-    return {k: [dict(r, raw=raw(r)) for r in v] for k, v in sets.items()}
+    return reg.recomputed(sets, SpinSignal(), lambda lo, r: lo + b * np.clip(r["extras"][:, 0], 0.0, 5.0))
 
 
 def main_extra(names: list[str], remeasure: bool) -> None:
