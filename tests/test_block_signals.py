@@ -229,6 +229,26 @@ def test_chrome_lines_are_found_by_their_words(scorer, reason):
     assert r.signals["injection"].evidence == []  # chrome is not reported as injected
 
 
+def test_a_policy_page_is_about_its_policy_but_its_links_elsewhere_are_chrome(scorer):
+    # A crawl fetches every site's privacy, cookie and "About us" pages: there "privacy policy" and "we use
+    # cookies" are the subject (a blog's privacy page was tagged for boilerplate on trafilatura's pages).
+    policy = ["This privacy policy explains what we collect when you read this site and why.",
+              "We use cookies to count visits; the cookie settings of your browser can refuse them.",
+              "If you have questions about this privacy policy, contact us at the address on this page."]
+    body = "".join(f"<p>{line} {ARTICLE[i]}</p>" for i, line in enumerate(policy)) + "".join(
+        f"<p>{line}</p>" for line in ARTICLE[3:])
+
+    def chrome(title):
+        r = scorer.score_html(f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+                              f"{body}</article></body></html>")
+        return [e.reason for e in r.signals["boilerplate"].evidence]
+
+    assert chrome("Privacy Policy") == []
+    on_a_news_page = chrome("Riverside opens its new footbridge")
+    assert any("site links" in reason for reason in on_a_news_page)
+    assert any("cookie banner" in reason for reason in on_a_news_page)
+
+
 def test_more_chrome_scores_higher(scorer):
     one = scorer.score_text(with_lines({3: CHROME["share prompt"]}))
     many = scorer.score_text(with_lines({3: CHROME["share prompt"], 6: CHROME["weather widget"],

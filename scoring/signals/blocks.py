@@ -52,6 +52,10 @@ class Cue:
     # "a/b+c" needs the word a or b and the word c; "^a/b" needs the block to start with a or b (lowercased).
     # For the cues that common words (more, now, only, share) would otherwise send through their regex.
     needs: str = ""
+    # A page whose title a `subject` cue matches is one of the site's own legal or information pages (privacy or
+    # cookie policy, terms, "About us"): there these cues read the page's subject, not links to it, and none of
+    # them counts in its blocks.
+    subject: bool = False
 
 
 # A block's words are its runs of [a-z] once lowercased: every other byte of its ASCII form (a non-ASCII character
@@ -203,14 +207,14 @@ TEXT_CUES = (
     Cue("cookie banner", rx(r"\bwe use cookies\b", r"\bthis (?:web)?site uses cookies\b",
                              r"\bcookie (?:policy|settings|preferences|consent|notice)\b", r"\baccept (?:all )?cookies\b",
                              r"\bby (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website)\b"), 1.0,
-        keys="cookie cookies continuing use using browse browsing"),
+        keys="cookie cookies continuing use using browse browsing", subject=True),
     Cue("copyright line", rx(r"©", r"\(c\)\s*\d{4}", r"\bcopyright\s+(?:©\s*)?\d{4}", r"\ball rights reserved\b"), 1.0,
         keys="c copyright rights", marks=("©",)),
     Cue("site links", rx(r"\b(?:privacy policy|terms (?:of (?:use|service)|and conditions)|contact us|about us|"
                           r"advertise with us|site ?map|accessibility statement|cookie settings)\b"), 0.6, specific=False,
         keys="privacy terms contact about advertise map sitemap accessibility cookie",
         needs="privacy+policy terms+of/and contact/about/advertise+us map/sitemap accessibility+statement "
-              "cookie+settings"),
+              "cookie+settings", subject=True),
     # widgets
     # (a bare temperature only in a short line: "Riverside 18°C", not "Roast it in a 200°C oven for an hour.")
     # (a forecast adds its high or low: "Boston 14°C Light rain Tomorrow: Thunderstorms, max 11°C")
@@ -343,11 +347,20 @@ def block_tokens(doc: Document, ctx: ScoringContext | None = None) -> list[list[
     return tokens
 
 
-def _text_cues(block: Block, words: int, chrome: BlockChrome, ctx: ScoringContext | None) -> None:
+def _text_cues(block: Block, words: int, chrome: BlockChrome, ctx: ScoringContext | None,
+               about_the_site: bool = False) -> None:
     text = block.text
     fade = 1.0 if words <= LONG_BLOCK_WORDS else LONG_BLOCK_WORDS / words
     for cue in _TEXT_CUE_SET.matches(text, ctx):
-        chrome.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
+        if not (about_the_site and cue.subject):
+            chrome.add(cue.weight if cue.specific else cue.weight * fade, cue.reason)
+
+
+def is_about_the_site(blocks: list[Block], ctx: ScoringContext | None = None) -> bool:
+    """Is the page one of the site's legal or information pages: does its title (its first title or <h1>
+    block) match a `Cue.subject` cue?"""
+    title = next((b for b in blocks if b.kind == "title" or b.tag == "h1"), None)
+    return title is not None and any(cue.subject for cue in _TEXT_CUE_SET.matches(title.text, ctx))
 
 
 def strongest_hint(hints: tuple[str, ...], weights: dict[str, float]) -> tuple[str, float]:
@@ -391,8 +404,9 @@ def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[Block
     for chrome in out[end:]:
         chrome.back_matter = True
     words = [len(t) for t in tokens]
+    about_the_site = is_about_the_site(blocks, ctx)
     for b, n, chrome in zip(blocks, words, judged):
-        _text_cues(b, n, chrome, ctx)
+        _text_cues(b, n, chrome, ctx, about_the_site)
         _hint_cues(b, chrome)
         if b.link_density >= LINK_ONLY_DENSITY and n <= NAV_ITEM_WORDS and b.kind in ("list_item", "other", "table"):
             chrome.add(LINK_ONLY_WEIGHT, "link-only item")
