@@ -288,6 +288,20 @@ def test_navigation_list(scorer):
     assert all("navigation list" in e.reason for e in found.values())
 
 
+def test_contact_lines_are_not_a_menu(scorer):
+    # An interview ends with the artist's web site and handles, linked (L.A. Weekly on trafilatura's pages)
+    contacts = ["douziech.example", "IG: @alexandriadouziech", "IG: @plants.and.culture"]
+    items = "".join(f'<p><a href="https://{c}">{c}</a></p>' for c in contacts)
+    menu = "".join(f'<p><a href="/{m}">{m}</a></p>' for m in ["Home", "Studio", "Shop"])
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    shown = {}
+    for name, lines in (("contacts", items), ("menu", menu)):
+        body = "".join(paragraphs[:4]) + lines + "".join(paragraphs[4:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown[name] = [e.text for e in r.signals["boilerplate"].evidence]
+    assert shown["contacts"] == [] and shown["menu"] == ["Home", "Studio", "Shop"], shown
+
+
 def test_a_list_the_article_introduces_is_not_a_menu(scorer):
     """Short lines after a sentence of the article ending in a colon are its list (a blog on medium.com in
     mozilla/readability's test pages); after a label ("Related stories:") they are still a navigation list."""

@@ -389,7 +389,7 @@ def _is_nav_item(block: Block, words: int) -> bool:
     infobox (a wiki article's summary table: "Founder | <linked name>")."""
     if not (0 < words <= NAV_ITEM_WORDS and block.kind not in ("title", "heading") and not _END_PUNCT.search(block.text)):
         return False
-    if DATA_HINT in block.hints:
+    if DATA_HINT in block.hints or "@" in block.text:  # (an address or a handle: "IG: @plants.and.culture")
         return False
     return block.link_density >= LINKED_ITEM_DENSITY or (block.kind != "table" and not _DIGIT.search(block.text))
 
