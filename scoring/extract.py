@@ -17,12 +17,13 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from typing import Callable
+from typing import Callable, Iterable
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import find_article, is_chrome_named_anchor, page_elements, trailer_length, without_builder_words
+from .main_content import (find_article, is_chrome_named_anchor, leader, page_elements, trailer_length,
+                           without_builder_words)
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -288,14 +289,20 @@ class _Builder:
         ))
         self.pos += len(text)
 
-
-    def drop_trailer(self, count: int) -> None:
-        """Count the last `count` blocks as chrome and take them out of the text."""
-        if count <= 0:
+    def drop(self, indices: Iterable[int]) -> None:
+        """Count the blocks at these indices as chrome and take them out of the text (the others' offsets and
+        indices follow)."""
+        if not indices:
             return
-        dropped, self.blocks = self.blocks[-count:], self.blocks[:-count]
-        self.chrome_blocks += count
+        gone = set(indices)
+        dropped = [b for b in self.blocks if b.index in gone]
+        self.blocks = [b for b in self.blocks if b.index not in gone]
+        self.chrome_blocks += len(dropped)
         self.chrome_words += sum(len(b.text.split()) for b in dropped)
+        pos = 0
+        for i, b in enumerate(self.blocks):
+            b.index, b.start, b.end = i, pos, pos + len(b.text)
+            pos = b.end + 1
         self.pos = self.blocks[-1].end if self.blocks else 0
 
 
@@ -462,7 +469,9 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder.flush("title", "h1", 0, ())
     _walk(choice.container, builder, choice.chrome_test())
     if not builder.full:  # a cut page's last block is not the article's end
-        builder.drop_trailer(trailer_length(builder.blocks))
+        end = len(builder.blocks)
+        builder.drop(range(end - trailer_length(builder.blocks), end))
+    builder.drop(leader(builder.blocks))
     doc = _document(source, builder, choice.label)
     doc.chrome_words = max(_visible_words(tree, elements.extra) - len(doc.text.split()), 0)
     return doc

@@ -61,6 +61,27 @@ def test_the_furniture_after_the_last_paragraph_is_chrome():
     assert doc.chrome_blocks == plain.chrome_blocks + 5           # counted, not lost
 
 
+def test_the_tool_bar_before_the_first_paragraph_is_chrome_but_a_linked_lead_is_not():
+    # Old news pages put their tool bar between the title and the first paragraph (goose3's tests)
+    paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(6))
+    links = ('<li><a href="/e">e-mail this story</a></li><li><a href="/p">print this story</a></li>'
+             '<li><a href="/r">order a reprint</a></li>')
+    tools = f'<h2>Story Tools</h2><ul class="story-tools">{links}</ul>'
+    lead = '<p><a href="/v">James Van Der Beek</a> has been <a href="/d">eliminated</a> from the show.</p>'
+
+    def body(before: str) -> str:
+        return page(f"<article><h1>Bridge opens</h1>{before}{paras}</article>")
+
+    plain, doc = extract(body("")), extract(body(tools))
+    assert doc.text == plain.text and doc.chrome_blocks == plain.chrome_blocks + 4
+    assert [(b.index, b.start, b.end) for b in doc.blocks] == [(b.index, b.start, b.end) for b in plain.blocks]
+    kept = extract(body(tools + lead))
+    assert "James Van Der Beek has been eliminated" in kept.text      # a lead paragraph, however many links
+    assert "print this story" not in kept.text
+    pasted = extract(body(f"<ul>{links}</ul>"))                      # without its markup: what a farm pastes
+    assert "print this story" in pasted.text
+
+
 def test_a_list_that_a_furniture_label_introduces_is_trailer():
     # each item has its dek unlinked (under half linked): the label says what the list is
     items = "".join(f'<li><a href="/{i}">Story number {i} of the week</a> and what it means for the town</li>'
