@@ -426,8 +426,14 @@ class _Weights:
 
     def holds_article(self, key: int) -> bool:
         """The element (by mem_id) wraps most of the page's prose, or is the declared article body or around it:
-        not chrome, whatever its class says."""
-        return self.raw.get(key, 0.0) >= WRAPPER_SHARE * self.raw.get(self.root.mem_id, 0.0) or key in self.declared
+        not chrome, whatever its class says. Once the article's best paragraph parent is chosen, a wrapper must
+        hold it too: a readers' comment thread after a short article can hold most of the page's prose (goose3's
+        tests: "visitors_comment_block")."""
+        if key in self.declared:
+            return True
+        if self.raw.get(key, 0.0) < WRAPPER_SHARE * self.raw.get(self.root.mem_id, 0.0):
+            return False
+        return self.best is None or any(n.mem_id == key for n in self.paths_of[self.best])
 
     def chrome_test(self):
         """`is_chrome` for a walk that meets each element once and has read its tag and attributes already: no

@@ -82,6 +82,19 @@ def test_the_tool_bar_before_the_first_paragraph_is_chrome_but_a_linked_lead_is_
     assert "print this story" in pasted.text
 
 
+def test_a_comment_thread_longer_than_the_article_is_chrome_a_chrome_named_wrapper_is_not():
+    # goose3's tests: readers' comments after a short article hold most of the page's prose
+    comment = ("I have read the report and I do not agree with the council at all, since the bridge was late and "
+               "the money could have gone to the schools and the roads that were promised to us years ago. ")
+    thread = "".join(f"<h3>Reader {n}</h3><p>{comment * 3}</p>" for n in range(5))  # more words, fewer paragraphs
+    article = "".join(f"<p>{ARTICLE}</p>" for _ in range(12))
+    doc = extract(page(f'<div class="main"><h1>Bridge opens</h1><div class="story">{article}</div>'
+                       f'<div class="visitors_comment_block">{thread}</div></div>'))
+    assert doc.text.count("The council said") == 12 and "I have read the report" not in doc.text
+    wrapped = extract(page(f'<div class="page has-sidebar"><h1>Bridge opens</h1>{article}</div>'))
+    assert wrapped.text.count("The council said") == 12
+
+
 def test_a_list_that_a_furniture_label_introduces_is_trailer():
     # each item has its dek unlinked (under half linked): the label says what the list is
     items = "".join(f'<li><a href="/{i}">Story number {i} of the week</a> and what it means for the town</li>'
