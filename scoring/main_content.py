@@ -211,21 +211,21 @@ def leader(blocks: list) -> list[int]:
     element the page names as its tools (`TOOL_WORDS`): what a content farm pastes above an article has lost its
     markup and stays judged.
     Never so much that fewer than MIN_ARTICLE_WORDS words would be left."""
-    counts = [count_words(b.text) for b in blocks]
-    first = next((i for i, (b, n) in enumerate(zip(blocks, counts))
-                  if b.kind in ("paragraph", "other") and not _is_link_line(b, n)), None)
+    first = next((i for i, b in enumerate(blocks)
+                  if b.kind in ("paragraph", "other") and not _is_link_line(b, count_words(b.text))), None)
     found: list[int] = []
     heads = False  # does the block after the current one belong to the leader?
     for i in range(first - 1 if first is not None else -1, -1, -1):
         b = blocks[i]
         if b.kind == "title" or b.tag == "h1":
             continue
-        short_heading = b.kind == "heading" and counts[i] <= HEADING_MAX_WORDS and not _FULL_STOP.search(b.text)
-        if not (_is_leader(b, counts[i]) or (short_heading and heads)):
+        words = count_words(b.text)
+        short_heading = b.kind == "heading" and words <= HEADING_MAX_WORDS and not _FULL_STOP.search(b.text)
+        if not (_is_leader(b, words) or (short_heading and heads)):
             break
         found.append(i)
         heads = True
-    if sum(counts) - sum(counts[i] for i in found) < MIN_ARTICLE_WORDS:
+    if found and sum(count_words(b.text) for i, b in enumerate(blocks) if i not in found) < MIN_ARTICLE_WORDS:
         return []
     return found[::-1]
 
