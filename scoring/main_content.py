@@ -151,6 +151,10 @@ DEK_MAX_WORDS = 30        # a teaser card's dek (the line under its linked headl
 MIN_CARDS = 3             # ... and a list of them at the article's end has at least this many cards
 LABEL_MAX_WORDS = 4       # a trailing block this short without a sentence end is a label ("Advertisement", "6")
 HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; a longer one is prose set large
+# The class/id words of an article's own tool bar ("article-tools", "st email", "print-link", "share-tools"): its
+# lines of links before the first paragraph are the leader (`leader`)
+TOOL_WORDS = frozenset("tools tool toolbar print email mail reprint reprints share sharing social utility utilities"
+                       " actions".split())
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
@@ -209,8 +213,7 @@ def leader(blocks: list) -> list[int]:
     goose3's tests had their tool bars tagged as boilerplate). Narrower than the trailer: only lines of links
     without a sentence (a lead paragraph is often mostly links), no table rows (an infobox), and only in an
     element the page names as its tools (`TOOL_WORDS`): what a content farm pastes above an article has lost its
-    markup and stays judged.
-    Never so much that fewer than MIN_ARTICLE_WORDS words would be left."""
+    markup and stays judged. Never so much that fewer than MIN_ARTICLE_WORDS words would be left."""
     first = next((i for i, b in enumerate(blocks)
                   if b.kind in ("paragraph", "other") and not _is_link_line(b, count_words(b.text))), None)
     found: list[int] = []
@@ -228,11 +231,6 @@ def leader(blocks: list) -> list[int]:
     if found and sum(count_words(b.text) for i, b in enumerate(blocks) if i not in found) < MIN_ARTICLE_WORDS:
         return []
     return found[::-1]
-
-
-# The class/id words of an article's own tool bar ("article-tools", "st email", "print-link", "share-tools")
-TOOL_WORDS = frozenset("tools tool toolbar print email mail reprint reprints share sharing social utility utilities"
-                       " actions".split())
 
 
 def _is_leader(block, words: int) -> bool:
