@@ -9,7 +9,8 @@ tests); session 20 a third, postlight/parser's test pages (`fixtures/**/*.html`,
 pages, 127 read as English, news, magazines, blogs, forums and Japanese tech news; MIT/Apache-2.0 repository, not
 vendored), first read before any change was made for it; session 21 a fourth, goose3's content test pages
 (goose3/goose3, `tests/data/content/*.html`, 51 pages, 40 read as English, mostly news of 2008-2013; Apache-2.0,
-not vendored), also read first. A directory of `.html` files is all this script needs. Pages are split into halves by the first hex digit
+not vendored), also read first, and newspaper4k's (AndyTheFactory/newspaper4k, `tests/data/html/*.html`, 30 pages,
+16 read as English; MIT). A directory of `.html` files is all this script needs. Pages are split into halves by the first hex digit
 of sha1(file name) (0-7: A, else B), so that a cause can be looked up on one half and the other read as a check.
 
 Prints, per half, for the pages read as English: how many the model could not read (not judged), how many were

@@ -36,8 +36,8 @@ ancestors):
    are counted as chrome and dropped, from the end back to the first block that is none of these
    (`trailer_length`). The benchmark's article text leaves them out, and the injection and boilerplate signals
    judge what a page puts *between* its paragraphs, where a content farm's insertions go; a list of headlines
-   after the last paragraph is the site's own. The lines of links before the first paragraph of prose (a tool
-   bar), the article's leader, are dropped the same way (`leader`; the title stays).
+   after the last paragraph is the site's own. The page's tool bar and slideshow titles before the first
+   paragraph of prose, the article's leader, are dropped the same way (`leader`; the title stays).
 7. The title: the container's first `<h1>` (emitted by the walk, or separately when it sits in chrome such as
    the article's `<header>`), else the first `<h1>` that the page's `<title>` repeats, else the `<title>`'s
    headline part ("Headline | Section | Site" -> "Headline"), else the first `<h1>` outside chrome; emitted
@@ -155,6 +155,8 @@ HEADING_MAX_WORDS = 12    # a trailing heading up to this long heads furniture; 
 # lines of links before the first paragraph are the leader (`leader`)
 TOOL_WORDS = frozenset("tools tool toolbar print email mail reprint reprints share sharing social utility utilities"
                        " actions".split())
+# ... and of its media: a slideshow's slide titles before the first paragraph are the leader too, links or not
+MEDIA_WORDS = frozenset("gallery slideshow slide slides carousel".split())
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022\u00bb\u00ab/~]+\s+")
 
 
@@ -207,15 +209,16 @@ def trailer_length(blocks: list) -> int:
 
 def leader(blocks: list) -> list[int]:
     """The indices of the article's leader: the site's links before its first paragraph of prose (a tool bar
-    "Print | Email | Reprints", a "Story tools" box, an "Archive" link) and the short headings over them, walked
+    "Print | Email | Reprints", a "Story tools" box), a slideshow's slide titles there, and the short headings
+    over them, walked
     back from that paragraph to the first block that is neither; the title stays wherever it stands. The
     trailer's counterpart (`trailer_length`): the benchmark's article text leaves it out (old news pages of
     goose3's tests had their tool bars tagged as boilerplate). Narrower than the trailer: only lines of links
     without a sentence (a lead paragraph is often mostly links), no table rows (an infobox), and only in an
-    element the page names as its tools (`TOOL_WORDS`): what a content farm pastes above an article has lost its
-    markup and stays judged. Never so much that fewer than MIN_ARTICLE_WORDS words would be left."""
-    first = next((i for i, b in enumerate(blocks)
-                  if b.kind in ("paragraph", "other") and not _is_link_line(b, count_words(b.text))), None)
+    element the page names as its tools or its slideshow (`TOOL_WORDS`, `MEDIA_WORDS`): what a content farm
+    pastes above an article has lost its markup and stays judged. Never so much that fewer than MIN_ARTICLE_WORDS words would be left."""
+    first = next((i for i, b in enumerate(blocks) if b.kind in ("paragraph", "other")
+                  and not _is_link_line(b, count_words(b.text)) and not _is_leader(b, count_words(b.text))), None)
     found: list[int] = []
     heads = False  # does the block after the current one belong to the leader?
     for i in range(first - 1 if first is not None else -1, -1, -1):
@@ -234,14 +237,22 @@ def leader(blocks: list) -> list[int]:
 
 
 def _is_leader(block, words: int) -> bool:
-    """A line of links in an element the page names as its tools."""
-    return _is_link_line(block, words) and not TOOL_WORDS.isdisjoint(block.hints)
+    """A line of links in an element the page names as its tools, or any short line in one it names as its
+    slideshow."""
+    if not _is_line(block, words):
+        return False
+    return (not MEDIA_WORDS.isdisjoint(block.hints)
+            or block.link_density >= MAX_LINK_DENSITY and not TOOL_WORDS.isdisjoint(block.hints))
 
 
 def _is_link_line(block, words: int) -> bool:
     """A short line of links: no heading, no table row, no sentence."""
+    return _is_line(block, words) and block.link_density >= MAX_LINK_DENSITY
+
+
+def _is_line(block, words: int) -> bool:
     return (block.kind not in ("title", "heading", "table") and 0 < words <= HEADING_MAX_WORDS
-            and block.link_density >= MAX_LINK_DENSITY and not _SENTENCE_END.search(block.text))
+            and not _SENTENCE_END.search(block.text))
 
 
 def _teaser_cards(blocks: list, end: int) -> int:

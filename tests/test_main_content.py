@@ -80,6 +80,12 @@ def test_the_tool_bar_before_the_first_paragraph_is_chrome_but_a_linked_lead_is_
     assert "print this story" not in kept.text
     pasted = extract(body(f"<ul>{links}</ul>"))                      # without its markup: what a farm pastes
     assert "print this story" in pasted.text
+    # a slideshow's slide titles above the story (CNN in newspaper4k's tests), links or not
+    slides = "".join(f'<div class="cnn_html_slideshow_title">Weather threatens holiday plans {n}</div>'
+                     for n in range(6))
+    shown = extract(body(slides))
+    assert shown.text == plain.text and shown.chrome_blocks == plain.chrome_blocks + 6
+    assert "Weather threatens" in extract(body(slides.replace("slideshow_", ""))).text
 
 
 def test_a_comment_thread_longer_than_the_article_is_chrome_a_chrome_named_wrapper_is_not():
