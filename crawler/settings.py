@@ -37,7 +37,7 @@
 #     unsupported_language and kept. A missing file fails at start-up.
 # QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
 #     Signals to run.
-# QUALITY_THRESHOLDS = {"spin": 0.999580, "split": 0.999997, "injection": 0.998114, "boilerplate": 0.998908}
+# QUALITY_THRESHOLDS = {"spin": 0.999631, "split": 0.999997, "injection": 0.998114, "boilerplate": 0.998908}
 #     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
 #     (0.99 = beyond 99% of clean reference pages). The defaults come from `python -m bench.choose_thresholds`
 #     (development data only). Tune them for a crawl with `scrapy quality-report --sweep`.
@@ -66,8 +66,8 @@
 #     never parses them, so their links are not followed either. Counted and audited like any drop.
 # QUALITY_WORKERS = 0
 #     0 scores in the crawl's own process; N > 0 scores in N worker processes, each loading the model
-#     once (~185 MB RSS, ~120 MB of it private, per worker; KenLM holds the GIL, so threads would not run in
-#     parallel) and keeping the reactor free. "auto" starts one worker per usable core, at most 8, and
+#     once (~260 MB RSS per worker, ~120 MB of it private: the model is a shared mapping; KenLM holds the
+#     GIL, so threads would not run in parallel) and keeping the reactor free. "auto" starts one worker per usable core, at most 8, and
 #     scores in the crawl process when there is a single core; usable cores are the CPU affinity, capped by a
 #     cgroup CPU quota (a container's --cpus). Anything but a whole number >= 0 or "auto" stops the crawl at
 #     start-up. The chosen mode is logged at start-up and recorded in the quality/workers stat.

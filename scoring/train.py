@@ -145,10 +145,16 @@ def run_lmplz(corpus: Path, arpa: Path, order: int, prune: Sequence[int], memory
     return cmd
 
 
-def run_build_binary(arpa: Path, output: Path, quantize: bool) -> list[str]:
-    # trie with 8-bit quantisation is ~5x smaller than probing and still mmaps instantly
+def run_build_binary(arpa: Path, output: Path, quantize: bool, structure: str = "trie") -> list[str]:
+    """KenLM's build_binary. A trie with 8-bit quantisation is ~5x smaller than probing and still mmaps
+    instantly; probing (a hash table per order, no quantisation) is ~3x the trie's size and faster to query
+    (models/en/README.md measures both for the default model)."""
+    if structure not in ("trie", "probing"):
+        raise ValueError(f"unknown KenLM structure {structure!r}: 'trie' or 'probing'")
+    if structure == "probing" and quantize:
+        raise ValueError("KenLM quantises tries only: build probing with quantize=False")
     cmd = [str(tool("build_binary")), "-s"]
-    cmd += ["-q", "8", "-b", "8", "trie"] if quantize else ["trie"]
+    cmd += ["-q", "8", "-b", "8", "trie"] if quantize else [structure]
     cmd += [str(arpa), str(output)]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:

@@ -88,6 +88,32 @@ def test_unquantised_binary_matches_arpa_exactly(tmp_path, licence_corpus):
         assert binary.score(tokens) == pytest.approx(text.score(tokens), abs=1e-4)
 
 
+def test_probing_scores_exactly_as_the_unquantised_trie(tmp_path, tiny_model):
+    # The default model is built as probing for speed (models/build_default.STRUCTURE): the structure must change
+    # nothing but the lookups, token by token (probabilities and matched orders).
+    from scoring.train import run_build_binary
+
+    arpa = tiny_model.with_suffix(".arpa")
+    run_build_binary(arpa, tmp_path / "trie.bin", quantize=False)
+    run_build_binary(arpa, tmp_path / "probing.bin", quantize=False, structure="probing")
+    trie, probing = LanguageModel(tmp_path / "trie.bin"), LanguageModel(tmp_path / "probing.bin")
+    for sentence in IN_DOMAIN + ["completely unrelated words about bananas and the sea"]:
+        tokens = tokenize(sentence)
+        for got, want in zip(probing.token_scores(tokens), trie.token_scores(tokens)):
+            assert got.tolist() == want.tolist()
+    assert (tmp_path / "probing.bin").stat().st_size > (tmp_path / "trie.bin").stat().st_size
+
+
+def test_build_binary_refuses_what_kenlm_cannot_build(tmp_path, tiny_model):
+    from scoring.train import run_build_binary
+
+    arpa = tiny_model.with_suffix(".arpa")
+    with pytest.raises(ValueError, match="quantises tries only"):
+        run_build_binary(arpa, tmp_path / "x.bin", quantize=True, structure="probing")
+    with pytest.raises(ValueError, match="unknown KenLM structure"):
+        run_build_binary(arpa, tmp_path / "x.bin", quantize=False, structure="hash")
+
+
 def test_model_card_describes_the_build(tiny_model, licence_corpus):
     card = read_card(tiny_model)
     assert card["order"] == 3 and card["model"] == tiny_model.name
