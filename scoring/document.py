@@ -23,6 +23,7 @@ class Block:
     depth: int = 0            # DOM depth of the element
     link_density: float = 0.0  # share of the block's characters inside <a>
     hints: tuple[str, ...] = ()  # lowercased class/id/role words of the element and its ancestors
+    cell: bool = False        # inside a table cell (<td>, <th>): a <p> of a data table's cell is data, not a menu
 
 
 @dataclass

@@ -54,6 +54,7 @@ TAG_HINTS = frozenset("nav footer header aside form article main menu".split())
 # Their class names describe the page ("single-post has-sidebar"), not the blocks inside: no hints from them.
 PAGE_TAGS = frozenset(("html", "body"))
 CELL_SEPARATOR = " | "
+CELL_TAGS = frozenset(("td", "th"))
 MAX_HINTS = 32
 INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chrome elements is chrome
 
@@ -255,7 +256,8 @@ class _Builder:
             self._last_hints = hints
             self.hints = _merge(self.hints, hints)
 
-    def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...], chrome: bool = False) -> None:
+    def flush(self, kind: str, tag: str, depth: int, hints: tuple[str, ...], chrome: bool = False,
+              cell: bool = False) -> None:
         inline_chrome, self.inline_chrome = self.inline_chrome, 0
         if not self.has_text or self.full:
             self.parts, self.hints, self._last_hints = [], (), ()
@@ -286,6 +288,7 @@ class _Builder:
         self.blocks.append(Block(
             index=len(self.blocks), kind=kind, tag=tag, start=self.pos, end=self.pos + len(text), text=text,
             depth=depth, link_density=min(linked / total, 1.0), hints=_merge(extra, hints) if extra else hints,
+            cell=cell,
         ))
         self.pos += len(text)
 
@@ -308,11 +311,11 @@ class _Builder:
 
 class _Frame:
     """An open element that matters for the text: a block, a link, or an element with hints."""
-    __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link", "chrome")
+    __slots__ = ("mem_id", "tag", "kind", "depth", "hints", "in_link", "chrome", "cell")
 
-    def __init__(self, mem_id, tag, kind, depth, hints, in_link, chrome=False):
-        self.mem_id, self.tag, self.kind, self.depth, self.hints, self.in_link, self.chrome = (
-            mem_id, tag, kind, depth, hints, in_link, chrome)
+    def __init__(self, mem_id, tag, kind, depth, hints, in_link, chrome=False, cell=False):
+        self.mem_id, self.tag, self.kind, self.depth, self.hints, self.in_link, self.chrome, self.cell = (
+            mem_id, tag, kind, depth, hints, in_link, chrome, cell)
 
 
 class _Anchors:
@@ -353,7 +356,7 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
         if frame.kind is not None:
             owners.pop()
             if builder.parts:  # (with no text since the last flush, a flush changes nothing: skip the call)
-                flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome)
+                flush(frame.kind, frame.tag, frame.depth, frame.hints, frame.chrome, frame.cell)
 
     node, depth = root, 0
     while node is not None and not builder.full:
@@ -380,24 +383,28 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
             kind = BLOCK_KIND.get(tag) or ("other" if tag in CONTAINERS else None)
             if kind in ("paragraph", "other") and attrs and _styled_as_heading(attrs):
                 kind = "heading"
+            elif kind == "paragraph" and owners and owners[-1].kind == "list_item":
+                kind = "list_item"  # <li><p>Brand development</p></li>: what rich-text editors write for an item
             link = tag == "a" and not anchors.within(attrs.get("href"))
             framed = kind is not None or own or tag == "a"
+            # a cell's text follows a separator; a named cell (`own`) has always been read without one
+            separated = tag in CELL_TAGS and not framed and builder.has_text
+            framed = framed or tag in CELL_TAGS  # (so that the blocks inside it know they are: `Block.cell`)
             if framed:
                 frame = _Frame(node.mem_id, tag, kind, depth, _merge(own, parent.hints) if own else parent.hints,
-                               parent.in_link or link, chrome)
+                               parent.in_link or link, chrome, parent.cell or tag in CELL_TAGS)
                 if kind is not None:
                     if owners and builder.parts:
                         o = owners[-1]
-                        flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
+                        flush(o.kind, o.tag, o.depth, o.hints, o.chrome, o.cell)
                     owners.append(frame)
                 stack.append(frame)
             elif tag == "br":
                 _line_break(builder, owners)
-            elif tag in ("td", "th"):
-                if builder.has_text:
-                    builder.add(CELL_SEPARATOR, False)
             elif tag == "input" and (attrs.get("type") or "").lower() in ("submit", "button"):
                 builder.add(" " + (attrs.get("value") or "") + " ", False, parent.hints)
+            if separated:
+                builder.add(CELL_SEPARATOR, False)
             child = node.child
             if child is not None:
                 node, depth = child, depth + 1
@@ -429,7 +436,7 @@ def _line_break(builder: _Builder, owners: list[_Frame]) -> None:
         if parts[i][0] == "\n":
             o = owners[-1] if owners else None
             if o is not None:
-                builder.flush(o.kind, o.tag, o.depth, o.hints, o.chrome)
+                builder.flush(o.kind, o.tag, o.depth, o.hints, o.chrome, o.cell)
             return
         i -= 1
     builder.add("\n", False)

@@ -129,6 +129,41 @@ def test_the_articles_own_bulleted_list_is_not_a_list_of_headlines(scorer):
         assert any("list of headlines" in r for r in reasons) is flagged, reasons
 
 
+def test_a_list_written_as_paragraphs_in_items_is_the_articles_own(scorer):
+    """Rich-text editors write a bulleted list as <li><p>item</p></li> (modern pages of a sixth check set,
+    tiptopjaw/web-content-extraction-benchmark, half A: a password policy's "At least 12 characters", an agency's
+    "Brand development"): its items are list items, judged as the article's own list, and a list of links written
+    the same way is still a menu."""
+    services = ["Brand development", "Content production", "Social media marketing", "Digital marketing"]
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    shown = {}
+    for name, item in (("own", "<li><p>{}</p></li>"), ("links", '<li><p><a href="/{0}">{0}</a></p></li>')):
+        items = "".join(item.format(s) for s in services)
+        body = "".join(paragraphs[:4]) + "<p>Their services include:</p><ul>" + items + "</ul>" + "".join(paragraphs[4:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown[name] = [e.text for name_ in ("boilerplate", "injection") for e in r.signals[name_].evidence]
+    assert shown["own"] == [], shown
+    assert set(services) <= set(shown["links"]), shown
+
+
+def test_a_data_table_written_with_paragraphs_in_its_cells_is_data(scorer):
+    """<td><p>Drug name</p></td>: a table whose cells hold paragraphs (a clinic's drug table, a rental price
+    table, a model comparison on the same check set's half A) is data, not a run of menu labels; the same labels
+    as plain paragraphs are."""
+    rows = [["Drug name", "Brand names", "Approved for"], ["Semaglutide", "Wegovy", "Weight management"],
+            ["Tirzepatide", "Zepbound", "Sleep apnea"]]
+    table = "<table>" + "".join("<tr>" + "".join(f"<td><p>{c}</p></td>" for c in row) + "</tr>" for row in rows) + "</table>"
+    loose = "".join(f"<p>{c}</p>" for row in rows for c in row)
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    shown = {}
+    for name, lines in (("table", table), ("loose", loose)):
+        body = "".join(paragraphs[:4]) + lines + "".join(paragraphs[4:])
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown[name] = [e.reason for e in r.signals["boilerplate"].evidence]
+    assert not any("navigation list" in reason for reason in shown["table"]), shown
+    assert any("navigation list" in reason for reason in shown["loose"]), shown
+
+
 def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
     """A related-stories list after the last paragraph is on every real page: not an injection."""
     between = scorer.score_text(with_lines({5: TRAILING}))

@@ -160,3 +160,19 @@ def test_a_synonym_beyond_the_candidates_tried_is_on_the_page(bundle):
     assert strong
     assert "unassailable" not in [c for c, _ in signal.candidates(ctx)("strong")]
     assert features[strong[0], FEATURES.index("synonym_on_page")] == 1.0
+
+
+def test_one_and_two_word_lines_are_not_put_on_trial(bundle):
+    """A word is judged in its context: a line of one or two words (a list of contributors' handles, a stock
+    ticker strip, a label) gives none, and its unknown handles are no spinner's words (a compiler's progress
+    report and a finance page on a sixth check set's half A were dropped for them). The same words in a sentence
+    are judged."""
+    handles = ["oleid", "joshtriplett", "sdroege", "alanfalloon", "davidlattimore", "colelawrence", "shnatsel"]
+    listed = CLEAN + "\nThanks to our sponsors:\n" + "\n".join(handles)
+    inline = CLEAN + "\nThanks to our sponsors " + " and ".join(handles) + " for their work on the compiler."
+    _, alone = score(CLEAN, bundle)
+    _, as_lines = score(listed, bundle)
+    _, in_sentence = score(inline, bundle)
+    assert not any(e.text.lower() in handles for e in as_lines.evidence), as_lines.evidence
+    assert as_lines.features["content_words"] == alone.features["content_words"] + 2  # "thanks", "sponsors"
+    assert any(e.text.lower() in handles for e in in_sentence.evidence)

@@ -385,13 +385,15 @@ def _hint_cues(block: Block, chrome: BlockChrome) -> None:
 
 def _is_nav_item(block: Block, words: int) -> bool:
     """A short unpunctuated item: a menu entry when it is a link; unlinked, a label ("Print", "Name *") but not
-    data: a table row, an item with a figure ("1/4", "cup butter"'s quantity, "Fat 11 g") or a line of an
+    data: a table row or cell, an item with a figure ("1/4", "cup butter"'s quantity, "Fat 11 g") or a line of an
     infobox (a wiki article's summary table: "Founder | <linked name>")."""
     if not (0 < words <= NAV_ITEM_WORDS and block.kind not in ("title", "heading") and not _END_PUNCT.search(block.text)):
         return False
     if DATA_HINT in block.hints or "@" in block.text:  # (an address or a handle: "IG: @plants.and.culture")
         return False
-    return block.link_density >= LINKED_ITEM_DENSITY or (block.kind != "table" and not _DIGIT.search(block.text))
+    # (a paragraph in a table cell is a cell: <td><p>Drug name</p></td>, as rich-text editors write tables)
+    return block.link_density >= LINKED_ITEM_DENSITY or (block.kind != "table" and not block.cell
+                                                         and not _DIGIT.search(block.text))
 
 
 def block_chrome(doc: Document, ctx: ScoringContext | None = None) -> list[BlockChrome]:
