@@ -456,6 +456,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if len(text) > MAX_TAG_CHARS and _may_have_monster_tag(utf8):
         text = _MONSTER_TAG.sub(r"<\1>", text)  # linear: a match cannot span another '<'
         utf8 = text.encode("utf-8")
+    if main_content and declares_discussion(utf8):
+        return Document(source=source, text="", content=DISCUSSION, no_main_content=True)
     tree = LexborHTMLParser(utf8) if text and not text.isspace() else None  # (the same tree as from the str)
     if tree is None or tree.root is None:
         return Document(source=source, text="", content="no article: empty page" if main_content else "page",
@@ -488,6 +490,23 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
 # inside <svg>/<math> they go with those): removing them changes no text.
 _TEXT_SKIPPED = tuple(sorted(SKIPPED - frozenset("meta link base param source track area embed".split())))
 _TEXT_SKIPPED_SELECTOR = ", ".join(_TEXT_SKIPPED)
+
+
+# A page that declares itself a forum thread or a question-and-answer page (schema.org DiscussionForumPosting,
+# QAPage; JSON-LD or microdata) is not an article: each post comes with its author, date, counts and buttons, which
+# the block signals would read as chrome between paragraphs, and its posts are about as many topics as posters.
+# On the sixth check set (2026's web) 72 of its 118 forum pages declare one of them and no other page does; on
+# trafilatura's evaluation pages four forum threads do; none of the real article pages.
+DISCUSSION = "no article: a discussion thread (the page declares schema.org DiscussionForumPosting or QAPage)"
+_DISCUSSION_TYPES = (b"DiscussionForumPosting", b"QAPage")
+_DISCUSSION_DECLARED = re.compile(rb'"@type"\s*:\s*(?:\[[^\]]*)?"(?:https?://schema\.org/)?(?:DiscussionForumPosting|QAPage)"'
+                                  rb'|itemtype\s*=\s*["\']?https?://schema\.org/(?:DiscussionForumPosting|QAPage)\b')
+
+
+def declares_discussion(utf8: bytes) -> bool:
+    """Does the page declare a schema.org DiscussionForumPosting or QAPage type? (A substring test first: most
+    pages name neither, and the regex need not run.)"""
+    return any(t in utf8 for t in _DISCUSSION_TYPES) and _DISCUSSION_DECLARED.search(utf8) is not None
 
 
 def _visible_words(tree, skipped: list | None = None) -> int:

@@ -467,3 +467,19 @@ def test_the_declared_article_body_is_never_chrome():
     doc = extract(html)
     assert not doc.no_main_content and doc.text.count("The council said") == 6
     assert "I agree with the council" not in doc.text  # the comments stay chrome
+
+
+@pytest.mark.parametrize("declaration", [
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "DiscussionForumPosting", '
+    '"headline": "Bridge opens"}</script>',
+    '<script type="application/ld+json">{"@context":"https://schema.org","@type":["WebPage","QAPage"]}</script>',
+    '<div itemscope itemtype="https://schema.org/QAPage"></div>',
+])
+def test_a_page_that_declares_itself_a_discussion_thread_is_no_article(declaration):
+    """Forum threads and Q&A pages that say so (schema.org DiscussionForumPosting, QAPage: 72 of the 118 forum pages
+    of 2026's web in a sixth check set, and no other page there) are not judged as articles: each post's author,
+    counts and buttons read as chrome between paragraphs. A page that only writes the type's name stays an article."""
+    thread = extract(article_html().replace("<head>", f"<head>{declaration}"))
+    assert thread.no_main_content and not thread.text and "discussion thread" in thread.content
+    about = extract(article_html(extra="<p>Mark a forum post up as a DiscussionForumPosting with its author.</p>"))
+    assert not about.no_main_content and "DiscussionForumPosting" in about.text
