@@ -327,6 +327,19 @@ def is_chrome_named_anchor(id_value: str, node) -> bool:
     return _chrome_names(id_value) and _is_anchor(id_value, node)
 
 
+def is_section_anchor(id_value: str, node) -> bool:
+    """An id of SECTION_ANCHOR_WORDS words or more spelled by the element's first heading: a docutils (Sphinx)
+    section named after its heading, whatever its words ("use-trimmed-interleaved-replies-in-email-discussions":
+    not a replies element). A cheap count of the id's separators comes first: most ids are one or two words."""
+    if id_value.count("-") + id_value.count("_") < SECTION_ANCHOR_WORDS - 1:
+        return False
+    spelled = _ANCHOR_WORD.findall(id_value.lower())
+    if len(spelled) < SECTION_ANCHOR_WORDS:
+        return False
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    return heading is not None and spelled == _ANCHOR_WORD.findall(heading.text().lower())
+
+
 def _is_anchor(id_value: str, node) -> bool:
     """An id that spells the element's own text: the link target MediaWiki and Markdown renderers make of a
     heading ("See_also" on "See also", "related-reading" on "Related reading"), not a name for chrome. Or, of

@@ -164,6 +164,33 @@ def test_a_data_table_written_with_paragraphs_in_its_cells_is_data(scorer):
     assert any("navigation list" in reason for reason in shown["loose"]), shown
 
 
+def test_a_byline_class_run_together_is_a_byline(scorer):
+    """A date line in an element the page names "ss-contributorbyline" (an education network's pages on the sixth
+    check set's half A) is the article's own metadata, as in a "byline" element; in a plain element it is counted."""
+    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
+    counted = {}
+    for name in ("ss-contributorbyline", "ss-byline", "ss-hero"):
+        body = f'<h1>Bridge</h1><div class="{name}"><span>Updated on July 9, 2025</span></div>' + "".join(paragraphs)
+        r = scorer.score_html(f"<html><body><article>{body}</article></body></html>")
+        counted[name] = r.signals["boilerplate"].features["chrome_blocks"]
+    assert counted == {"ss-contributorbyline": 0, "ss-byline": 0, "ss-hero": 1}, counted
+
+
+def test_a_docs_section_named_after_its_heading_gives_its_blocks_no_hint(scorer):
+    """Sphinx names each section after its heading: <section id="use-trimmed-interleaved-replies-in-email-
+    discussions"> is no replies element (the Linux kernel's patch guide on the sixth check set's half A had four
+    blocks tagged "inside a 'replies' element"). An element the page names "replies" still is one."""
+    heading = "Use trimmed interleaved replies in email discussions"
+    shown = {}
+    for name, attr in (("section", 'id="use-trimmed-interleaved-replies-in-email-discussions"'), ("widget", 'id="replies"')):
+        body = "".join(f"<p>{line}</p>" for line in ARTICLE[:4]) + f"<section {attr}><h2>{heading}</h2>" + \
+            "".join(f"<p>{line}</p>" for line in ARTICLE[4:]) + "<p>As is frequently quoted on the list:</p></section>"
+        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
+        shown[name] = [e.reason for e in r.signals["boilerplate"].evidence]
+    assert not any("replies" in reason for reason in shown["section"]), shown
+    assert any("inside a 'replies' element" in reason for reason in shown["widget"]), shown
+
+
 def test_list_of_headlines_after_the_article_is_the_sites_own_chrome(scorer):
     """A related-stories list after the last paragraph is on every real page: not an injection."""
     between = scorer.score_text(with_lines({5: TRAILING}))
