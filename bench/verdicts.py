@@ -10,7 +10,9 @@ pages, 127 read as English, news, magazines, blogs, forums and Japanese tech new
 vendored), first read before any change was made for it; session 21 a fourth, goose3's content test pages
 (goose3/goose3, `tests/data/content/*.html`, 51 pages, 40 read as English, mostly news of 2008-2013; Apache-2.0,
 not vendored), also read first, and newspaper4k's (AndyTheFactory/newspaper4k, `tests/data/html/*.html`, 30 pages,
-16 read as English; MIT). A directory of `.html` files is all this script needs. Pages are split into halves by the first hex digit
+16 read as English; MIT). Session 22 a sixth, tiptopjaw/web-content-extraction-benchmark's `release/html` (1,000
+pages of 2026's web, gzipped: gunzip each into the directory; typed by its ground truth as articles, forum
+threads, service, product, documentation, collection and listing pages; Apache-2.0, not vendored), also read first. A directory of `.html` files is all this script needs. Pages are split into halves by the first hex digit
 of sha1(file name) (0-7: A, else B), so that a cause can be looked up on one half and the other read as a check.
 
 Prints, per half, for the pages read as English: how many the model could not read (not judged), how many were
