@@ -63,6 +63,13 @@ def evidence(report, signal):
     return {(e.start, e.end): e for e in report.signals[signal].evidence}
 
 
+def article_with(scorer, markup: str, at: int = 4):
+    """The report of a page whose <article> holds ARTICLE's paragraphs with `markup` before paragraph `at`."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE[:at]), "".join(f"<p>{line}</p>" for line in ARTICLE[at:])
+    return scorer.score_html(f"<html><body><article><h1>Bridge</h1>{paragraphs[0]}{markup}{paragraphs[1]}</article>"
+                             "</body></html>")
+
+
 def span(report, line):
     start = report.text.index(line)
     return start, start + len(line)
@@ -135,13 +142,11 @@ def test_a_list_written_as_paragraphs_in_items_is_the_articles_own(scorer):
     "Brand development"): its items are list items, judged as the article's own list, and a list of links written
     the same way is still a menu."""
     services = ["Brand development", "Content production", "Social media marketing", "Digital marketing"]
-    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
     shown = {}
     for name, item in (("own", "<li><p>{}</p></li>"), ("links", '<li><p><a href="/{0}">{0}</a></p></li>')):
         items = "".join(item.format(s) for s in services)
-        body = "".join(paragraphs[:4]) + "<p>Their services include:</p><ul>" + items + "</ul>" + "".join(paragraphs[4:])
-        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
-        shown[name] = [e.text for name_ in ("boilerplate", "injection") for e in r.signals[name_].evidence]
+        r = article_with(scorer, "<p>Their services include:</p><ul>" + items + "</ul>")
+        shown[name] = [e.text for signal in ("boilerplate", "injection") for e in r.signals[signal].evidence]
     assert shown["own"] == [], shown
     assert set(services) <= set(shown["links"]), shown
 
@@ -154,12 +159,8 @@ def test_a_data_table_written_with_paragraphs_in_its_cells_is_data(scorer):
             ["Tirzepatide", "Zepbound", "Sleep apnea"]]
     table = "<table>" + "".join("<tr>" + "".join(f"<td><p>{c}</p></td>" for c in row) + "</tr>" for row in rows) + "</table>"
     loose = "".join(f"<p>{c}</p>" for row in rows for c in row)
-    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
-    shown = {}
-    for name, lines in (("table", table), ("loose", loose)):
-        body = "".join(paragraphs[:4]) + lines + "".join(paragraphs[4:])
-        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
-        shown[name] = [e.reason for e in r.signals["boilerplate"].evidence]
+    shown = {name: [e.reason for e in article_with(scorer, lines).signals["boilerplate"].evidence]
+             for name, lines in (("table", table), ("loose", loose))}
     assert not any("navigation list" in reason for reason in shown["table"]), shown
     assert any("navigation list" in reason for reason in shown["loose"]), shown
 
@@ -355,12 +356,8 @@ def test_contact_lines_are_not_a_menu(scorer):
     contacts = ["douziech.example", "IG: @alexandriadouziech", "IG: @plants.and.culture"]
     items = "".join(f'<p><a href="https://{c}">{c}</a></p>' for c in contacts)
     menu = "".join(f'<p><a href="/{m}">{m}</a></p>' for m in ["Home", "Studio", "Shop"])
-    paragraphs = [f"<p>{line}</p>" for line in ARTICLE]
-    shown = {}
-    for name, lines in (("contacts", items), ("menu", menu)):
-        body = "".join(paragraphs[:4]) + lines + "".join(paragraphs[4:])
-        r = scorer.score_html(f"<html><body><article><h1>Bridge</h1>{body}</article></body></html>")
-        shown[name] = [e.text for e in r.signals["boilerplate"].evidence]
+    shown = {name: [e.text for e in article_with(scorer, lines).signals["boilerplate"].evidence]
+             for name, lines in (("contacts", items), ("menu", menu))}
     assert shown["contacts"] == [] and shown["menu"] == ["Home", "Studio", "Shop"], shown
 
 
