@@ -40,9 +40,9 @@ OUT = ROOT / "models" / "en"
 MODEL = OUT / "en.bin"
 MIX_CACHE = ROOT / ".cache" / "model"  # the two component models (ARPA) and the mixed ARPA while it is built
 VOCABULARY = MIX_CACHE / "vocabulary.txt"  # the mixture's words, for the synonym table
-# KenLM's probing structure, unquantised: 106 MB instead of the 8-bit trie's 33 MB, and the full scoring of a real
-# page ~0.6 ms faster (a median 7.1 -> 6.5 ms: models/en/README.md, "Structure"). A crawl scores every page; the
-# file is built at set-up and mmapped once per process.
+# KenLM's probing structure, unquantised: 111 MB instead of the 8-bit trie's 33 MB, and the full scoring of a real
+# page 4-6% faster (models/en/README.md, "KenLM structure"). A crawl scores every page; the file is built at set-up
+# and mapped once per process, its pages shared between processes.
 STRUCTURE = "probing"
 # Debian documentation metapackage -> (name of the versioned package it depends on, that package's prose directory).
 # The versioned names differ per release (linux-doc-6.1 / python3.11-doc on Debian 12), so they are resolved.

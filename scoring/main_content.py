@@ -333,11 +333,7 @@ def is_section_anchor(id_value: str, node) -> bool:
     not a replies element). A cheap count of the id's separators comes first: most ids are one or two words."""
     if id_value.count("-") + id_value.count("_") < SECTION_ANCHOR_WORDS - 1:
         return False
-    spelled = _ANCHOR_WORD.findall(id_value.lower())
-    if len(spelled) < SECTION_ANCHOR_WORDS:
-        return False
-    heading = node.css_first("h1, h2, h3, h4, h5, h6")
-    return heading is not None and spelled == _ANCHOR_WORD.findall(heading.text().lower())
+    return _heading_spells(_ANCHOR_WORD.findall(id_value.lower()), node)
 
 
 def _is_anchor(id_value: str, node) -> bool:
@@ -350,6 +346,11 @@ def _is_anchor(id_value: str, node) -> bool:
     spelled = _ANCHOR_WORD.findall(id_value.lower())
     if spelled == _ANCHOR_WORD.findall(node.text().lower()):
         return True
+    return _heading_spells(spelled, node)
+
+
+def _heading_spells(spelled: list[str], node) -> bool:
+    """Are these words, SECTION_ANCHOR_WORDS or more of them, the text of the element's first heading?"""
     if len(spelled) < SECTION_ANCHOR_WORDS:
         return False
     heading = node.css_first("h1, h2, h3, h4, h5, h6")
