@@ -326,31 +326,64 @@ class _Anchors:
     """The targets of in-page links (`href="#history"`) inside the walked element, looked up on the first such
     link. A link to a part of the same text (a table of contents, a footnote mark) does not lead away from it:
     its text is not counted as link text, so a contents list reads as the article's own list, not as a menu.
-    A fragment that names nothing there (`#`, `#share-facebook`: a script's button) is still a link."""
+    A fragment that names nothing there (`#`, `#share-facebook`: a script's button) is still a link. So is a
+    link to another page: a link that spells out an address before its fragment is in-page only when the address
+    is the page's own (its URL or its canonical link: spacelift.io writes its contents list as
+    "https://spacelift.io/blog/software-development-tools#2-sublime-text")."""
 
-    __slots__ = ("root", "names")
+    __slots__ = ("root", "names", "tree", "source", "pages")
 
-    def __init__(self, root):
-        self.root, self.names = root, None
+    def __init__(self, root, tree=None, source: str = ""):
+        self.root, self.names, self.tree, self.source, self.pages = root, None, tree, source, None
 
     def within(self, href: str | None) -> bool:
-        if not href or len(href) < 2 or href[0] != "#":
+        if not href or len(href) < 2:
             return False
+        if href[0] != "#":
+            cut = href.find("#")
+            if cut < 0 or cut == len(href) - 1 or not self._is_this_page(href[:cut]):
+                return False
+            href = href[cut:]
         if self.names is None:
             self.names = {a.get(key) for a in (n.attributes for n in self.root.css("[id], a[name]"))
                           for key in ("id", "name")}
         return href[1:] in self.names
 
+    def _is_this_page(self, address: str) -> bool:
+        if self.pages is None:
+            canonical = self.tree.head.css_first('link[rel="canonical"]') if self.tree and self.tree.head else None
+            urls = [self.source, canonical.attributes.get("href") or "" if canonical is not None else ""]
+            self.pages = {form for url in urls for form in _address_forms(url)}
+        forms = _address_forms(address)
+        return bool(forms) and forms[0] in self.pages
 
-def _walk(root, builder: _Builder, chrome_of: Callable | None = None) -> None:
+
+_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?([^/?#]+)([^?#]*)", re.I)
+
+
+def _address_forms(url: str) -> tuple[str, ...]:
+    """An address as "host/path" and "/path" (no scheme, "www.", query or trailing slash); a relative path
+    ("/blog/tools") as "/path" alone; anything else (a file name, "page.html") has none."""
+    m = _ADDRESS.match(url.strip())
+    if m is not None:
+        path = m.group(2).rstrip("/")
+        return f"{m.group(1).lower()}{path}", path or "/"
+    if url.startswith("/"):
+        path = url.split("?", 1)[0].rstrip("/")
+        return (path or "/",)
+    return ()
+
+
+def _walk(root, builder: _Builder, chrome_of: Callable | None = None, anchors: _Anchors | None = None) -> None:
     """Iterative depth-first walk (no recursion: 10k-deep nesting is a real input).
 
     Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
     hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
-    `chrome_of(node, tag, attributes)`, in main-content mode, says whether an element is marked page chrome.
+    `chrome_of(node, tag, attributes)`, in main-content mode, says whether an element is marked page chrome;
+    `anchors`, which links stay on the page (by default, those to a fragment named under `root`).
     """
     top = _Frame(None, "", None, -1, (), False)
-    anchors = _Anchors(root)
+    anchors = anchors or _Anchors(root)
     stack: list[_Frame] = [top]
     owners: list[_Frame] = []  # open block elements/containers; text goes to the innermost
     flush = builder.flush
@@ -466,7 +499,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
                         no_main_content=main_content)
     if not main_content:
         builder = _Builder(max_chars)
-        _walk(tree.root, builder)
+        _walk(tree.root, builder, anchors=_Anchors(tree.root, tree, source))
         return _document(source, builder, "page")
     # one walk finds the elements of the article search and those never rendered (`_visible_words`)
     elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
@@ -481,7 +514,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if choice.title and not choice.title_inside:
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
-    _walk(choice.container, builder, choice.chrome_test())
+    _walk(choice.container, builder, choice.chrome_test(), _Anchors(choice.container, tree, source))
     if not builder.full:  # a cut page's last block is not the article's end
         end = len(builder.blocks)
         builder.drop(range(end - trailer_length(builder.blocks), end))

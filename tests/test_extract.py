@@ -128,6 +128,23 @@ def test_links_to_the_pages_own_parts_are_not_link_text():
         "History": 0.0, "Old": 0.0, "Share": 1.0, "Print": 1.0, "World": 1.0}
 
 
+def test_links_spelling_out_the_pages_own_address_are_in_page():
+    """A contents list may write each link as the page's full address and a fragment (spacelift.io's blog): the
+    page's URL or its canonical link, with or without "www." or a trailing slash, or its path alone. The same
+    fragment on another page's address leaves the page, and so does a name the page does not hold."""
+    head = '<html><head><link rel="canonical" href="https://www.example.org/blog/tools/"></head><body><article>'
+    items = [("https://example.org/blog/tools#git", "Git"), ("/blog/tools#git", "Path"),
+             ("http://www.example.org/blog/tools/#git", "Canonical"), ("https://example.org/other#git", "Other"),
+             ("https://example.org/blog/tools#nowhere", "Nowhere"), ("https://example.org/blog/tools#", "Bare")]
+    body = "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in items)
+    page = f'{head}<p>{"A paragraph of the article. " * 12}</p><ul>{body}</ul><h2 id="git">Git</h2>' \
+           f'<p>{"Another paragraph of it. " * 12}</p></article></body></html>'
+    for url in ("https://example.org/blog/tools", "page.html"):  # the URL, or only the canonical link
+        doc = extract(page, source=url)
+        assert {b.text: b.link_density for b in doc.blocks if b.kind == "list_item"} == {
+            "Git": 0.0, "Path": 0.0, "Canonical": 0.0, "Other": 1.0, "Nowhere": 1.0, "Bare": 1.0}, url
+
+
 def test_inline_element_hints_reach_their_block():
     doc = extract('<p>Read it. <a class="share-link" href="#">Share</a></p>')
     assert "share" in doc.blocks[0].hints
