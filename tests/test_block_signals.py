@@ -462,6 +462,12 @@ def test_a_wiki_articles_infobox_and_back_matter_are_not_flagged(scorer):
     for heading in ("See also", "Appearances"):
         inner = paragraphs.replace("</p>", f"</p><h2>{heading}</h2>{links}<h2>Behind the scenes</h2>", 2)
         assert flags(inner) == [], heading
+    # a blog post's closing list of its sources under joined names ("References & Sources" on 2026's web)
+    # (the author's notes after it: the list is not where the article ends)
+    sources = f"{links}{paragraphs}"
+    for heading in ("References &amp; Sources", "Notes, references and further reading"):
+        assert flags(f"{paragraphs}<h2>{heading}</h2>{sources}") == [], heading
+    assert flags(f"{paragraphs}<h2>More sources</h2>{sources}")
 
 
 def test_a_page_the_model_cannot_read_is_not_judged(default_model):

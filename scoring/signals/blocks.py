@@ -309,10 +309,11 @@ NAV_LINKED_WEIGHT = 0.3   # ... plus this times the run's share of linked items
 CLOSERS = r"['\"”’»)\]]*"  # what may close a sentence after its mark: quotes (typographic too), brackets
 _END_PUNCT = re.compile(rf"[.!?]{CLOSERS}$")
 # The headings of an encyclopedia, wiki or documentation article's closing sections (MediaWiki appends "[edit]";
-# Fandom's wikis list the works a subject appears in under "Appearances").
-_BACK_MATTER = re.compile(r"(?:see also|notes|references|notes and references|references and notes|footnotes"
-                          r"|citations|sources|bibliography|further reading|external links|appearances)"
-                          r"(?:\s*\[edit(?: source)?\])?",
+# Fandom's wikis list the works a subject appears in under "Appearances"), alone or joined ("Notes and references",
+# "References & Sources": a blog post's list of its sources on 2026's web).
+_BACK_MATTER_NAME = (r"(?:see also|notes|references|footnotes|citations|sources|bibliography|further reading"
+                     r"|external links|appearances)")
+_BACK_MATTER = re.compile(rf"{_BACK_MATTER_NAME}(?:\s*(?:,|and|&)\s*{_BACK_MATTER_NAME})*(?:\s*\[edit(?: source)?\])?",
                           re.I)
 _DIGIT = re.compile(r"\d")
 
