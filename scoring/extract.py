@@ -57,6 +57,11 @@ CELL_SEPARATOR = " | "
 CELL_TAGS = frozenset(("td", "th"))
 MAX_HINTS = 32
 INLINE_CHROME_SHARE = 0.8  # a block with this share of its words in inline chrome elements is chrome
+# A short block the page styles as a button ("btn", "button", "cta" in its or an ancestor's class, role="button")
+# is a control's label ("Read More", "Buy Now", "View Deal", "Get a Quote"), not text: main content counts it as
+# chrome. (The <button> tag alone is not enough: a form's buttons are a widget's, and the block signals read them.)
+BUTTON_HINTS = frozenset(("btn", "button", "cta"))
+BUTTON_MAX_WORDS = 6
 
 # An inline style that hides its element: a closed menu, a modal, a template kept for a script ("display: none"), or
 # text a page keeps out of sight. The reader never sees it, so it is not scored (mozilla/readability's test pages
@@ -272,6 +277,9 @@ class _Builder:
         text = " ".join(words)  # (so `words` is `text.split()`)
         if inline_chrome and inline_chrome >= INLINE_CHROME_SHARE * len(words):
             chrome = True  # a caption or tag list in a plain block; chrome inside a sentence stays with it
+        if self.drop_chrome and not chrome and len(words) <= BUTTON_MAX_WORDS and \
+                not (BUTTON_HINTS.isdisjoint(hints) and BUTTON_HINTS.isdisjoint(extra)):
+            chrome = True
         if chrome and self.drop_chrome:
             self.chrome_blocks += 1
             self.chrome_words += len(words)

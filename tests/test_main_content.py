@@ -433,6 +433,21 @@ def test_captions_and_tag_links_in_plain_blocks_are_chrome_but_not_inside_a_sent
     assert doc.chrome_blocks >= 2
 
 
+def test_short_blocks_styled_as_buttons_are_controls_not_text():
+    """A short line the page styles as a button (a "btn"/"button"/"cta" class on it or around it, role="button") is
+    a control's label: "Buy Now", "Read More", "View Deal" are counted as chrome. Longer text in such an element, and
+    a form's own <button>, stay text."""
+    body = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
+    controls = ('<p><a class="btn btn-primary" href="/shop">Buy Now</a></p>'
+                '<div class="ctaWrap"><a href="/deal">View Deal</a></div><div role="button">Read More</div>')
+    longer = '<div class="cta-box"><p>Readers who sign up before June get the first issue of the magazine free.</p></div>'
+    html = page(f'<div class="story">{body}{controls}{body}{longer}<p><button>Vote</button></p>{body}</div>')
+    doc = extract(html)
+    assert not any(label in doc.text for label in ("Buy Now", "View Deal", "Read More")), doc.text
+    assert "Readers who sign up before June" in doc.text and "Vote" in doc.text
+    assert doc.chrome_blocks >= 3
+
+
 @pytest.mark.parametrize("html", [
     (Path(__file__).parent / "data" / "engine" / "bridge_injected.html").read_text(encoding="utf-8"),
     "<html><body><div><p>One <span>two</span></p><svg><p>in svg</p><title>t</title></svg><math><div>m</div></math>"
