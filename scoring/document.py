@@ -24,6 +24,7 @@ class Block:
     link_density: float = 0.0  # share of the block's characters inside <a>
     hints: tuple[str, ...] = ()  # lowercased class/id/role words of the element and its ancestors
     cell: bool = False        # inside a table cell (<td>, <th>): a <p> of a data table's cell is data, not a menu
+    link_host: str = ""       # the other site (host) all of its links lead to, if they lead to one
 
 
 @dataclass

@@ -248,7 +248,7 @@ class _Builder:
         self.chrome_blocks = 0
         self.chrome_words = 0
         self.inline_chrome = 0  # words of the open block inside inline chrome (<span class="caption">)
-        self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
+        self.parts: list[tuple[str, bool | str]] = []  # (text, inside a link: see `add`)
         self.has_text = False  # anything but whitespace in parts
         self.hints: tuple[str, ...] = ()
         self.pos = 0
@@ -256,8 +256,9 @@ class _Builder:
         self.full = False
         self._last_hints: tuple[str, ...] = ()
 
-    def add(self, text: str, in_link: bool, hints: tuple[str, ...] = ()) -> None:
-        """Text of the open block; `hints` of an inline element inside it (e.g. <a class="share">)."""
+    def add(self, text: str, in_link: bool | str, hints: tuple[str, ...] = ()) -> None:
+        """Text of the open block; `in_link`: inside a link (the host of another site it leads to, else True);
+        `hints` of an inline element inside it (e.g. <a class="share">)."""
         self.parts.append((text, in_link))
         if not self.has_text and not text.isspace():
             self.has_text = True
@@ -288,7 +289,11 @@ class _Builder:
             text = text[: -len(CELL_SEPARATOR.rstrip())].rstrip()
         if not text:
             return
-        linked = sum(len("".join(p.split())) for p, link in parts if link)
+        linked, hosts = 0, set()
+        for p, link in parts:
+            if link:
+                linked += len("".join(p.split()))
+                hosts.add(link)
         total = (len(text) - text.count(" ")) or 1  # its non-space characters (single spaces are its only whitespace)
         if self.blocks:
             self.pos += 1  # the "\n" between blocks
@@ -300,7 +305,7 @@ class _Builder:
         self.blocks.append(Block(
             index=len(self.blocks), kind=kind, tag=tag, start=self.pos, end=self.pos + len(text), text=text,
             depth=depth, link_density=min(linked / total, 1.0), hints=_merge(extra, hints) if extra else hints,
-            cell=cell,
+            cell=cell, link_host=hosts.pop() if len(hosts) == 1 and True not in hosts else "",
         ))
         self.pos += len(text)
 
@@ -339,10 +344,10 @@ class _Anchors:
     is the page's own (its URL or its canonical link: spacelift.io writes its contents list as
     "https://spacelift.io/blog/software-development-tools#2-sublime-text")."""
 
-    __slots__ = ("root", "names", "tree", "source", "pages")
+    __slots__ = ("root", "names", "tree", "source", "pages", "hosts")
 
     def __init__(self, root, tree=None, source: str = ""):
-        self.root, self.names, self.tree, self.source, self.pages = root, None, tree, source, None
+        self.root, self.names, self.tree, self.source, self.pages, self.hosts = root, None, tree, source, None, None
 
     def within(self, href: str | None) -> bool:
         if not href or len(href) < 2:
@@ -357,13 +362,28 @@ class _Anchors:
                           for key in ("id", "name")}
         return href[1:] in self.names
 
+    def off_site(self, href: str | None) -> str:
+        """The host of a link to another site ("" for a link on this one, or when the page's own host is unknown)."""
+        m = _ADDRESS.match(href) if href and (href[0] == "/" or href[:4].lower() == "http") else None
+        if m is None:
+            return ""
+        host = m.group(1).lower()
+        self._own_forms()
+        return "" if not self.hosts or host in self.hosts else host
+
     def _is_this_page(self, address: str) -> bool:
+        forms = _address_forms(address)
+        return bool(forms) and forms[0] in self._own_forms()
+
+    def _own_forms(self) -> set[str]:
+        """The page's own addresses ("host/path" and "/path", from its URL and its canonical link); `hosts`, their
+        hosts."""
         if self.pages is None:
             canonical = self.tree.head.css_first('link[rel="canonical"]') if self.tree and self.tree.head else None
             urls = [self.source, canonical.attributes.get("href") or "" if canonical is not None else ""]
             self.pages = {form for url in urls for form in _address_forms(url)}
-        forms = _address_forms(address)
-        return bool(forms) and forms[0] in self.pages
+            self.hosts = {form.split("/", 1)[0] for form in self.pages if not form.startswith("/")}
+        return self.pages
 
 
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?([^/?#]+)([^?#]*)", re.I)
@@ -430,7 +450,9 @@ def _walk(root, builder: _Builder, chrome_of: Callable | None = None, anchors: _
                 kind = "heading"
             elif kind == "paragraph" and owners and owners[-1].kind == "list_item":
                 kind = "list_item"  # <li><p>Brand development</p></li>: what rich-text editors write for an item
-            link = tag == "a" and not anchors.within(attrs.get("href"))
+            link = tag == "a" and not anchors.within(href := attrs.get("href"))
+            if link:
+                link = anchors.off_site(href) or True  # (a link to another site carries its host)
             framed = kind is not None or own or tag == "a"
             # a cell's text follows a separator; a named cell (`own`) has always been read without one
             separated = tag in CELL_TAGS and not framed and builder.has_text

@@ -428,6 +428,27 @@ def test_the_articles_own_lists_contents_and_data_are_not_menus(scorer):
         assert any("navigation list" in r for r in reasons) is flagged, (body[:80], reasons)
 
 
+def test_a_list_of_other_sites_is_the_articles_own(scorer):
+    """Linked names each leading to another site (restaurants, shops; one a Facebook page) are the article's own
+    list. The same names linked to the page's own site, to one ad network, or to social networks only (a "follow
+    us" bar) are still a navigation run."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in ARTICLE)
+    names = ["Nonesuch", "Pie Junkie", "The Press", "Black Walnut", "Stella"]
+
+    def flagged(hosts: list[str]) -> bool:
+        items = "".join(f'<li><a href="https://{h}/{n.replace(" ", "-")}">{n}</a></li>' for h, n in zip(hosts, names))
+        page = (f"<html><body><article><h1>Bridge</h1>{paragraphs}<h3>Other favourites</h3><ul>{items}</ul>"
+                f"{paragraphs}</article></body></html>")
+        report = scorer.score_html(page, "https://www.courier.example/news/bridge")
+        return any("navigation list" in e.reason for e in report.signals["boilerplate"].evidence)
+
+    assert not flagged(["nonesuch.example", "www.piejunkie.example", "thepress.example", "facebook.com",
+                        "stella.example"])
+    assert flagged(["courier.example"] * 5)
+    assert flagged(["ads.network.example"] * 5)
+    assert flagged(["facebook.com", "x.com", "www.instagram.com", "youtube.com", "www.linkedin.com"])
+
+
 def test_a_wiki_articles_infobox_and_back_matter_are_not_flagged(scorer):
     """A Wikipedia article's summary table (class "infobox": "Founder | <linked name>"), its closing "See also"
     list of linked titles (the heading's span has the anchor id "See_also"), its references and external links

@@ -456,7 +456,7 @@ def _navigation_runs(blocks: list[Block], words: list[int], out: list[BlockChrom
     article's own sentence introduces ("Again, the sites that are Friends of Marco:" over five site names)."""
     own = _own_list_items(blocks)
     for i, j in _runs(len(blocks), lambda k: k not in own and _is_nav_item(blocks[k], words[k])):
-        if j - i >= NAV_RUN and not _introduced(blocks, words, out, i):
+        if j - i >= NAV_RUN and not _introduced(blocks, words, out, i) and not _other_sites(blocks, i, j):
             linked = _linked_items(blocks, i, j) / (j - i)
             for k in range(i, j):
                 out[k].add(NAV_RUN_WEIGHT + NAV_LINKED_WEIGHT * linked, f"navigation list ({j - i} short items in a row)")
@@ -479,6 +479,24 @@ def _introduced(blocks: list[Block], words: list[int], chrome: list[BlockChrome]
             i -= 1
     return (i > 0 and words[i - 1] >= INTRODUCTION_WORDS and chrome[i - 1].score < CHROME_SCORE
             and bool(_LEAD_IN.search(blocks[i - 1].text)))
+
+
+# Sites a share bar or a "follow us" list links to, each link to another one: such a list is still chrome.
+OTHER_SITES_SHARE = 0.8
+SOCIAL_HOSTS = ("facebook.com", "twitter.com", "x.com", "instagram.com", "linkedin.com", "youtube.com", "tiktok.com",
+                "pinterest.com", "reddit.com", "threads.net", "bsky.app", "whatsapp.com", "wa.me", "t.me",
+                "telegram.me", "tumblr.com", "snapchat.com", "mastodon.social", "flipboard.com")
+
+
+def _other_sites(blocks: list[Block], i: int, j: int) -> bool:
+    """Do the linked items of blocks[i:j] lead to other sites, nearly each (OTHER_SITES_SHARE) to a different one
+    that is not a social network, NAV_RUN of them or more? A menu, a tag list, related headlines and a site's footer
+    lead to the site itself (an ad network's list to one other, a share bar to social networks); a list of other
+    sites (restaurants, shops, tools) is the article's own, whatever words introduce it ("Other OKC restaurant
+    recommendations:" over 19 restaurants' sites, one of them a Facebook page, one listed twice)."""
+    hosts = [blocks[k].link_host for k in range(i, j) if blocks[k].link_density >= LINKED_ITEM_DENSITY]
+    others = {h for h in hosts if h and not any(h == s or h.endswith("." + s) for s in SOCIAL_HOSTS)}
+    return len(others) >= max(NAV_RUN, OTHER_SITES_SHARE * len(hosts))
 
 
 def _own_list_items(blocks: list[Block]) -> set[int]:
