@@ -527,6 +527,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if tree is None or tree.root is None:
         return Document(source=source, text="", content="no article: empty page" if main_content else "page",
                         no_main_content=main_content)
+    if b"$R" in utf8:
+        place_streamed_parts(tree, utf8)
     if not main_content:
         builder = _Builder(max_chars)
         _walk(tree.root, builder, anchors=_Anchors(tree.root, tree, source))
@@ -552,6 +554,57 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     doc = _document(source, builder, choice.label)
     doc.chrome_words = max(_visible_words(tree, elements.extra) - len(doc.text.split()), 0)
     return doc
+
+
+# React's streamed server rendering (Next.js and others) sends the parts of a page that were not ready yet at the end
+# of <body>, each in a hidden <div id="S:n">, and an inline script call moves each into its place: $RC("B:m", "S:n")
+# into a boundary (<template id="B:m">, replacing the fallback after it up to the comment <!--/$-->), $RS("S:n",
+# "P:m") into a placeholder (<template id="P:m">). A reader sees them there. On 2026's web check set 25 of 1000
+# pages stream parts; fool.com streams most of an article, which was read as hidden text and lost.
+MAX_STREAMED_PARTS = 256  # each is one query of the tree; real pages stream a dozen (a hostile one: any number)
+_REACT_MOVE = re.compile(rb'\$R([CS])\("([A-Z]:[0-9a-f]+)","([A-Z]:[0-9a-f]+)"')
+
+
+def place_streamed_parts(tree, utf8: bytes) -> None:
+    """Move the parts a React stream sent late into their places, as its scripts do (`_REACT_MOVE`)."""
+    moves = _REACT_MOVE.findall(utf8)[:MAX_STREAMED_PARTS]
+    body = tree.body
+    if not moves or body is None:
+        return
+    for kind, first, second in moves:
+        target, part = (first, second) if kind == b"C" else (second, first)
+        # (looked up now: selectolax inserts a copy, so a template inside a part moved before is a new node)
+        template = body.css_first(f'template[id="{target.decode()}"]')
+        segment = body.css_first(f'div[hidden][id="{part.decode()}"]')
+        if template is None or segment is None:
+            continue
+        if kind == b"C":  # the boundary's fallback ("Loading...") goes
+            for gone in _fallback(template):
+                gone.decompose()
+        child = segment.first_child
+        while child is not None:
+            child, moved = child.next, child
+            template.insert_before(moved)
+        template.decompose()
+        segment.decompose()
+
+
+def _fallback(template) -> list:
+    """The nodes after a boundary's template up to its closing <!--/$--> (a nested boundary's <!--$-->...<!--/$-->
+    inside it), as React's $RC removes them; none when the closing comment is not among its siblings."""
+    nodes, depth, node = [], 0, template.next
+    while node is not None:
+        if node.is_comment_node:
+            mark = node.comment_content
+            if mark == "/$":
+                if depth == 0:
+                    return nodes
+                depth -= 1
+            elif mark in ("$", "$?", "$!"):
+                depth += 1
+        nodes.append(node)
+        node = node.next
+    return []
 
 
 # The SKIPPED elements that can hold text. The others are void (an HTML parser never gives them children, and

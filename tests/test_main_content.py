@@ -433,6 +433,21 @@ def test_captions_and_tag_links_in_plain_blocks_are_chrome_but_not_inside_a_sent
     assert doc.chrome_blocks >= 2
 
 
+def test_parts_a_react_stream_sends_late_are_read_where_its_scripts_put_them():
+    """Next.js streams the parts of a page that were not ready at the end of <body>, hidden, and a script moves each
+    into its place: $RC into a boundary (its "Loading" fallback goes), $RS into a placeholder, also one inside a
+    part moved before. They are read there, in order; without the scripts' calls they stay hidden."""
+    first, second, third = (f"{word} paragraph of the article. {ARTICLE.strip()}" for word in ("First", "Second", "Third"))
+    streamed = (f'<div hidden id="S:0"><p>{second}</p><div><template id="P:1"></template></div></div>'
+                f'<div hidden id="S:1"><p>{third}</p></div>')
+    article = (f'<article><h1>Bridge opens</h1><p>{first}</p><!--$?--><template id="B:0"></template>'
+               '<div class="spinner">Loading the rest of the story</div><!--/$--></article>')
+    calls = '<script>$RC("B:0","S:0")</script><script>$RS("S:1","P:1")</script>'
+    doc = extract(page(article + streamed + calls))
+    assert [b.text for b in doc.blocks] == ["Bridge opens", first, second, third]
+    assert "Second paragraph" not in extract(page(article + streamed)).text
+
+
 def test_short_blocks_styled_as_buttons_are_controls_not_text():
     """A short line the page styles as a button (a "btn"/"button"/"cta" class on it or around it, role="button") is
     a control's label: "Buy Now", "Read More", "View Deal" are counted as chrome. Longer text in such an element, and
