@@ -450,17 +450,22 @@ def test_parts_a_react_stream_sends_late_are_read_where_its_scripts_put_them():
 
 def test_short_blocks_styled_as_buttons_are_controls_not_text():
     """A short line the page styles as a button (a "btn"/"button"/"cta" class on it or around it, role="button") is
-    a control's label: "Buy Now", "Read More", "View Deal" are counted as chrome. Longer text in such an element, and
-    a form's own <button>, stay text."""
+    a control's label: "Buy Now", "Read More", "View Deal" are counted as chrome, and so is a line that is only a
+    control's words however it is styled ("Learn more ›", a card's <p><b>Continue reading</b></p>). Longer text in
+    such an element, a sentence that starts like one, and a form's own <button> stay text."""
     body = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
     controls = ('<p><a class="btn btn-primary" href="/shop">Buy Now</a></p>'
-                '<div class="ctaWrap"><a href="/deal">View Deal</a></div><div role="button">Read More</div>')
-    longer = '<div class="cta-box"><p>Readers who sign up before June get the first issue of the magazine free.</p></div>'
+                '<div class="ctaWrap"><a href="/deal">View Deal</a></div><div role="button">Read More</div>'
+                '<p><a href="/more">Learn more ›</a></p><p><b>Continue reading</b></p>')
+    longer = ('<div class="cta-box"><p>Readers who sign up before June get the first issue of the magazine free.</p>'
+              '</div><p>Read more about the bridge.</p>')
     html = page(f'<div class="story">{body}{controls}{body}{longer}<p><button>Vote</button></p>{body}</div>')
     doc = extract(html)
-    assert not any(label in doc.text for label in ("Buy Now", "View Deal", "Read More")), doc.text
-    assert "Readers who sign up before June" in doc.text and "Vote" in doc.text
-    assert doc.chrome_blocks >= 3
+    assert not any(label in doc.text for label in ("Buy Now", "View Deal", "Read More", "Learn more", "Continue")), \
+        doc.text
+    assert "Readers who sign up before June" in doc.text and "Read more about the bridge." in doc.text
+    assert "Vote" in doc.text
+    assert doc.chrome_blocks >= 5
 
 
 @pytest.mark.parametrize("html", [
