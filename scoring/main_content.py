@@ -82,6 +82,10 @@ CHROME_WORDS = frozenset(
     " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp"
     " trending popular most more also next prev previous pagination pager".split()
 )
+# Attributes in which component frameworks and their tests name an element (React's data-testid, ...): read like a
+# class (Cleveland Clinic marks its ad slots data-identity="billboard-ad" and nothing else).
+COMPONENT_ATTRIBUTES = frozenset(("data-testid", "data-test-id", "data-component", "data-module", "data-identity",
+                                  "data-qa"))
 CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy".split())
 GENERIC_WORDS = frozenset("area wrapper wrap container box block section inner outer holder list item items module"
                           " col row region zone group".split())
@@ -302,8 +306,9 @@ def _is_trailer(block, words: int) -> bool:
 
 
 def marks_chrome(tag: str, attrs: dict | None, node=None) -> bool:
-    """Does the element's own tag, role, class or id mark it as page chrome? `node`, the element itself, tells an
-    anchor from a name (`_is_anchor`)."""
+    """Does the element's own tag, role, class or id (or the name a component framework gives it:
+    COMPONENT_ATTRIBUTES) mark it as page chrome? `node`, the element itself, tells an anchor from a name
+    (`_is_anchor`)."""
     if tag in CHROME_TAGS:
         return True
     if not attrs:
@@ -318,7 +323,11 @@ def marks_chrome(tag: str, attrs: dict | None, node=None) -> bool:
     if names and _chrome_names(names):
         return True
     names = attrs.get("id")
-    return bool(names) and _chrome_names(names) and not (node is not None and _is_anchor(names, node))
+    if names and _chrome_names(names) and not (node is not None and _is_anchor(names, node)):
+        return True
+    if COMPONENT_ATTRIBUTES.isdisjoint(attrs):  # (most elements: one C-level test over its few attributes)
+        return False
+    return any(_chrome_names(attrs[key]) for key in COMPONENT_ATTRIBUTES.intersection(attrs) if attrs[key])
 
 
 def is_chrome_named_anchor(id_value: str, node) -> bool:

@@ -308,6 +308,10 @@ def test_chrome_markers():
     # judged token by token: a wrapper with "has-sidebar" is marked (find_article keeps wrappers of most prose)
     assert marks_chrome("div", {"class": "entry-content has-sidebar"})
     assert not marks_chrome("p", None)
+    # the names component frameworks give elements (React's data-testid...) read like a class
+    assert marks_chrome("div", {"class": "flex mx-auto", "data-identity": "billboard-ad"})
+    assert marks_chrome("footer", {"data-testid": "x"}) and marks_chrome("div", {"data-testid": "social-share"})
+    assert not marks_chrome("div", {"data-testid": "article-body"}) and not marks_chrome("div", {"data-ad": "related"})
 
 
 # -- real pages (development half) --------------------------------------------------------------------------------
