@@ -367,7 +367,7 @@ class _Anchors:
 
     def off_site(self, href: str | None) -> str:
         """The host of a link to another site ("" for a link on this one, or when the page's own host is unknown)."""
-        if not href or not (href.startswith(("http", "//")) or href[:4].lower() == "http"):
+        if not href or not (href[:2] == "//" or href[:4].lower() == "http"):
             return ""  # (most links: a path on the same site)
         m = _ADDRESS.match(href)
         if m is None:
@@ -595,8 +595,8 @@ def place_streamed_parts(tree, utf8: bytes) -> bool:
                 gone.decompose()
         child = segment.first_child
         while child is not None:
-            child, moved = child.next, child
-            template.insert_before(moved)
+            child, node = child.next, child
+            template.insert_before(node)
         template.decompose()
         segment.decompose()
         moved = True
