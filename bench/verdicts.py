@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.verdicts", description=__doc__.split("\n\n")[0])
     ap.add_argument("directory", type=Path, help="a directory of .html pages")
     ap.add_argument("--list", action="store_true", help="name every dropped or tagged page")
+    ap.add_argument("--urls", type=Path, help="a JSON object of file name -> the page's URL, passed to the scorer "
+                                              "as a crawl does (default: the file name)")
     args = ap.parse_args(argv)
     from scoring.scorer import Scorer
 
@@ -43,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         ap.error(f"no .html files in {args.directory}")
     scorer = Scorer()
-    reports = {f.name: scorer.score_html(f.read_bytes(), f.name) for f in files}
+    urls = json.loads(args.urls.read_text(encoding="utf-8")) if args.urls else {}
+    reports = {f.name: scorer.score_html(f.read_bytes(), urls.get(f.name, f.name)) for f in files}
     print(f"{len(files)} pages in {args.directory}")
     print("| half | pages | statuses | read as English | of them not judged (words unknown to the model) | dropped "
           "| tagged | flags |")

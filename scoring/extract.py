@@ -539,6 +539,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder = _Builder(max_chars)
         _walk(tree.root, builder, anchors=_Anchors(tree.root, tree, source))
         return _document(source, builder, "page")
+    if is_home_page(source):
+        return Document(source=source, text="", content=HOME, no_main_content=True)
     # one walk finds the elements of the article search and those never rendered (`_visible_words`)
     elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
     # (the walk lists the <template>s among the never-rendered elements: a cheaper test than a search of the bytes)
@@ -643,6 +645,17 @@ _MICRODATA_TYPE = re.compile(rb"schema\.org/(\w+)")
 _ARTICLE_TYPE = re.compile(r"(?:News|Blog|Tech|Scholarly)?(?:Article|Posting)")
 DISCUSSION = "no article: a discussion thread (the page declares schema.org DiscussionForumPosting or QAPage)"
 PRODUCT = "no article: a product page (the page declares schema.org Product or og:type product, and no article)"
+
+
+# A site's home page (its address has no path, or only a language's: "/", "/en-us/", "/index.html") is its front:
+# teasers, sections, a landing page, never one article. 37 of the 1,000 pages of 2026's web (listings, service
+# pages, two forums, a shop; no article) are such pages. A query ("/?p=123", WordPress's address of a post) is not.
+HOME = "no article: the site's home page (its address has no path)"
+_HOME = re.compile(r"https?://[^/?#]+(?:/[a-z]{2}(?:[-_][a-z]{2})?)?/?(?:index\.[a-z]{3,5})?(?:#.*)?", re.I)
+
+
+def is_home_page(url: str) -> bool:
+    return url[:4].lower() == "http" and _HOME.fullmatch(url.strip()) is not None
 
 
 def declared_types(tree, utf8: bytes) -> set[str]:

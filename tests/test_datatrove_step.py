@@ -118,12 +118,12 @@ def test_filter_on_extracted_text_and_metadata_html(default_model):
     text = (ENGINE / "bridge.txt").read_text(encoding="utf-8")
     html = (ENGINE / "bridge.html").read_text(encoding="utf-8")
     as_text = Document(text=text, id="t")
-    as_html = Document(text="extracted elsewhere", id="h", metadata={"html": html, "url": "http://x.example/"})
+    as_html = Document(text="extracted elsewhere", id="h", metadata={"html": html, "url": "http://x.example/bridge"})
     assert f.filter(as_text) in (True, (False, as_text.metadata.get("filter_reason")))
     f.filter(as_html)
     scorer = Scorer(f.config)
     assert as_text.metadata["quality"] == verdict(scorer.score_text(text, "t"))
-    assert as_html.metadata["quality"] == verdict(scorer.score_html(html, "http://x.example/"))
+    assert as_html.metadata["quality"] == verdict(scorer.score_html(html, "http://x.example/bridge"))
     assert as_html.metadata["quality"]["content"] != "text"
 
 

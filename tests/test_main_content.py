@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.realpages import corrupt_page, load_page, load_pages, token_f1
-from scoring.extract import DISCUSSION, PRODUCT, extract
+from scoring.extract import DISCUSSION, HOME, PRODUCT, extract
 from scoring.main_content import marks_chrome
 
 ARTICLE = ("The council said the new bridge cost 48 million dollars, about nine million more than the estimate. "
@@ -450,6 +450,18 @@ def test_parts_a_react_stream_sends_late_are_read_where_its_scripts_put_them():
     doc = extract(page(article + streamed + calls))
     assert [b.text for b in doc.blocks] == ["Bridge opens", first, second, third]
     assert "Second paragraph" not in extract(page(article + streamed)).text
+
+
+def test_a_sites_home_page_is_no_article():
+    """The page at a site's root ("/", a language's "/en-us/", "/index.html") is its front, whatever it holds; the
+    same page at an article's address, or at the root with a query (WordPress's "/?p=123"), is read."""
+    html = article_html()
+    for url in ("https://www.courier.example/", "https://courier.example", "https://courier.example/en-us/",
+                "http://127.0.0.1:8000/index.html"):
+        doc = extract(html, url)
+        assert doc.no_main_content and doc.content == HOME and not doc.blocks, url
+    for url in ("https://courier.example/news/bridge-opens", "https://courier.example/?p=123", "bridge.html"):
+        assert not extract(html, url).no_main_content, url
 
 
 def test_short_blocks_styled_as_buttons_are_controls_not_text():

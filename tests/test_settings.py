@@ -280,12 +280,12 @@ def page_response(url: str, name: str = "footbridge.html", **kwargs) -> HtmlResp
 def test_a_dead_worker_costs_one_page_and_the_pool_restarts(default_model):
     pool = ScoringPool(QualityConfig(models={"en": str(default_model)}), workers=1)
     try:
-        assert asyncio.run(pool.score("html", page_response("http://a"))).status == "scored"
+        assert asyncio.run(pool.score("html", page_response("http://a/footbridge.html"))).status == "scored"
         for process in list(pool._executor._processes.values()):  # what an OOM killer would do
             os.kill(process.pid, signal.SIGKILL)
-        lost = asyncio.run(pool.score("html", page_response("http://b")))
+        lost = asyncio.run(pool.score("html", page_response("http://b/footbridge.html")))
         assert lost.status == UNSCORED and lost.error.startswith("BrokenProcessPool")
-        assert asyncio.run(pool.score("html", page_response("http://c"))).status == "scored"
+        assert asyncio.run(pool.score("html", page_response("http://c/footbridge.html"))).status == "scored"
     finally:
         pool.close()
 
@@ -355,13 +355,13 @@ def test_a_failure_inside_a_worker_is_reported_with_its_traceback(default_model,
     caplog.set_level(logging.DEBUG)
     pool = ScoringPool(QualityConfig(models={"en": str(default_model)}), workers=1)
     try:
-        reports = [asyncio.run(pool.score("html", page_response(f"http://{host}"))) for host in "ab"]
+        reports = [asyncio.run(pool.score("html", page_response(f"http://{host}/story"))) for host in "ab"]
     finally:
         pool.close()
     assert [(r.status, r.error) for r in reports] == [(UNSCORED, "ValueError: cannot score this page")] * 2
     failures = [r for r in caplog.records if r.name == "scoring" and "failed" in r.getMessage()]
     assert [(r.levelno, r.getMessage().split(" failed")[0]) for r in failures] == [
-        (logging.WARNING, "scoring http://a"), (logging.DEBUG, "scoring http://b")]
+        (logging.WARNING, "scoring http://a/story"), (logging.DEBUG, "scoring http://b/story")]
     first = failures[0].getMessage()
     assert "raised at tests/test_settings.py:" in first and "Traceback" in first and 'raise ValueError("cannot' in first
 
