@@ -222,3 +222,9 @@ def test_verdicts_of_a_directory_of_pages(default_model, tmp_path, capsys):
     assert sum(int(r[3]) for r in rows) == 2                     # the German page is not read as English
     assert "tag  flood-watch-injected.html: injection" in out     # the injected copy is tagged, with its flag
     assert "flood-watch.html:" not in out
+    # with the pages' URLs (--urls), the injected copy served as a site's home page is no article
+    urls = tmp_path / "urls.json"
+    urls.write_text('{"flood-watch-injected.html": "https://gazette.example/"}', encoding="utf-8")
+    assert verdicts.main([str(tmp_path), "--list", "--urls", str(urls)]) == 0
+    out = capsys.readouterr().out
+    assert "flood-watch-injected.html" not in out and "no_main_content 1" in out
