@@ -525,6 +525,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     `encoding` is the transport's declared charset (HTTP header), if any. With `max_chars`, extraction stops
     once the text reaches that length (the caller can tell: `len(doc.text) >= max_chars`).
     """
+    if main_content and is_home_page(source):  # (before any parsing: a broad crawl fetches many)
+        return Document(source=source, text="", content=HOME, no_main_content=True)
     text, utf8 = _decode(html, encoding)
     if len(text) > MAX_TAG_CHARS and _may_have_monster_tag(utf8):
         text = _MONSTER_TAG.sub(r"<\1>", text)  # linear: a match cannot span another '<'
@@ -539,8 +541,6 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         builder = _Builder(max_chars)
         _walk(tree.root, builder, anchors=_Anchors(tree.root, tree, source))
         return _document(source, builder, "page")
-    if is_home_page(source):
-        return Document(source=source, text="", content=HOME, no_main_content=True)
     # one walk finds the elements of the article search and those never rendered (`_visible_words`)
     elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
     # (the walk lists the <template>s among the never-rendered elements: a cheaper test than a search of the bytes)
@@ -655,6 +655,7 @@ _HOME = re.compile(r"https?://[^/?#]+(?:/[a-z]{2}(?:[-_][a-z]{2})?)?/?(?:index\.
 
 
 def is_home_page(url: str) -> bool:
+    """Is this the address of a site's home page (`_HOME`)?"""
     return url[:4].lower() == "http" and _HOME.fullmatch(url.strip()) is not None
 
 
