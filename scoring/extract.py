@@ -408,16 +408,15 @@ def _address_forms(url: str) -> tuple[str, ...]:
     return ()
 
 
-def _walk(root, builder: _Builder, chrome_of: Callable | None = None, anchors: _Anchors | None = None) -> None:
+def _walk(root, builder: _Builder, anchors: _Anchors, chrome_of: Callable | None = None) -> None:
     """Iterative depth-first walk (no recursion: 10k-deep nesting is a real input).
 
     Only elements that change how text is read get a frame (blocks, links, elements with class/id/role
     hints); plain inline markup (<span>, <b>, <code>...) is walked through without one, which halves the cost.
-    `chrome_of(node, tag, attributes)`, in main-content mode, says whether an element is marked page chrome;
-    `anchors`, which links stay on the page (by default, those to a fragment named under `root`).
+    `anchors` says which links stay on the page; `chrome_of(node, tag, attributes)`, in main-content mode, whether
+    an element is marked page chrome.
     """
     top = _Frame(None, "", None, -1, (), False)
-    anchors = anchors or _Anchors(root)
     stack: list[_Frame] = [top]
     owners: list[_Frame] = []  # open block elements/containers; text goes to the innermost
     flush = builder.flush
@@ -539,7 +538,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         if _REACT_PART in utf8:
             place_streamed_parts(tree, utf8)
         builder = _Builder(max_chars)
-        _walk(tree.root, builder, anchors=_Anchors(tree.root, tree, source))
+        _walk(tree.root, builder, _Anchors(tree.root, tree, source))
         return _document(source, builder, "page")
     # one walk finds the elements of the article search and those never rendered (`_visible_words`)
     elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
@@ -557,7 +556,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     if choice.title and not choice.title_inside:
         builder.add(choice.title, False)
         builder.flush("title", "h1", 0, ())
-    _walk(choice.container, builder, choice.chrome_test(), _Anchors(choice.container, tree, source))
+    _walk(choice.container, builder, _Anchors(choice.container, tree, source), choice.chrome_test())
     if not builder.full:  # a cut page's last block is not the article's end
         end = len(builder.blocks)
         builder.drop(range(end - trailer_length(builder.blocks), end))
