@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.realpages import corrupt_page, load_page, load_pages, token_f1
-from scoring.extract import DISCUSSION, HOME, PRODUCT, extract
+from scoring.extract import COLLECTION, DISCUSSION, HOME, PRODUCT, extract
 from scoring.main_content import marks_chrome
 
 ARTICLE = ("The council said the new bridge cost 48 million dollars, about nine million more than the estimate. "
@@ -554,3 +554,22 @@ def test_a_page_that_declares_itself_a_product_page_is_no_article(declarations, 
     doc = extract(article_html().replace("<head>", f"<head>{declarations}"))
     assert doc.no_main_content is product
     assert (doc.content == PRODUCT) is product
+
+
+COLLECTION_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, '
+                 '{"@type": "CollectionPage", "name": "Bed sheets"}]}</script>')
+
+
+@pytest.mark.parametrize("declarations, collection", [
+    (COLLECTION_LD, True),
+    ('<meta property="og:type" content="product.group">', True),
+    (COLLECTION_LD + ARTICLE_LD, False),                        # an article that names the collection it is part of
+    ('<meta property="og:type" content="article">', False),
+])
+def test_a_page_that_declares_itself_a_collection_is_no_article(declarations, collection):
+    """A shop's category grid or a site's section front that says so (schema.org CollectionPage or og:type
+    product.group: 23 pages of the sixth check set, none an article) is no article, whatever paragraph of shop copy
+    it carries; a page that declares an article type too stays one."""
+    doc = extract(article_html().replace("<head>", f"<head>{declarations}"))
+    assert doc.no_main_content is collection
+    assert (doc.content == COLLECTION) is collection
