@@ -61,6 +61,17 @@ def test_boundaries_between_blocks_are_not_judged(bundle):
     assert result.features["boundaries"] == 0.0 and result.score == 0.0 and result.confidence == 0.0
 
 
+def test_a_repeated_block_is_judged_once(bundle):
+    """A page that shows a paragraph twice (a mobile and a desktop copy, a shop's blurb above and below its grid)
+    holds its full stops once: the copy adds no boundary, no evidence and no weight to the page statistic."""
+    first, rest = BROKEN.split("\n", 1)
+    _, once = score(BROKEN, bundle)
+    _, twice = score(f"{first}\n{rest}\n{first}", bundle)
+    assert twice.features["boundaries"] == once.features["boundaries"]
+    assert twice.features["raw"] == pytest.approx(once.features["raw"])
+    assert sorted(ev.text for ev in twice.evidence) == sorted(ev.text for ev in once.evidence)
+
+
 def test_one_broken_boundary_in_a_short_block_is_found(bundle):
     doc, result = score("The mayor opened the new. Bridge on Monday after two years of construction delays.", bundle)
     assert [ev.text for ev in result.evidence] == ["new. Bridge"]

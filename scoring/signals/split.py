@@ -135,6 +135,7 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
     chrome = block_chrome(doc, ctx)
     citations: dict[int, bool] = {}  # block -> _is_reference_entry, for the blocks with a boundary only
     verbs: dict[int, bool] = {}  # id(sentence) -> _has_verb (each sentence is a fragment twice)
+    judged: set[tuple[str, str]] = set()  # the sentence pairs judged so far
     for a, b in zip(sentences, sentences[1:]):
         # Page chrome ("Partly cloudy. Tomorrow 21°C", "Accept. Manage") is UI fragments, not prose:
         # the boilerplate signal judges it; its full stops are no broken re-segmentation.
@@ -149,6 +150,12 @@ def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.n
         if citation:
             continue
         ta, tb = a.tokens, b.tokens
+        # A repeated block (a mobile and a desktop copy, a shop's blurb above and below its grid) holds the same
+        # full stops: each is evidence once (a collection page of 2026's web counted one boundary twice).
+        pair = (" ".join(ta), " ".join(tb))
+        if pair in judged:
+            continue
+        judged.add(pair)
         left, right = ta[-k:], tb[:k]
         a_bos, b_eos = len(ta) <= k, len(tb) <= k
         left_line, right_line = " ".join(left), " ".join(right)
