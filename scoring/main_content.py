@@ -372,17 +372,26 @@ def _holds_chrome_token(value: str) -> bool:
     return any(_chrome_token(token) for token in without_builder_words(value).split())
 
 
-# Elementor, the WordPress page builder, calls every component of a page a widget: the article's paragraphs sit in
+# Page builders call every component of a page a widget. Elementor (WordPress): the article's paragraphs sit in
 # "elementor-widget-text-editor" > "elementor-widget-container", its share bar in "elementor-widget-share-buttons".
-# There "widget" says nothing; the rest of the name does (trafilatura's evaluation page shabka.org, an article in
-# a dozen text widgets, had no main content).
-_BUILDER_WIDGET = re.compile(r"\belementor-widget(?!\w)")
+# HubSpot's CMS: in "hs_cos_wrapper_widget" inside "widget-span widget-type-custom_widget", a menu in
+# "widget-type-menu". There "widget" says nothing; the rest of the name does (trafilatura's evaluation page
+# shabka.org, an article in a dozen Elementor text widgets, had no main content; nor did a HubSpot article of
+# 2026's web, cbcbank.com, with all its 1,680 words in such widgets).
+_BUILDER_WIDGET = re.compile(r"\b(?:elementor-widget(?!\w)|hs_cos_wrapper_widget\b|widget-span\b"
+                             r"|widget-type-(?:custom_widget\b)?)")
+_BUILDER_NAME = {"elementor-widget": "elementor", "hs_cos_wrapper_widget": "hs_cos_wrapper", "widget-span": "span",
+                 "widget-type-custom_widget": "custom", "widget-type-": ""}  # ("widget-type-menu" -> "menu")
+_BUILDER_MARKS = ("elementor-widget", "hs_cos_wrapper_widget", "widget-span", "widget-type-")
 
 
 def without_builder_words(names: str) -> str:
     """Class/id names with a page builder's generic component word taken out ("elementor-widget-container" ->
-    "elementor-container"): the chrome tests and block hints read the rest."""
-    return _BUILDER_WIDGET.sub("elementor", names) if "elementor-widget" in names else names
+    "elementor-container", "widget-type-rich_text" -> "rich_text"): the chrome tests and block hints read the
+    rest."""
+    if not any(map(names.__contains__, _BUILDER_MARKS)):
+        return names
+    return _BUILDER_WIDGET.sub(lambda m: _BUILDER_NAME[m.group(0)], names)
 
 
 def _is_chrome_token(token: str) -> bool:

@@ -235,6 +235,21 @@ def test_an_article_in_a_page_builders_text_widgets_is_found():
     assert marks_chrome("div", {"class": "widget widget_recent_entries"})  # a WordPress sidebar's widget still is
 
 
+def test_an_article_in_hubspot_widgets_is_found():
+    """HubSpot's CMS wraps every module, the article's text too, in "hs_cos_wrapper_widget" inside "widget-span
+    widget-type-...": an article there is the article (2026's web: cbcbank.com's 1,680 words were "no article"),
+    while a module whose type names chrome ("widget-type-menu") still is chrome."""
+    def module(kind: str, inner: str) -> str:
+        return (f'<div class="span12 widget-span widget-type-{kind} dnd-module"><div class="hs_cos_wrapper '
+                f'hs_cos_wrapper_widget hs_cos_wrapper_type_module"><span class="hs_cos_wrapper hs_cos_wrapper_widget '
+                f'hs_cos_wrapper_type_rich_text">{inner}</span></div></div>')
+    body = "".join(module("custom_widget", f"<h3>Part {i}</h3><p>{ARTICLE}</p><p>{ARTICLE}</p>") for i in range(3))
+    doc = extract(page(f'<div class="row-fluid">{module("menu", "<p>Home</p><p>Savings</p><p>Loans</p>")}{body}</div>'))
+    assert not doc.no_main_content and doc.text.count(ARTICLE.strip()) == 6 and "Savings" not in doc.text
+    assert not any("widget" in b.hints for b in doc.blocks)
+    assert marks_chrome("div", {"class": "span12 widget-span widget-type-menu"})
+
+
 def test_an_article_written_as_list_items_is_found():
     """A post whose paragraphs are list items (a blog's film notes, one <li> each) is an article; items of a
     few words are a menu or a teaser list, and never make one (mozilla/readability's ehow and mozilla pages)."""
