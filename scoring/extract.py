@@ -22,8 +22,8 @@ from typing import Callable, Iterable
 from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
-from .main_content import (find_article, is_chrome_named_anchor, is_section_anchor, leader, page_elements,
-                           trailer_length, without_builder_words)
+from .main_content import (find_article, is_chrome_named_anchor, is_section_anchor, leader, named_component,
+                           page_elements, trailer_length, without_builder_words)
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -211,10 +211,17 @@ def _hint_words(attrs: dict, node) -> tuple[str, ...]:
 def _hint_words_of(names: str) -> tuple[str, ...]:
     """The hint words of an element's class/id/role/aria-label values. Cached: half the elements of a page repeat
     another's ("para", "article-text", "share-button")."""
-    words = [w.lower() for w in _HINT_WORD.findall(without_builder_words(names))]
+    words = [w for token in without_builder_words(names).split() for w in _token_hint_words(token)]
     # a byline or dateline class run together with what it belongs to ("ss-contributorbyline") says so too
     words += [suffix for w in words for suffix in _RUN_TOGETHER_SUFFIXES if w.endswith(suffix) and w != suffix]
     return tuple(words)
+
+
+def _token_hint_words(token: str) -> list[str]:
+    """One class/id token's hint words, without a component word that the word before it names ("product-widget":
+    the article search reads it so too, `named_component`)."""
+    words = [w.lower() for w in _HINT_WORD.findall(token)]
+    return [w for i, w in enumerate(words) if not named_component(words, i)]
 
 
 def _styled_as_heading(attrs: dict) -> bool:

@@ -79,16 +79,26 @@ CHROME_WORDS = frozenset(
     " comment comments disqus respond share sharing social sharebar sharetools related recommended"
     " recirculation outbrain taboola newsletter subscribe subscription signup promo promotion sponsored"
     " advert advertisement adverts advertising ad ads adslot dfp gpt banner cookie cookies consent"
-    " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp"
+    " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp cta"
     " trending popular most more also next prev previous pagination pager".split()
 )
+# Chrome words only as a token's first word: "widget", "widget_recent_entries", "widget-area" (WordPress's sidebar
+# boxes), a CMS's "widget" around an embedded gallery. After another word they are a component named by that word:
+# a buying guide's "c-product-widget" holds its reviews, "articleWidgetHTML" an article's text (2026's web: both
+# articles were read as one product or one part).
+QUALIFIED_CHROME_WORDS = frozenset(("widget", "widgets"))
+# Chrome words that a word before them can name as something else: "widget" alone, "widget_recent_entries" and
+# "widget-area" (WordPress's sidebar boxes) or a builder's "dnd-widget-wrapper" around an embedded gallery are chrome,
+# while a buying guide's "c-product-widget" holds its reviews and "articleWidgetHTML" an article's text (2026's web:
+# both articles were read as one product and one part, F1 0.18 and 0.83).
+NAMED_COMPONENT_WORDS = frozenset(("widget", "widgets"))
 # Attributes in which component frameworks and their tests name an element (React's data-testid, ...): read like a
 # class (Cleveland Clinic marks its ad slots data-identity="billboard-ad" and nothing else).
 COMPONENT_ATTRIBUTES = frozenset(("data-testid", "data-test-id", "data-component", "data-module", "data-identity",
                                   "data-qa"))
 CONTENT_WORDS = frozenset("article articlebody body content story entry post text main copy".split())
 GENERIC_WORDS = frozenset("area wrapper wrap container box block section inner outer holder list item items module"
-                          " col row region zone group".split())
+                          " col row region zone group dnd".split())  # (dnd: a drag-and-drop builder's component)
 _HINT_VOCABULARY = CHROME_WORDS | CONTENT_WORDS | GENERIC_WORDS
 WORDS_PER_POINT = 25      # a text holder scores 1 point, plus 1 per this many words ...
 MAX_POINTS = 3            # ... up to this many
@@ -396,10 +406,15 @@ def without_builder_words(names: str) -> str:
 
 def _is_chrome_token(token: str) -> bool:
     words = [part for w in _HINT_WORD.findall(token) for part in _compound(w.lower())]
-    if not any(w in CHROME_WORDS for w in words):
+    if not any(w in CHROME_WORDS and not named_component(words, i) for i, w in enumerate(words)):
         return False
     head = next((w for w in reversed(words) if w not in GENERIC_WORDS), "")
     return head not in CONTENT_WORDS
+
+
+def named_component(words: list[str], i: int) -> bool:
+    """Is words[i] a NAMED_COMPONENT_WORDS word that the word before it names ("product-widget")?"""
+    return i > 0 and words[i] in NAMED_COMPONENT_WORDS and words[i - 1] not in GENERIC_WORDS
 
 
 def _compound(word: str) -> tuple[str, ...]:

@@ -235,6 +235,29 @@ def test_an_article_in_a_page_builders_text_widgets_is_found():
     assert marks_chrome("div", {"class": "widget widget_recent_entries"})  # a WordPress sidebar's widget still is
 
 
+def test_a_widget_named_by_what_it_holds_is_that_thing():
+    """A buying guide's reviews in "c-product-widget" boxes are its article, and their blocks carry no "widget" hint
+    for the block signals (2026's web: reviewed.com's article was read as one product, F1 0.18); "widget" alone or
+    first, or after a builder's generic word, is still chrome (WordPress's sidebar boxes, an embedded gallery)."""
+    review = '<div class="c-product-widget c-product-widget--big"><h3>{}</h3><p>{}</p><p>{}</p></div>'
+    intro = f"<p>{ARTICLE}</p>"
+    doc = extract(page(intro + "".join(review.format(f"Kettle {i}", ARTICLE, ARTICLE) for i in range(4))))
+    assert doc.text.count(ARTICLE.strip()) == 9 and "Kettle 3" in doc.text
+    assert not any("widget" in b.hints for b in doc.blocks)
+    for chrome in ("widget widget_recent_entries", "widget-area", "dnd-widget-wrapper type-full-gallery",
+                   "smg-zone-widget"):
+        assert marks_chrome("div", {"class": chrome}), chrome
+    assert not marks_chrome("div", {"class": "c-product-widget"}) and not marks_chrome("div", {"class": "articleWidgetHTML_root"})
+
+
+def test_a_call_to_action_box_is_chrome():
+    """A box the page names a call to action ("cta") is the site's promotion, not the article's text."""
+    pitch = "Would you like to write for us? Join our contributor program and share your voice with millions of readers."
+    doc = extract(article_html(extra=f'<div class="cta-fandom-contributor"><p>{pitch}</p></div>'))
+    assert doc.text.count(ARTICLE.strip()) == 6 and "contributor program" not in doc.text
+    assert marks_chrome("div", {"class": "hs-cta-wrapper"})
+
+
 def test_an_article_in_hubspot_widgets_is_found():
     """HubSpot's CMS wraps every module, the article's text too, in "hs_cos_wrapper_widget" inside "widget-span
     widget-type-...": an article there is the article (2026's web: cbcbank.com's 1,680 words were "no article"),
@@ -483,12 +506,13 @@ def test_short_blocks_styled_as_buttons_are_controls_not_text():
     """A short line the page styles as a button (a "btn"/"button"/"cta" class on it or around it, role="button") is
     a control's label: "Buy Now", "Read More", "View Deal" are counted as chrome, and so is a line that is only a
     control's words however it is styled ("Learn more ›", a card's <p><b>Continue reading</b></p>). Longer text in
-    such an element, a sentence that starts like one, and a form's own <button> stay text."""
+    such an element, a sentence that starts like one, and a form's own <button> stay text. (A "cta" box is chrome
+    whatever its length: `test_a_call_to_action_box_is_chrome`.)"""
     body = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
     controls = ('<p><a class="btn btn-primary" href="/shop">Buy Now</a></p>'
                 '<div class="ctaWrap"><a href="/deal">View Deal</a></div><div role="button">Read More</div>'
                 '<p><a href="/more">Learn more ›</a></p><p><b>Continue reading</b></p>')
-    longer = ('<div class="cta-box"><p>Readers who sign up before June get the first issue of the magazine free.</p>'
+    longer = ('<div class="button-box"><p>Readers who sign up before June get the first issue of the magazine free.</p>'
               '</div><p>Read more about the bridge.</p>')
     html = page(f'<div class="story">{body}{controls}{body}{longer}<p><button>Vote</button></p>{body}</div>')
     doc = extract(html)
