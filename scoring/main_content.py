@@ -120,6 +120,7 @@ MAX_LINK_DENSITY = 0.5    # holders with more of their text in links than this a
 # median, 36 at most): crediting all of
 # them made 10k-deep nesting with text at every level quadratic.
 MAX_DEPTH = 64
+ENTRY_ARTICLES = 3        # <article>s of one class holding the clusters: a list of entries, not one article
 LD_AGREES = 0.5           # an element holding this share of the JSON-LD articleBody's words holds the article
 LD_BETTER = 2.0           # ... and replaces the point-based choice only when it holds this many times more
 LD_CANDIDATES = 12        # the strong paragraph parents compared with the JSON-LD articleBody
@@ -604,7 +605,24 @@ class _Weights:
         # lies outside it is the page's (a live-news rail beside the story, mozilla/readability's liberation-1)
         article = next((i for i, node in enumerate(path)
                         if node.tag == "article" and self.weight.get(node.mem_id, 0.0) >= MIN_ARTICLE_WORDS), at)
+        if article < at and self._entries(path[article], clusters):
+            article = at
         return path[min(at, article)]
+
+    def _entries(self, article, clusters: list[int]) -> bool:
+        """Do the clusters lie in ENTRY_ARTICLES or more <article>s of this one's class, each with its own heading
+        and an article's worth of prose (MIN_ARTICLE_WORDS): a list whose entries are articles (a city guide's 40
+        courses, each an <article class="tile"> between ad slots), not one article beside a rail of others, a
+        thread's replies (no headings) or a section front's teasers (a headline and a line)?"""
+        names = (article.attributes or {}).get("class")
+        entries = set()
+        for k in clusters:
+            node = next((n for n in self.paths_of[k] if n.tag == "article"), None)
+            if node is not None and node.mem_id not in entries and (node.attributes or {}).get("class") == names \
+                    and self.weight.get(node.mem_id, 0.0) >= MIN_ARTICLE_WORDS \
+                    and node.css_first("h2, h3, h4, h5, h6") is not None:
+                entries.add(node.mem_id)
+        return len(entries) >= ENTRY_ARTICLES
 
     def _shape(self, key: int) -> tuple:
         """Tag and class of a paragraph parent and its nearest SHAPE_LEVELS - 1 ancestors."""

@@ -201,6 +201,21 @@ def test_a_rail_outside_the_article_element_stays_out():
     assert doc.text.count("The council said") == 3 and "short news item" not in doc.text
 
 
+@pytest.mark.parametrize("entries, heading, whole", [(4, "<h3>Course {}</h3>", True), (2, "<h3>Course {}</h3>", False),
+                                                     (4, "<span>Reply {}</span>", False)])
+def test_a_list_whose_entries_are_articles_is_read_whole(entries, heading, whole):
+    """A guide whose entries are each an <article> of one class with its own heading, between ad slots (timeout.com's
+    40 courses as <article class="tile">: read as its first entry, F1 0.08 on 2026's web), is read whole from
+    ENTRY_ARTICLES (3) entries on; fewer, or entries without headings (a forum thread's replies), stay bounded by
+    the <article> around the best one, as the story beside a rail is."""
+    tile = ('<article class="tile">' + heading + '<div class="summary"><p>{}</p><p>{}</p></div></article>'
+            '<div class="ads-inline"><span>Advertising</span></div>')
+    tiles = "".join(tile.format(i, ARTICLE, ARTICLE) for i in range(entries))
+    doc = extract(page(f'<section class="list-main"><h1>The best courses</h1><div class="zone">{tiles}</div></section>'))
+    assert doc.text.count(ARTICLE.strip()) == (2 * entries if whole else 2)
+    assert "Advertising" not in doc.text
+
+
 def test_a_docs_section_named_after_its_heading_is_no_chrome():
     # docutils names each section after its heading: "sharing-..." is an anchor, not a share bar
     paras = "".join(f"<p>{ARTICLE}</p>" for _ in range(3))
