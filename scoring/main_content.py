@@ -394,12 +394,17 @@ _BUILDER_WIDGET = re.compile(r"\b(?:elementor-widget(?!\w)|hs_cos_wrapper_widget
 _BUILDER_NAME = {"elementor-widget": "elementor", "hs_cos_wrapper_widget": "hs_cos_wrapper", "widget-span": "span",
                  "widget-type-custom_widget": "custom", "widget-type-": ""}  # ("widget-type-menu" -> "menu")
 _BUILDER_MARKS = ("elementor-widget", "hs_cos_wrapper_widget", "widget-span", "widget-type-")
+# SiteOrigin's Page Builder (WordPress) lays a page out as panels that are WordPress widgets:
+# "so-panel widget widget_sow-editor" holds the text, "so-panel widget widget_nav_menu" a menu.
+_PANEL_WIDGET = re.compile(r"\bwidget(?:_|\b)")
 
 
 def without_builder_words(names: str) -> str:
     """Class/id names with a page builder's generic component word taken out ("elementor-widget-container" ->
-    "elementor-container", "widget-type-rich_text" -> "rich_text"): the chrome tests and block hints read the
-    rest."""
+    "elementor-container", "widget-type-rich_text" -> "rich_text", a SiteOrigin panel's "widget widget_text" ->
+    "text"): the chrome tests and block hints read the rest."""
+    if "so-panel" in names:
+        names = _PANEL_WIDGET.sub("", names)
     if not any(map(names.__contains__, _BUILDER_MARKS)):
         return names
     return _BUILDER_WIDGET.sub(lambda m: _BUILDER_NAME[m.group(0)], names)

@@ -250,6 +250,18 @@ def test_an_article_in_a_page_builders_text_widgets_is_found():
     assert marks_chrome("div", {"class": "widget widget_recent_entries"})  # a WordPress sidebar's widget still is
 
 
+def test_an_article_in_siteorigin_panels_is_found():
+    """SiteOrigin's Page Builder makes each panel a WordPress widget ("so-panel widget widget_sow-editor"): an
+    article in such panels is the article (2026's web: an electrician's price guide was "no article"); a panel that
+    is a menu ("widget_nav_menu") stays chrome."""
+    def panel(kind: str, inner: str) -> str:
+        return f'<div class="so-panel widget widget_{kind}"><div class="textwidget">{inner}</div></div>'
+    body = "".join(panel("sow-editor", f"<p>{ARTICLE}</p><p>{ARTICLE}</p>") for _ in range(3))
+    menu = panel("nav_menu", "<ul><li>Home</li><li>Pricing</li><li>Contact</li></ul>")
+    doc = extract(page(f'<div class="panel-layout"><div class="panel-grid-cell">{menu}{body}</div></div>'))
+    assert not doc.no_main_content and doc.text.count(ARTICLE.strip()) == 6 and "Pricing" not in doc.text
+
+
 def test_a_widget_named_by_what_it_holds_is_that_thing():
     """A buying guide's reviews in "c-product-widget" boxes are its article, and their blocks carry no "widget" hint
     for the block signals (2026's web: reviewed.com's article was read as one product, F1 0.18); "widget" alone or
