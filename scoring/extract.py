@@ -552,7 +552,7 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
     # (the walk lists the <template>s among the never-rendered elements: a cheaper test than a search of the bytes)
     if any(n.tag == "template" for n in elements.extra) and place_streamed_parts(tree, utf8):
         elements = page_elements(tree.body or tree.root, _TEXT_SKIPPED)
-    declared = declared_non_article(declared_types(tree, utf8))
+    declared = declared_non_article(declared_types(tree, utf8)) or (DISCUSSION if forum_thread(tree, utf8) else None)
     if declared:
         return Document(source=source, text="", content=declared, no_main_content=True)
     # (the UTF-8 bytes hold the same ASCII substring, and a bytes search is faster on a non-ASCII page)
@@ -654,7 +654,8 @@ _LD_TYPE = re.compile(rb'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
 _TYPE_NAME = re.compile(rb'(?:https?://schema\.org/)?(\w+)"')
 _MICRODATA_TYPE = re.compile(rb"schema\.org/(\w+)")
 _ARTICLE_TYPE = re.compile(r"(?:News|Blog|Tech|Scholarly)?(?:Article|Posting)")
-DISCUSSION = "no article: a discussion thread (the page declares schema.org DiscussionForumPosting or QAPage)"
+DISCUSSION = ("no article: a discussion thread (the page declares schema.org DiscussionForumPosting or QAPage, or its "
+              "forum software marks a thread's view)")
 PRODUCT = "no article: a product page (the page declares schema.org Product or og:type product, and no article)"
 COLLECTION = ("no article: a collection page (the page declares schema.org CollectionPage or og:type product.group, "
               "and no article)")
@@ -690,7 +691,8 @@ def declared_types(tree, utf8: bytes) -> set[str]:
                          for t in _TYPE_NAME.findall(m.group(1)))
             at = utf8.find(b"schema.org", end)
             continue
-        if b"itemtype" in before:  # microdata: itemtype="https://schema.org/Product"
+        # microdata: itemtype="https://schema.org/Product" (attribute names are case-insensitive: React writes itemType)
+        if b"itemtype" in before.lower():
             m = _MICRODATA_TYPE.match(utf8, at)
             if m is not None:
                 types.add(m.group(1).decode("ascii"))
@@ -699,6 +701,17 @@ def declared_types(tree, utf8: bytes) -> set[str]:
     if og is not None:
         types.add("og:" + (og.attributes.get("content") or "").strip().lower())
     return types
+
+
+def forum_thread(tree, utf8: bytes) -> bool:
+    """Does the page's forum software mark it as a thread's view? phpBB's <body class="section-viewtopic">,
+    XenForo's <html data-template="thread_view">, FluxBB's and PunBB's <div id="punviewtopic">: read as a
+    declared discussion (`DISCUSSION`). On 2026's web 7 forum threads of phpBB and FluxBB declare no schema.org type,
+    and no other page carries one of these marks. (Two attribute reads and one search of the bytes.)"""
+    body, root = tree.body, tree.root
+    return ((body is not None and "section-viewtopic" in (body.attributes.get("class") or ""))
+            or (root is not None and root.attributes.get("data-template") == "thread_view")
+            or utf8.find(b'id="punviewtopic"') >= 0)
 
 
 def declared_non_article(types: set[str]) -> str | None:

@@ -591,6 +591,7 @@ def test_the_declared_article_body_is_never_chrome():
     '"headline": "Bridge opens"}</script>',
     '<script type="application/ld+json">{"@context":"https://schema.org","@type":["WebPage","QAPage"]}</script>',
     '<div itemscope itemtype="https://schema.org/QAPage"></div>',
+    '<div itemType="https://schema.org/DiscussionForumPosting" itemscope=""></div>',  # (React's spelling)
 ])
 def test_a_page_that_declares_itself_a_discussion_thread_is_no_article(declaration):
     """Forum threads and Q&A pages that say so (schema.org DiscussionForumPosting, QAPage: 71 of the 118 forum pages
@@ -600,6 +601,20 @@ def test_a_page_that_declares_itself_a_discussion_thread_is_no_article(declarati
     assert thread.no_main_content and not thread.text and thread.content == DISCUSSION
     about = extract(article_html(extra="<p>Mark a forum post up as a DiscussionForumPosting with its author.</p>"))
     assert not about.no_main_content and "DiscussionForumPosting" in about.text
+
+
+@pytest.mark.parametrize("marked", [
+    lambda html: html.replace("<body>", '<body id="phpbb" class="nojs notouch section-viewtopic ltr">'),  # phpBB
+    lambda html: html.replace("<html>", '<html id="XF" data-template="thread_view">'),                    # XenForo
+    lambda html: html.replace("<body>", '<body><div id="punviewtopic" class="pun">') + "</div>",          # FluxBB
+])
+def test_a_thread_that_its_forum_software_marks_is_no_article(marked):
+    """A forum thread whose software says so in its markup (phpBB, XenForo, FluxBB) is a discussion thread, as
+    one that declares it in schema.org is (2026's web: 7 phpBB and FluxBB threads declare nothing)."""
+    html = article_html()
+    assert not extract(html).no_main_content
+    thread = extract(marked(html))
+    assert thread.no_main_content and thread.content == DISCUSSION
 
 
 PRODUCT_LD = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product", "name": "Kettle"}</script>'
