@@ -82,11 +82,6 @@ CHROME_WORDS = frozenset(
     " popup modal toolbar tags keywords byline author bio caption credit credits meta dateline timestamp cta"
     " trending popular most more also next prev previous pagination pager".split()
 )
-# Chrome words only as a token's first word: "widget", "widget_recent_entries", "widget-area" (WordPress's sidebar
-# boxes), a CMS's "widget" around an embedded gallery. After another word they are a component named by that word:
-# a buying guide's "c-product-widget" holds its reviews, "articleWidgetHTML" an article's text (2026's web: both
-# articles were read as one product or one part).
-QUALIFIED_CHROME_WORDS = frozenset(("widget", "widgets"))
 # Chrome words that a word before them can name as something else: "widget" alone, "widget_recent_entries" and
 # "widget-area" (WordPress's sidebar boxes) or a builder's "dnd-widget-wrapper" around an embedded gallery are chrome,
 # while a buying guide's "c-product-widget" holds its reviews and "articleWidgetHTML" an article's text (2026's web:
