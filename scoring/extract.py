@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .document import Block, Document
 from .main_content import (find_article, is_chrome_named_anchor, is_section_anchor, leader, named_component,
-                           page_elements, trailer_length, without_builder_words)
+                           page_elements, teaser_front, trailer_length, without_builder_words)
 
 # Elements whose own text forms a block of a given kind.
 BLOCK_KIND = {
@@ -569,6 +569,8 @@ def extract(html: bytes | str, source: str = "<html>", *, encoding: str | None =
         end = len(builder.blocks)
         builder.drop(range(end - trailer_length(builder.blocks), end))
     builder.drop(leader(builder.blocks))
+    if teaser_front(builder.blocks):
+        return Document(source=source, text="", content=TEASERS, no_main_content=True)
     doc = _document(source, builder, choice.label)
     doc.chrome_words = max(_visible_words(tree, elements.extra) - len(doc.text.split()), 0)
     return doc
@@ -658,6 +660,7 @@ _ARTICLE_TYPE = re.compile(r"(?:News|Blog|Tech|Scholarly)?(?:Article|Posting)")
 DISCUSSION = ("no article: a discussion thread (the page declares schema.org DiscussionForumPosting or QAPage, or its "
               "forum software marks a thread's view)")
 PRODUCT = "no article: a product page (the page declares schema.org Product or og:type product, and no article)"
+TEASERS = "no article: a list of teasers (linked headlines, each with a line: a section front or a listing)"
 COLLECTION = ("no article: a collection page (the page declares schema.org CollectionPage or og:type product.group, "
               "and no article)")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.realpages import corrupt_page, load_page, load_pages, token_f1
-from scoring.extract import COLLECTION, DISCUSSION, HOME, PRODUCT, extract
+from scoring.extract import COLLECTION, DISCUSSION, HOME, PRODUCT, TEASERS, extract
 from scoring.main_content import marks_chrome
 
 ARTICLE = ("The council said the new bridge cost 48 million dollars, about nine million more than the estimate. "
@@ -141,6 +141,25 @@ def test_teaser_cards_after_the_article_are_trailer():
     assert doc.text == extract(article_html()).text
     ending = '<div><a href="/report">The full report</a></div><div>The council meets again on Monday.</div>'
     assert "meets again" in extract(article_html(extra=ending)).text  # one linked line is no list of cards
+
+DEK = ("Drawing on data from outside studies and a survey of its own readers, the council's transport team "
+       "explains what the new bridge tolls will cost commuters who cross the river twice a day.")  # (32 words)
+
+
+@pytest.mark.parametrize("href, front", [("/news/story-{}", True), ("https://shop{}.example/kettle", False)])
+def test_a_page_of_teaser_cards_is_a_section_front(href, front):
+    """A text that is mostly teaser cards, a linked headline to the site's own page and a short dek each (five or
+    more: a news front, a topic page, a listing), is no article (2026's web: 13 such pages, none an article); a
+    buying guide whose headlines link to shops stays an article, and a few cards after an article are its trailer."""
+    cards = "".join(f'<div class="card"><h3><a href="{href.format(i)}">Bridge story number {i}</a></h3><p>{DEK}</p>'
+                    f'</div>' for i in range(6))
+    doc = extract(page(f'<main><h1>Transport news</h1><p>{ARTICLE}</p><div class="grid">{cards}</div></main>'),
+                  "https://courier.example/news/transport")
+    assert doc.no_main_content is front and (doc.content == TEASERS) is front
+    trailed = extract(article_html(extra="".join(f'<div><a href="/s{i}">Story {i}</a></div><div>{DEK}</div>'
+                                                 for i in range(4))))
+    assert not trailed.no_main_content and DEK not in trailed.text
+
 
 def test_an_article_that_ends_short_keeps_its_end():
     ending = ("<p>He declined to comment.</p><p>Ingredients you will need:</p>"
