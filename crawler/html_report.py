@@ -26,7 +26,7 @@ SIGNAL_STYLES = {  # signal -> (css class, legend)
     "injection": ("ev-injection", "injected block (ad, unrelated headline, off-topic)"),
     "boilerplate": ("ev-boilerplate", "boilerplate block (share bar, comment form, widget)"),
 }
-MAX_NINES = 6  # the histogram's x axis runs from score 0 to 0.999999 (the default split threshold is 0.999997)
+MAX_NINES = 6  # the histogram's x axis runs from score 0 to 0.999999 (the default split threshold is 0.999998)
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}

@@ -37,7 +37,7 @@
 #     unsupported_language and kept. A missing file fails at start-up.
 # QUALITY_SIGNALS = ["spin", "split", "injection", "boilerplate"]
 #     Signals to run.
-# QUALITY_THRESHOLDS = {"spin": 0.999734, "split": 0.999997, "injection": 0.998114, "boilerplate": 0.999258}
+# QUALITY_THRESHOLDS = {"spin": 0.999734, "split": 0.999998, "injection": 0.998114, "boilerplate": 0.999258}
 #     Per signal, in [0, 1]: a page is flagged when its calibrated score reaches the threshold
 #     (0.99 = beyond 99% of clean reference pages). The defaults come from `python -m bench.choose_thresholds`
 #     (development data only). Tune them for a crawl with `scrapy quality-report --sweep`.

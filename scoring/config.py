@@ -24,7 +24,7 @@ DEFAULT_THRESHOLD = 0.99  # "beyond 99% of clean reference pages"
 # pages' development split; never a test page). Each is where an exponential tail fitted to the real pages' top
 # scores expects 0.25% of unseen real pages (a signal that drops) or 1.5% (one that tags), and never below a
 # clean development page of any set. tests/test_thresholds.py checks that these are still what the script chooses.
-DEFAULT_THRESHOLDS = {"spin": 0.999734, "split": 0.999997, "injection": 0.998114, "boilerplate": 0.999258}
+DEFAULT_THRESHOLDS = {"spin": 0.999734, "split": 0.999998, "injection": 0.998114, "boilerplate": 0.999258}
 DEFAULT_ACTIONS = {"spin": DROP, "split": DROP, "injection": TAG, "boilerplate": TAG}
 
 

@@ -227,3 +227,35 @@ def test_every_kind_of_reference_mark_is_found(text):
     from scoring.signals.split import _is_reference_entry
 
     assert _is_reference_entry(text)
+
+
+def test_a_fragment_holding_a_word_only_verbs_spell_is_a_clause(bundle):
+    # Staccato copy is short clauses: "operate" is no common verb of the cue's list, but WordNet knows it only as a
+    # verb; "Bridge on Monday" holds none (a bridge is a noun too)
+    from scoring.signals.split import boundaries
+
+    def cues(text):
+        doc, ctx = prepare(blocks_from_text(text), bundle)
+        found, _ = boundaries(doc, ctx)
+        return [c for bd in found for c in bd.cues]
+
+    assert "fragment after has no verb" not in cues("Trains lose connectivity. Factories operate behind firewalls.")
+    assert "fragment after has no verb" in cues("The mayor opened the new. Bridge on Monday after two years of.")
+
+
+def test_the_verb_list_is_what_wordnet_knows_only_as_verbs():
+    # scoring/data/verb_forms.txt is `python -m scoring.wordnet verbs` of the installed WordNet (Debian's
+    # wordnet-base, which `make system-deps` installs): regenerated, it is the same list
+    from pathlib import Path
+
+    import scoring
+    from scoring.signals.split import VERB_ONLY_WORDS
+    from scoring.wordnet import DEFAULT_DIR, verb_only_forms
+
+    if not (DEFAULT_DIR / "verb.exc").is_file():
+        pytest.fail(f"WordNet is not installed at {DEFAULT_DIR}: run `make system-deps`")
+    assert set(verb_only_forms()) == VERB_ONLY_WORDS
+    assert {"operate", "operates", "explains", "lose"} <= VERB_ONLY_WORDS
+    assert not {"costs", "bridge", "tools", "left", "means"} & VERB_ONLY_WORDS  # nouns (or adjectives) too
+    header = (Path(scoring.__file__).parent / "data" / "verb_forms.txt").read_text(encoding="utf-8")
+    assert header.count("Princeton University") >= 2  # WordNet's licence travels with what is derived from it

@@ -44,6 +44,12 @@ let lets put puts run runs ran hold holds held bring brings brought begin begins
 hear hears heard meet meets met pay pays paid lose loses lost win wins won feel feels felt seem seems mean
 means help helps believe believes expect expects remain remains include includes continue continues
 """.split())
+# ... and every word WordNet knows only as a verb ("operate", "explains"; scoring/data/verb_forms.txt, see
+# scoring.wordnet.verb_only_forms): staccato copy is short clauses ("Trains lose connectivity. Factories operate
+# behind firewalls."), which the common verbs above alone read as fragments cut from one sentence (2026's web,
+# half A: a manifesto dropped for split). A word that is a noun too ("costs", "bridge") says nothing.
+VERB_ONLY_WORDS = frozenset(line for line in (Path(__file__).resolve().parent.parent / "data" / "verb_forms.txt")
+                            .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
 
 FEATURES = (
     "lm_gain", "eos_logprob", "next_initial_gap", "a_ends_function_word", "b_starts_function_word",
@@ -119,8 +125,9 @@ def _largely_unknown(sentence: Sentence, is_oov) -> bool:
 
 
 def _has_verb(tokens: list[str]) -> bool:
-    # (the set test first, in C: most fragments hold an auxiliary or a common verb)
-    return not VERBS.isdisjoint(tokens) or any(len(t) > 4 and t.endswith(("ed", "ing")) for t in tokens)
+    # (the set tests first, in C: most fragments hold an auxiliary or a common verb)
+    return (not VERBS.isdisjoint(tokens) or not VERB_ONLY_WORDS.isdisjoint(tokens)
+            or any(len(t) > 4 and t.endswith(("ed", "ing")) for t in tokens))
 
 
 def boundaries(doc: Document, ctx: ScoringContext) -> tuple[list[Boundary], np.ndarray]:
