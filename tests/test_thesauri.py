@@ -91,3 +91,24 @@ def test_refit_statistic_is_the_signals_own(default_model):
     assert row is not None and row["n"] > 10
     assert page_statistic(row, WEIGHTS, PRIOR_ODDS) == pytest.approx(row["raw"], abs=1e-3)
     assert page_statistic(row, WEIGHTS * 0.5, PRIOR_ODDS) != pytest.approx(row["raw"], abs=1e-3)
+
+
+def test_on_page_trial_tries_only_candidates_found_elsewhere_on_the_page(default_model):
+    """Section (4) of bench/fit_spin_thesauri: a word's candidates are tried only where they occur on the page."""
+    from bench.fit_spin_thesauri import other_gains
+    from scoring.scorer import ModelBundle, prepare
+    from scoring.segment import blocks_from_text
+    from scoring.signals.spin import SpinSignal
+
+    bundle = ModelBundle.load("en", default_model)
+    # "purchase" has "buy" on the page; "employ" has "hire" in WordNet, but not on the page
+    text = ("The council will purchase electric buses this year. Residents who buy a season ticket save money, and "
+            "the operator will employ more drivers for the new routes.")
+    signal = SpinSignal()
+    doc, ctx = prepare(blocks_from_text(text), bundle)
+    words, _ = signal.trials(doc, ctx)
+    extra = other_gains(bundle.synonyms, on_page=True)(words, ctx, signal)
+    row = {t.word: j for j, t in enumerate(words)}
+    assert extra[row["purchase"], 1] == 1 and extra[row["buy"], 1] == 1
+    assert extra[row["employ"], 1] == 0 and extra[row["employ"], 0] == 0
+    assert other_gains(bundle.synonyms)(words, ctx, signal)[row["employ"], 1] == 1  # off the page, it is tried
