@@ -45,7 +45,10 @@ CONTAINERS = frozenset(
 # Never rendered as text. A <textarea> holds a form field's value, which pages also use to park raw markup
 # (a consent widget's HTML in a hidden textarea read as the article's longest line, and as English); trafilatura
 # drops it as well. Elements with the `hidden` attribute are not rendered either, nor those an inline style hides
-# (`_walk` skips them all; `_HIDING_STYLE`).
+# (`_walk` skips them all; `_HIDING_STYLE`). Nor is what a page hides from assistive technology (aria-hidden="true",
+# as mozilla/readability's `_isProbablyVisible` reads it): what it shows only for looks, such as a button's painted
+# label over an empty link with its own aria-label (cloud.google.com's "Get started for free" and "Contact us"
+# inside an article, tagged as boilerplate), an icon's letters, or a pull quote repeating the text.
 SKIPPED = frozenset(
     "script style noscript template svg math iframe object embed canvas audio video meta link base"
     " param source track map area textarea".split()
@@ -449,7 +452,8 @@ def _walk(root, builder: _Builder, anchors: _Anchors, chrome_of: Callable | None
                     builder.add(text, frame.in_link, frame.hints if frame is not owners[-1] else ())
         elif (tag and tag[0] != "-" and (tag not in SKIPPED or depth == 0)
               and ("hidden" not in (attrs := node.attributes) or depth == 0)
-              and ("style" not in attrs or depth == 0 or not _HIDING_STYLE.search(attrs["style"] or ""))):
+              and ("style" not in attrs or depth == 0 or not _HIDING_STYLE.search(attrs["style"] or ""))
+              and ("aria-hidden" not in attrs or depth == 0 or attrs["aria-hidden"] != "true")):
             # (the root is read whatever it is: an article in <noscript>, where a script-built page keeps it)
             parent = stack[-1]
             at_root = depth == 0

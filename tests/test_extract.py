@@ -107,6 +107,16 @@ def test_elements_an_inline_style_hides_are_not_text():
     assert texts(doc) == ["Shown text.", "Block.", "Clipped box.", "Empty style."]
 
 
+def test_elements_hidden_from_assistive_technology_are_not_text():
+    """aria-hidden="true" marks what a page shows only for looks (a button's painted label over an empty link, an
+    icon's letters, a pull quote repeating the text): mozilla/readability skips it too; "false" hides nothing."""
+    doc = extract('<div><p>Shown text.</p><p><span aria-hidden="true">Get started for free</span>'
+                  '<a href="/trial" aria-label="Get started for free"></a></p>'
+                  '<p aria-hidden="false">Not hidden.</p><blockquote aria-hidden="true"><p>Pulled quote.</p>'
+                  '</blockquote><p>Shown again.</p></div>')
+    assert texts(doc) == ["Shown text.", "Not hidden.", "Shown again."]
+
+
 def test_elements_styled_as_headings_are_headings():
     """ARIA's role="heading" and the frameworks' heading classes ("h4", "md:h5") make a <div> or <p> a heading;
     a class that only contains such letters ("mb-h1", "h100") does not."""
