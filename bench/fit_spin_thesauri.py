@@ -206,7 +206,8 @@ def other_gains(table: dict[str, tuple[str, ...]], on_page: bool = False):
             cands = lookups[id(ctx.lm)] = _Candidates(
                 ctx.lm, table, max_candidates=10 ** 6 if on_page else signal.max_candidates,
                 max_cached_words=signal.max_cached_words)
-        page = {token for s in {id(t.sentence): t.sentence for t in words}.values() for token in s.tokens}
+        page = ({token for s in {id(t.sentence): t.sentence for t in words}.values() for token in s.tokens}
+                if on_page else set())
         score, k = ctx.lm.line_scorer(), max(ctx.lm.order - 1, 1)
         out = np.zeros((len(words), len(EXTRA_COLUMNS)))
         for j, t in enumerate(words):
