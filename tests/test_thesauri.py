@@ -59,20 +59,27 @@ def test_the_real_thesauri_when_fetched():
     assert len(meanings) == 2621 and any({"abandon", "waive"} <= set(m) for m in meanings)
 
 
-def test_extra_gain_is_the_signals_own_trial(default_model):
-    """Given WordNet's own table, the script's extra trial finds the gain SpinSignal.trials found."""
-    from bench.fit_spin_thesauri import other_gains
+def trial_words(default_model, text: str):
+    """(the spin signal's trial words of `text`, its context, the signal, the model's synonym table)."""
     from scoring.scorer import ModelBundle, prepare
     from scoring.segment import blocks_from_text
     from scoring.signals.spin import SpinSignal
 
     bundle = ModelBundle.load("en", default_model)
-    text = ("The firm documented sturdy quarterly profits final month. Its main executive said the house was ready "
-            "to employ more drivers and purchase electrical vehicles for the populace.")
     signal = SpinSignal()
     doc, ctx = prepare(blocks_from_text(text), bundle)
     words, _ = signal.trials(doc, ctx)
-    extra = other_gains(bundle.synonyms)(words, ctx, signal)
+    return words, ctx, signal, bundle.synonyms
+
+
+def test_extra_gain_is_the_signals_own_trial(default_model):
+    """Given WordNet's own table, the script's extra trial finds the gain SpinSignal.trials found."""
+    from bench.fit_spin_thesauri import other_gains
+
+    words, ctx, signal, synonyms = trial_words(default_model, (
+        "The firm documented sturdy quarterly profits final month. Its main executive said the house was ready "
+        "to employ more drivers and purchase electrical vehicles for the populace."))
+    extra = other_gains(synonyms)(words, ctx, signal)
     tried = [j for j, t in enumerate(words) if t.best]
     assert tried
     assert np.allclose(extra[tried, 0], [words[j].gain for j in tried], atol=1e-4)
@@ -96,19 +103,13 @@ def test_refit_statistic_is_the_signals_own(default_model):
 def test_on_page_trial_tries_only_candidates_found_elsewhere_on_the_page(default_model):
     """Section (4) of bench/fit_spin_thesauri: a word's candidates are tried only where they occur on the page."""
     from bench.fit_spin_thesauri import other_gains
-    from scoring.scorer import ModelBundle, prepare
-    from scoring.segment import blocks_from_text
-    from scoring.signals.spin import SpinSignal
 
-    bundle = ModelBundle.load("en", default_model)
     # "purchase" has "buy" on the page; "employ" has "hire" in WordNet, but not on the page
-    text = ("The council will purchase electric buses this year. Residents who buy a season ticket save money, and "
-            "the operator will employ more drivers for the new routes.")
-    signal = SpinSignal()
-    doc, ctx = prepare(blocks_from_text(text), bundle)
-    words, _ = signal.trials(doc, ctx)
-    extra = other_gains(bundle.synonyms, on_page=True)(words, ctx, signal)
+    words, ctx, signal, synonyms = trial_words(default_model, (
+        "The council will purchase electric buses this year. Residents who buy a season ticket save money, and "
+        "the operator will employ more drivers for the new routes."))
+    extra = other_gains(synonyms, on_page=True)(words, ctx, signal)
     row = {t.word: j for j, t in enumerate(words)}
     assert extra[row["purchase"], 1] == 1 and extra[row["buy"], 1] == 1
     assert extra[row["employ"], 1] == 0 and extra[row["employ"], 0] == 0
-    assert other_gains(bundle.synonyms)(words, ctx, signal)[row["employ"], 1] == 1  # off the page, it is tried
+    assert other_gains(synonyms)(words, ctx, signal)[row["employ"], 1] == 1  # off the page, it is tried
